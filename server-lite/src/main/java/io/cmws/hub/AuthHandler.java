@@ -1,0 +1,131 @@
+package io.cmws.hub;
+
+import io.cmws.protocol.ClientFrame;
+import io.cmws.protocol.CloseCodes;
+import io.cmws.protocol.ErrorCode;
+import io.cmws.protocol.ProtocolException;
+import io.cmws.protocol.ServerFrame;
+import java.util.List;
+import java.util.function.LongSupplier;
+
+/**
+ * {@code auth} and {@code register}: client-type detection (reference-protocol §3.2) and the
+ * replies of §2. Unlike the reference, a second {@code auth} or {@code register} on one connection
+ * is refused (its B7).
+ */
+final class AuthHandler {
+  static final String UNAUTHORIZED = "Unauthorized";
+
+  private final AccessPolicy policy;
+  private final ConnectionRegistry registry;
+  private final ChannelRouter router;
+  private final HubMetrics metrics;
+  private final LongSupplier nanoTime;
+
+  AuthHandler(
+      AccessPolicy policy,
+      ConnectionRegistry registry,
+      ChannelRouter router,
+      HubMetrics metrics,
+      LongSupplier nanoTime) {
+    this.policy = policy;
+    this.registry = registry;
+    this.router = router;
+    this.metrics = metrics;
+    this.nanoTime = nanoTime;
+  }
+
+  /**
+   * Reference rules: {@code clientType:"sse-writer"}; else a token or capabilities mean a worker;
+   * else a browser. cmws extension: an explicit {@code clientType} of {@code browser}, {@code hub}
+   * or {@code worker} is honoured, so a browser-type tool may present a token.
+   */
+  static ClientType detect(ClientFrame.Auth auth) {
+    String declared = auth.clientType();
+    if ("sse-writer".equals(declared)) {
+      return ClientType.SSE_WRITER;
+    }
+    if ("hub".equals(declared)) {
+      return ClientType.HUB;
+    }
+    if ("browser".equals(declared)) {
+      return ClientType.BROWSER;
+    }
+    if ("worker".equals(declared)) {
+      return ClientType.WORKER;
+    }
+    boolean hasToken = auth.token() != null && !auth.token().isEmpty();
+    return hasToken || auth.capabilities() != null ? ClientType.WORKER : ClientType.BROWSER;
+  }
+
+  void auth(Connection connection, ClientFrame.Auth auth) {
+    if (connection.isAuthenticated()) {
+      throw new ProtocolException(
+          ErrorCode.ALREADY_AUTHENTICATED,
+          "Already authenticated as " + connection.id() + "; open a new connection to change identity");
+    }
+    ClientType type = detect(auth);
+    AccessPolicy.Decision decision = policy.authenticate(type, auth.token(), connection.peer().loopback());
+    if (decision instanceof AccessPolicy.Decision.Denied denied) {
+      refuse(connection, new ServerFrame.AuthFailed(denied.reason()), denied.close());
+      return;
+    }
+    AccessPolicy.Decision.Granted granted = (AccessPolicy.Decision.Granted) decision;
+    String id = type == ClientType.WORKER ? connection.id() : registry.nextId(type);
+    connection.authenticate(type, id, granted.permissions(), granted.tokenName());
+    connection.cancelAuthTimer();
+    connection.seen(nanoTime.getAsLong());
+    if (type == ClientType.WORKER) {
+      connection.send(ServerFrame.AuthSuccess.forWorker());
+      return;
+    }
+    connection.send(new ServerFrame.AuthSuccess(id, Permission.wireNames(granted.permissions())));
+    if (type == ClientType.SSE_WRITER) {
+      connection.writerIdentity(
+          new SseWriterIdentity(auth.sessionId(), auth.project(), auth.workingDirectory()));
+      connection.send(new ServerFrame.Subscribed(
+          router.subscribe(connection, SseWriterIdentity.AUTO_SUBSCRIPTIONS)));
+    }
+  }
+
+  /** Returns true when the connection became a registered worker. */
+  boolean register(Connection connection, ClientFrame.Register register) {
+    if (connection.isRegistered()) {
+      throw new ProtocolException(
+          ErrorCode.ALREADY_AUTHENTICATED, "Already registered as worker " + connection.id());
+    }
+    for (String capability : register.capabilities()) {
+      if (capability.isBlank()) {
+        throw new ProtocolException(ErrorCode.BAD_FRAME, "capabilities must be non-empty strings");
+      }
+    }
+    if (!connection.isAuthenticated()) {
+      AccessPolicy.Decision decision = policy.registerWithoutAuth(connection.peer().loopback());
+      if (decision instanceof AccessPolicy.Decision.Denied denied) {
+        refuse(connection, new ServerFrame.Error(denied.reason(), ErrorCode.UNAUTHENTICATED.wireName(),
+            "register", null, null), denied.close());
+        return false;
+      }
+      AccessPolicy.Decision.Granted granted = (AccessPolicy.Decision.Granted) decision;
+      connection.authenticate(ClientType.WORKER, connection.id(), granted.permissions(), null);
+      connection.cancelAuthTimer();
+    } else if (connection.type() != ClientType.WORKER) {
+      throw new ProtocolException(
+          ErrorCode.NOT_A_WORKER,
+          "register is for workers; this connection authenticated as " + connection.type().label());
+    }
+    List<String> capabilities = register.capabilities();
+    connection.register(capabilities);
+    connection.seen(nanoTime.getAsLong());
+    connection.send(new ServerFrame.Registered(connection.id(), capabilities));
+    return true;
+  }
+
+  private void refuse(Connection connection, ServerFrame reply, boolean close) {
+    metrics.error("auth_failed");
+    connection.send(reply);
+    if (close) {
+      connection.close(CloseCodes.UNAUTHORIZED, UNAUTHORIZED);
+    }
+  }
+}

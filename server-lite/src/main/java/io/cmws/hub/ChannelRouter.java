@@ -1,0 +1,151 @@
+package io.cmws.hub;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import io.cmws.protocol.ChannelNames;
+import io.cmws.protocol.ErrorCode;
+import io.cmws.protocol.EventMessage;
+import io.cmws.protocol.ProtocolException;
+import java.time.Clock;
+import java.util.ArrayList;
+import java.util.Collections;
+import java.util.IdentityHashMap;
+import java.util.List;
+import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
+
+/**
+ * Subscriptions and publishing. Each channel has its own lock, held while its next {@code seq} is
+ * taken and the event is queued to every subscriber, so every subscriber sees a channel's events
+ * in {@code seq} order while different channels publish in parallel. Queuing never blocks.
+ */
+final class ChannelRouter {
+  private final ConcurrentSubscriptionIndex<Connection> index = new ConcurrentSubscriptionIndex<>();
+  private final ConcurrentHashMap<String, ChannelState> channels = new ConcurrentHashMap<>();
+  private final Clock clock;
+  private final HubMetrics metrics;
+
+  ChannelRouter(Clock clock, HubMetrics metrics) {
+    this.clock = clock;
+    this.metrics = metrics;
+  }
+
+  /** Validates all patterns first, so a bad one subscribes nothing; returns the newly added. */
+  List<String> subscribe(Connection connection, List<String> patterns) {
+    validatePatterns(patterns);
+    List<String> added = new ArrayList<>();
+    synchronized (connection) {
+      if (connection.isClosed()) {
+        return added;
+      }
+      for (String pattern : patterns) {
+        if (connection.addPattern(pattern)) {
+          index.add(pattern, connection);
+          added.add(pattern);
+        }
+      }
+    }
+    return added;
+  }
+
+  List<String> unsubscribe(Connection connection, List<String> patterns) {
+    List<String> removed = new ArrayList<>();
+    synchronized (connection) {
+      for (String pattern : patterns) {
+        if (connection.removePattern(pattern)) {
+          index.remove(pattern, connection);
+          removed.add(pattern);
+        }
+      }
+    }
+    return removed;
+  }
+
+  /** Drops every subscription of a closing connection; later subscribes are ignored. */
+  void removeAll(Connection connection) {
+    synchronized (connection) {
+      connection.markClosed();
+      for (String pattern : List.copyOf(connection.patterns())) {
+        connection.removePattern(pattern);
+        index.remove(pattern, connection);
+      }
+    }
+  }
+
+  /** Publishes on a valid channel name and returns the event's sequence number. */
+  long publish(String channel, JsonNode data) {
+    ChannelState state = channels.computeIfAbsent(channel, name -> new ChannelState());
+    synchronized (state) {
+      EventMessage event = new EventMessage(channel, data, clock.millis(), ++state.lastSeq);
+      List<ConcurrentSubscriptionIndex.Group<Connection>> groups = index.match(channel);
+      int delivered = groups.size() == 1 ? deliverAll(groups.get(0), event) : deliverOnce(groups, event);
+      metrics.published();
+      metrics.delivered(delivered);
+      return event.seq();
+    }
+  }
+
+  static void validateChannel(String channel) {
+    ChannelNames.channelProblem(channel)
+        .ifPresent(problem -> {
+          throw new ProtocolException(ErrorCode.INVALID_CHANNEL, problem);
+        });
+  }
+
+  private static void validatePatterns(List<String> patterns) {
+    for (String pattern : patterns) {
+      ChannelNames.patternProblem(pattern)
+          .ifPresent(problem -> {
+            throw new ProtocolException(ErrorCode.INVALID_PATTERN, problem);
+          });
+    }
+  }
+
+  private static int deliverAll(ConcurrentSubscriptionIndex.Group<Connection> group, EventMessage event) {
+    int delivered = 0;
+    for (int i = 0; i < group.size(); i++) {
+      if (offer(group.member(i), event, group.pattern())) {
+        delivered++;
+      }
+    }
+    return delivered;
+  }
+
+  /** Several patterns matched: a connection holding more than one still gets the event once. */
+  private static int deliverOnce(List<ConcurrentSubscriptionIndex.Group<Connection>> groups, EventMessage event) {
+    if (groups.isEmpty()) {
+      return 0;
+    }
+    Set<Connection> seen = Collections.newSetFromMap(new IdentityHashMap<>());
+    int delivered = 0;
+    for (ConcurrentSubscriptionIndex.Group<Connection> group : groups) {
+      for (int i = 0; i < group.size(); i++) {
+        Connection connection = group.member(i);
+        if (seen.add(connection) && offer(connection, event, group.pattern())) {
+          delivered++;
+        }
+      }
+    }
+    return delivered;
+  }
+
+  private static boolean offer(Connection connection, EventMessage event, String pattern) {
+    return connection.accepts(event) && connection.deliver(event, pattern);
+  }
+
+  int subscriptions() {
+    return index.size();
+  }
+
+  int patterns() {
+    return index.patternCount();
+  }
+
+  int channels() {
+    return channels.size();
+  }
+
+  /** Per-channel state; guarded by its own monitor. */
+  private static final class ChannelState {
+    long lastSeq;
+  }
+}

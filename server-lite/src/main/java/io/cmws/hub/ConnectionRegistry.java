@@ -1,0 +1,62 @@
+package io.cmws.hub;
+
+import java.time.Clock;
+import java.util.Collection;
+import java.util.Collections;
+import java.util.EnumMap;
+import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.atomic.AtomicLong;
+
+/** Open connections and the id counter, which pending and final ids share as in the reference. */
+final class ConnectionRegistry {
+  private final AtomicLong counter = new AtomicLong();
+  private final Map<Long, Connection> open = new ConcurrentHashMap<>();
+  private final Clock clock;
+
+  ConnectionRegistry(Clock clock) {
+    this.clock = clock;
+  }
+
+  /** A new pending connection, id {@code pending-<n>-<epochMs>}. */
+  Connection create(RemotePeer peer, FrameSink sink, long nowNanos) {
+    long number = counter.incrementAndGet();
+    long now = clock.millis();
+    Connection connection = new Connection(number, "pending-" + number + "-" + now, peer, sink, now, nowNanos);
+    open.put(number, connection);
+    return connection;
+  }
+
+  /** A final id like {@code browser-<n>-<epochMs base36>}. */
+  String nextId(ClientType type) {
+    return type.label() + "-" + counter.incrementAndGet() + "-" + Long.toString(clock.millis(), 36);
+  }
+
+  /** The reference's legacy SSE client id, {@code sse-<n>-<epochMs>}. */
+  String legacyStreamId() {
+    return "sse-" + counter.incrementAndGet() + "-" + clock.millis();
+  }
+
+  void remove(Connection connection) {
+    open.remove(connection.number());
+  }
+
+  Collection<Connection> all() {
+    return Collections.unmodifiableCollection(open.values());
+  }
+
+  int size() {
+    return open.size();
+  }
+
+  Map<ClientType, Integer> countsByType() {
+    Map<ClientType, Integer> counts = new EnumMap<>(ClientType.class);
+    for (ClientType type : ClientType.values()) {
+      counts.put(type, 0);
+    }
+    for (Connection connection : open.values()) {
+      counts.merge(connection.type(), 1, Integer::sum);
+    }
+    return counts;
+  }
+}

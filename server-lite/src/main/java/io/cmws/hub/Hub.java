@@ -1,0 +1,265 @@
+package io.cmws.hub;
+
+import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import io.cmws.protocol.ChannelNames;
+import io.cmws.protocol.ClientFrame;
+import io.cmws.protocol.CloseCodes;
+import io.cmws.protocol.ErrorCode;
+import io.cmws.protocol.FrameDecoder;
+import io.cmws.protocol.Json;
+import io.cmws.protocol.ProtocolException;
+import io.cmws.protocol.ServerFrame;
+import java.time.Clock;
+import java.util.Collection;
+import java.util.List;
+import java.util.Set;
+import java.util.Map;
+import java.util.TreeMap;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.ScheduledFuture;
+import java.util.concurrent.TimeUnit;
+import java.util.function.LongSupplier;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * The hub: what every connection may say and what it gets back, independent of the transport.
+ * {@link #receive} runs on the connection's transport thread, one frame at a time per connection,
+ * and never blocks. A bad frame costs its sender an {@code error} frame and nothing else.
+ */
+public final class Hub implements AutoCloseable {
+  public static final String SERVER_NAME = "cmws";
+  public static final int PROTOCOL_VERSION = 1;
+  private static final Logger LOG = LoggerFactory.getLogger(Hub.class);
+
+  private final HubConfig config;
+  private final Clock clock;
+  private final LongSupplier nanoTime;
+  private final ScheduledExecutorService scheduler;
+  private final String version;
+  private final HubMetrics metrics = new HubMetrics();
+  private final ConnectionRegistry registry;
+  private final ChannelRouter router;
+  private final AuthHandler auth;
+  private final ScheduledFuture<?> heartbeat;
+
+  /** The scheduler runs timers (heartbeat, pre-auth); the caller owns and shuts it down. */
+  public Hub(HubConfig config, Clock clock, LongSupplier nanoTime, ScheduledExecutorService scheduler, String version) {
+    this.config = config;
+    this.clock = clock;
+    this.nanoTime = nanoTime;
+    this.scheduler = scheduler;
+    this.version = version;
+    this.registry = new ConnectionRegistry(clock);
+    this.router = new ChannelRouter(clock, metrics);
+    this.auth = new AuthHandler(config.access(), registry, router, metrics, nanoTime);
+    LivenessMonitor liveness = new LivenessMonitor(registry, metrics, config.heartbeatTimeout());
+    long interval = config.heartbeatInterval().toNanos();
+    this.heartbeat = scheduler.scheduleAtFixedRate(
+        () -> guarded("heartbeat", () -> liveness.tick(nanoTime.getAsLong())), interval, interval, TimeUnit.NANOSECONDS);
+  }
+
+  /** Registers a new connection and greets it with {@code connection:pending}. */
+  public Connection open(FrameSink sink, RemotePeer peer) {
+    Connection connection = registry.create(peer, sink, nanoTime.getAsLong());
+    metrics.connectionOpened();
+    connection.send(new ServerFrame.ConnectionPending(
+        connection.id(), config.access().requiresAuth(peer.loopback()), SERVER_NAME, version, PROTOCOL_VERSION));
+    connection.authTimer(scheduler.schedule(
+        () -> expireUnauthenticated(connection), config.preAuthTimeout().toNanos(), TimeUnit.NANOSECONDS));
+    return connection;
+  }
+
+  /** Registers a connection that needs no handshake (the legacy SSE stream), subscribed to all. */
+  public Connection openLegacyStream(FrameSink sink, RemotePeer peer, Set<Permission> permissions) {
+    Connection connection = registry.create(peer, sink, nanoTime.getAsLong());
+    metrics.connectionOpened();
+    connection.cancelAuthTimer();
+    connection.authenticate(ClientType.LEGACY_SSE, registry.legacyStreamId(), permissions, null);
+    router.subscribe(connection, List.of(ChannelNames.WILDCARD));
+    return connection;
+  }
+
+  /** Handles one text frame. Never throws: problems become {@code error} frames. */
+  public void receive(Connection connection, String text) {
+    metrics.frameReceived();
+    JsonNode node;
+    try {
+      node = Json.parse(text);
+    } catch (JsonProcessingException e) {
+      reject(connection, null, null, new ProtocolException(ErrorCode.BAD_JSON, FrameDecoder.INVALID_FORMAT));
+      return;
+    }
+    String type = node != null && node.path("type").isTextual() ? node.get("type").asText() : null;
+    ClientFrame frame = null;
+    try {
+      frame = FrameDecoder.decode(node);
+      dispatch(connection, frame);
+    } catch (ProtocolException e) {
+      reject(connection, type, frame, e);
+    } catch (RuntimeException e) {
+      LOG.error("Internal error handling {} from {}", type, connection, e);
+      reject(connection, type, frame, new ProtocolException(ErrorCode.INTERNAL, "Internal error handling " + type));
+    }
+  }
+
+  /** A WebSocket pong control frame arrived: latency only, not liveness (reference §3.4). */
+  public void pong(Connection connection) {
+    connection.pongReceived(nanoTime.getAsLong());
+  }
+
+  /** The transport closed; forget the connection and everything it held. */
+  public void closed(Connection connection, int code, String reason) {
+    connection.cancelAuthTimer();
+    router.removeAll(connection);
+    registry.remove(connection);
+    if (code == CloseCodes.TOO_BIG) {
+      metrics.error("frame_too_big");
+    }
+    if (connection.isRegistered()) {
+      publish("worker:disconnected", workerEvent(connection));
+    }
+    LOG.debug("Closed {}: {} {}", connection, code, reason);
+  }
+
+  /** Publishes from inside the hub; returns the event's {@code seq}. */
+  public long publish(String channel, JsonNode data) {
+    ChannelRouter.validateChannel(channel);
+    return router.publish(channel, data);
+  }
+
+  public HubMetrics metrics() {
+    return metrics;
+  }
+
+  public Collection<Connection> connections() {
+    return registry.all();
+  }
+
+  /** The Prometheus text for {@code /metrics}. */
+  public String metricsText() {
+    PrometheusText out = new PrometheusText();
+    Map<String, Integer> byType = new TreeMap<>();
+    registry.countsByType().forEach((type, count) -> byType.put(type.label(), count));
+    out.labelled("cmws_connections", "gauge", "Open connections by client type", "type", byType);
+    out.gauge("cmws_subscriptions", "Subscribed (pattern, connection) pairs", router.subscriptions());
+    out.gauge("cmws_patterns", "Distinct subscribed patterns", router.patterns());
+    out.gauge("cmws_channels", "Channels that have been published on", router.channels());
+    metrics.writeCounters(out);
+    Runtime runtime = Runtime.getRuntime();
+    out.gauge("cmws_jvm_heap_used_bytes", "Heap in use", runtime.totalMemory() - runtime.freeMemory());
+    out.gauge("cmws_jvm_heap_max_bytes", "Maximum heap", runtime.maxMemory());
+    return out.toString();
+  }
+
+  /** Closes every connection with 1001 "Server shutting down" and stops the timers. */
+  @Override
+  public void close() {
+    heartbeat.cancel(false);
+    for (Connection connection : registry.all()) {
+      connection.close(CloseCodes.GOING_AWAY, CloseCodes.SHUTTING_DOWN_REASON);
+    }
+  }
+
+  private void dispatch(Connection connection, ClientFrame frame) {
+    if (frame instanceof ClientFrame.Auth a) {
+      auth.auth(connection, a);
+    } else if (frame instanceof ClientFrame.Register r) {
+      if (auth.register(connection, r)) {
+        ObjectNode data = workerEvent(connection);
+        data.set("capabilities", Json.MAPPER.valueToTree(r.capabilities()));
+        publish("worker:connected", data);
+      }
+    } else if (frame instanceof ClientFrame.Ping) {
+      markAlive(connection, false);
+      connection.send(new ServerFrame.Pong());
+    } else if (frame instanceof ClientFrame.Pong) {
+      markAlive(connection, false);
+    } else if (frame instanceof ClientFrame.Heartbeat) {
+      markAlive(connection, true);
+      connection.send(new ServerFrame.HeartbeatAck(clock.millis()));
+    } else {
+      dispatchAuthenticated(connection, frame);
+    }
+  }
+
+  private void dispatchAuthenticated(Connection connection, ClientFrame frame) {
+    if (!connection.isAuthenticated()) {
+      throw new ProtocolException(ErrorCode.UNAUTHENTICATED, "Not authenticated: send auth (or register) first");
+    }
+    if (frame instanceof ClientFrame.Subscribe s) {
+      require(connection, Permission.SUBSCRIBE, "subscribe");
+      connection.send(new ServerFrame.Subscribed(router.subscribe(connection, s.channels())));
+    } else if (frame instanceof ClientFrame.Unsubscribe u) {
+      connection.send(new ServerFrame.Unsubscribed(router.unsubscribe(connection, u.channels())));
+    } else if (frame instanceof ClientFrame.Publish p) {
+      require(connection, Permission.BROADCAST, "publish");
+      long seq = publish(p.channel(), p.data());
+      connection.send(new ServerFrame.Published(p.id(), p.channel(), seq));
+    } else if (frame instanceof ClientFrame.TaskProgress
+        || frame instanceof ClientFrame.TaskComplete
+        || frame instanceof ClientFrame.TaskError) {
+      require(connection, Permission.TASK_COMPLETE, "task results");
+      throw new ProtocolException(ErrorCode.NOT_FOUND, "Unknown task: this hub has no such task");
+    } else if (frame instanceof ClientFrame.Shutdown) {
+      if (connection.type() != ClientType.WORKER) {
+        throw new ProtocolException(ErrorCode.NOT_A_WORKER, "shutdown is for workers");
+      }
+      connection.close(CloseCodes.NORMAL, "Worker shutdown");
+    }
+  }
+
+  /** Workers prove liveness only with {@code heartbeat}; other clients with pong, ping or heartbeat. */
+  private void markAlive(Connection connection, boolean heartbeatFrame) {
+    if (heartbeatFrame || connection.type() != ClientType.WORKER) {
+      connection.seen(nanoTime.getAsLong());
+    }
+  }
+
+  private static void require(Connection connection, Permission permission, String action) {
+    if (!connection.has(permission)) {
+      throw new PermissionDenied(permission, action);
+    }
+  }
+
+  private void reject(Connection connection, String type, ClientFrame frame, ProtocolException e) {
+    metrics.error(e.code().wireName());
+    String permission = e instanceof PermissionDenied denied ? denied.permission.wireName() : null;
+    String id = frame instanceof ClientFrame.Publish p ? p.id() : null;
+    connection.send(new ServerFrame.Error(e.getMessage(), e.code().wireName(), type, permission, id));
+  }
+
+  private void expireUnauthenticated(Connection connection) {
+    if (!connection.isAuthenticated()) {
+      metrics.error("auth_timeout");
+      connection.close(CloseCodes.UNAUTHORIZED, "Authentication timeout");
+    }
+  }
+
+  private static ObjectNode workerEvent(Connection connection) {
+    ObjectNode data = Json.object();
+    data.put("workerId", connection.id());
+    return data;
+  }
+
+  private void guarded(String what, Runnable task) {
+    try {
+      task.run();
+    } catch (RuntimeException e) {
+      LOG.error("{} failed", what, e);
+    }
+  }
+
+  /** A frame needs a permission the connection lacks; the error frame names it. */
+  private static final class PermissionDenied extends ProtocolException {
+    private static final long serialVersionUID = 1L;
+    private final transient Permission permission;
+
+    PermissionDenied(Permission permission, String action) {
+      super(ErrorCode.FORBIDDEN, "Permission '" + permission.wireName() + "' required for " + action);
+      this.permission = permission;
+    }
+  }
+}

@@ -1,0 +1,54 @@
+package io.cmws.hub;
+
+import java.time.Duration;
+import java.util.Objects;
+
+/**
+ * How the hub treats clients. Defaults are the claude-mem reference's: JSON ping every 30 s, close
+ * 4002 after 60 s without a liveness signal; plus a 10 s pre-auth timeout the reference lacks.
+ */
+public record HubConfig(
+    AccessPolicy access, Duration heartbeatInterval, Duration heartbeatTimeout, Duration preAuthTimeout) {
+
+  public static final Duration DEFAULT_HEARTBEAT_INTERVAL = Duration.ofSeconds(30);
+  public static final Duration DEFAULT_HEARTBEAT_TIMEOUT = Duration.ofSeconds(60);
+  public static final Duration DEFAULT_PRE_AUTH_TIMEOUT = Duration.ofSeconds(10);
+
+  public HubConfig {
+    Objects.requireNonNull(access, "access");
+    requirePositive("heartbeat interval", heartbeatInterval);
+    requirePositive("heartbeat timeout", heartbeatTimeout);
+    requirePositive("pre-auth timeout", preAuthTimeout);
+    if (heartbeatTimeout.compareTo(heartbeatInterval) <= 0) {
+      throw new IllegalArgumentException(
+          "heartbeat timeout (" + heartbeatTimeout + ") must be longer than the heartbeat interval ("
+              + heartbeatInterval + "), or clients that answer every ping would still time out");
+    }
+  }
+
+  public static HubConfig defaults() {
+    return new HubConfig(
+        new AccessPolicy(TokenRegistry.none(), false),
+        DEFAULT_HEARTBEAT_INTERVAL,
+        DEFAULT_HEARTBEAT_TIMEOUT,
+        DEFAULT_PRE_AUTH_TIMEOUT);
+  }
+
+  public HubConfig withAccess(AccessPolicy newAccess) {
+    return new HubConfig(newAccess, heartbeatInterval, heartbeatTimeout, preAuthTimeout);
+  }
+
+  public HubConfig withHeartbeat(Duration interval, Duration timeout) {
+    return new HubConfig(access, interval, timeout, preAuthTimeout);
+  }
+
+  public HubConfig withPreAuthTimeout(Duration timeout) {
+    return new HubConfig(access, heartbeatInterval, heartbeatTimeout, timeout);
+  }
+
+  private static void requirePositive(String what, Duration value) {
+    if (value == null || value.isNegative() || value.isZero()) {
+      throw new IllegalArgumentException(what + " must be positive, got " + value);
+    }
+  }
+}

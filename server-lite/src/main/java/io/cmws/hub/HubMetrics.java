@@ -1,0 +1,59 @@
+package io.cmws.hub;
+
+import java.util.Map;
+import java.util.TreeMap;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.atomic.LongAdder;
+
+/** Counters the hub keeps for {@code /metrics}; cheap to update from any thread. */
+public final class HubMetrics {
+  private final LongAdder eventsPublished = new LongAdder();
+  private final LongAdder eventsDelivered = new LongAdder();
+  private final LongAdder framesReceived = new LongAdder();
+  private final LongAdder connectionsOpened = new LongAdder();
+  private final ConcurrentHashMap<String, LongAdder> errors = new ConcurrentHashMap<>();
+
+  void published() {
+    eventsPublished.increment();
+  }
+
+  void delivered(int count) {
+    eventsDelivered.add(count);
+  }
+
+  void frameReceived() {
+    framesReceived.increment();
+  }
+
+  void connectionOpened() {
+    connectionsOpened.increment();
+  }
+
+  /** Counts one error of {@code kind} (an error code, or a close reason like heartbeat_timeout). */
+  public void error(String kind) {
+    errors.computeIfAbsent(kind, k -> new LongAdder()).increment();
+  }
+
+  public long eventsPublished() {
+    return eventsPublished.sum();
+  }
+
+  public long eventsDelivered() {
+    return eventsDelivered.sum();
+  }
+
+  public long errors(String kind) {
+    LongAdder adder = errors.get(kind);
+    return adder == null ? 0 : adder.sum();
+  }
+
+  void writeCounters(PrometheusText out) {
+    out.counter("cmws_events_published_total", "Events published on any channel", eventsPublished.sum());
+    out.counter("cmws_events_delivered_total", "Event frames queued to subscribers", eventsDelivered.sum());
+    out.counter("cmws_frames_received_total", "Frames received from clients", framesReceived.sum());
+    out.counter("cmws_connections_opened_total", "Connections accepted since start", connectionsOpened.sum());
+    Map<String, Long> byKind = new TreeMap<>();
+    errors.forEach((kind, adder) -> byKind.put(kind, adder.sum()));
+    out.labelled("cmws_errors_total", "counter", "Errors by kind", "kind", byKind);
+  }
+}

@@ -1,0 +1,65 @@
+package io.cmws.hub;
+
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Optional;
+import java.util.Set;
+
+/** The hub's configured tokens. Immutable and thread-safe. */
+public final class TokenRegistry {
+  private final List<TokenSpec> tokens;
+
+  public TokenRegistry(List<TokenSpec> tokens) {
+    Set<String> names = new HashSet<>();
+    for (TokenSpec token : tokens) {
+      if (!names.add(token.name())) {
+        throw new IllegalArgumentException("token name '" + token.name() + "' is configured twice");
+      }
+    }
+    this.tokens = List.copyOf(tokens);
+  }
+
+  public static TokenRegistry none() {
+    return new TokenRegistry(List.of());
+  }
+
+  /** Reads one {@code NAME=SECRET[:perms]} per line; blank lines and {@code #} comments skipped. */
+  public static List<TokenSpec> readFile(Path file) throws IOException {
+    List<TokenSpec> specs = new ArrayList<>();
+    int lineNumber = 0;
+    for (String line : Files.readAllLines(file, StandardCharsets.UTF_8)) {
+      lineNumber++;
+      String trimmed = line.strip();
+      if (trimmed.isEmpty() || trimmed.startsWith("#")) {
+        continue;
+      }
+      try {
+        specs.add(TokenSpec.parse(trimmed));
+      } catch (IllegalArgumentException e) {
+        throw new IllegalArgumentException(file + ":" + lineNumber + ": " + e.getMessage(), e);
+      }
+    }
+    return specs;
+  }
+
+  public boolean isEmpty() {
+    return tokens.isEmpty();
+  }
+
+  /** The token whose secret equals {@code secret}; every token is compared, in constant time. */
+  public Optional<TokenSpec> match(String secret) {
+    byte[] digest = TokenSpec.sha256(secret);
+    TokenSpec found = null;
+    for (TokenSpec token : tokens) {
+      if (token.matchesDigest(digest) && found == null) {
+        found = token;
+      }
+    }
+    return Optional.ofNullable(found);
+  }
+}

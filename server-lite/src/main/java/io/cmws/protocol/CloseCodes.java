@@ -1,0 +1,18 @@
+package io.cmws.protocol;
+
+/** WebSocket close codes the hub uses; 4001/4002/1001 are claude-mem's, the rest are standard. */
+public final class CloseCodes {
+  public static final int NORMAL = 1000;
+  /** Hub shutting down: claude-mem backend uses 1001 "Server shutting down". */
+  public static final int GOING_AWAY = 1001;
+  /** A message larger than the configured frame limit. */
+  public static final int TOO_BIG = 1009;
+  /** Authentication failed, or the pre-auth timeout ran out. */
+  public static final int UNAUTHORIZED = 4001;
+  /** No liveness signal (pong or heartbeat) within the heartbeat timeout. */
+  public static final int HEARTBEAT_TIMEOUT = 4002;
+
+  public static final String SHUTTING_DOWN_REASON = "Server shutting down";
+
+  private CloseCodes() {}
+}

@@ -1,0 +1,27 @@
+package io.cmws.protocol;
+
+/** Machine-readable reason carried in the {@code code} field of an {@code error} frame. */
+public enum ErrorCode {
+  BAD_JSON("bad_json"),
+  BAD_FRAME("bad_frame"),
+  UNKNOWN_TYPE("unknown_type"),
+  UNAUTHENTICATED("unauthenticated"),
+  FORBIDDEN("forbidden"),
+  INVALID_CHANNEL("invalid_channel"),
+  INVALID_PATTERN("invalid_pattern"),
+  ALREADY_AUTHENTICATED("already_authenticated"),
+  NOT_A_WORKER("not_a_worker"),
+  NOT_FOUND("not_found"),
+  NOT_OWNER("not_owner"),
+  INTERNAL("internal");
+
+  private final String wireName;
+
+  ErrorCode(String wireName) {
+    this.wireName = wireName;
+  }
+
+  public String wireName() {
+    return wireName;
+  }
+}

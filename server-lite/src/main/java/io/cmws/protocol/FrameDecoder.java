@@ -1,0 +1,176 @@
+package io.cmws.protocol;
+
+import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.databind.JsonNode;
+import java.util.ArrayList;
+import java.util.List;
+
+/**
+ * Turns one text frame into a validated {@link ClientFrame}. Every problem becomes a {@link
+ * ProtocolException} whose message names the field, so a client learns exactly what was wrong.
+ * Stateless and thread-safe.
+ */
+public final class FrameDecoder {
+  /** The reference's text for unparseable frames, kept for claude-mem clients. */
+  public static final String INVALID_FORMAT = "Invalid message format";
+
+  private FrameDecoder() {}
+
+  public static ClientFrame decode(String text) {
+    JsonNode node;
+    try {
+      node = Json.parse(text);
+    } catch (JsonProcessingException e) {
+      throw new ProtocolException(ErrorCode.BAD_JSON, INVALID_FORMAT);
+    }
+    return decode(node);
+  }
+
+  public static ClientFrame decode(JsonNode node) {
+    if (node == null || !node.isObject()) {
+      throw bad("a frame must be a JSON object with a string 'type'");
+    }
+    JsonNode type = node.get("type");
+    if (type == null || !type.isTextual()) {
+      throw bad("a frame must have a string 'type'");
+    }
+    return switch (type.asText()) {
+      case "auth" -> new ClientFrame.Auth(
+          optionalString(node, "clientType"),
+          optionalString(node, "token"),
+          node.has("capabilities") ? stringList(node, "capabilities") : null,
+          optionalString(node, "sessionId"),
+          optionalString(node, "project"),
+          optionalString(node, "workingDirectory"),
+          optionalString(node, "systemId"));
+      case "register" -> new ClientFrame.Register(
+          stringList(node, "capabilities"), optionalObject(node, "metadata"));
+      case "subscribe" -> new ClientFrame.Subscribe(stringList(node, "channels"));
+      case "unsubscribe" -> new ClientFrame.Unsubscribe(stringList(node, "channels"));
+      case "publish" -> decodePublish(node);
+      case "ping" -> new ClientFrame.Ping();
+      case "pong" -> new ClientFrame.Pong();
+      case "heartbeat" -> new ClientFrame.Heartbeat(
+          optionalString(node, "workerId"), optionalStringList(node, "currentTasks"));
+      case "task:progress" -> new ClientFrame.TaskProgress(
+          requiredString(node, "taskId"),
+          optionalString(node, "workerId"),
+          optionalNumber(node, "progress"),
+          optionalString(node, "message"));
+      case "task:complete" -> new ClientFrame.TaskComplete(
+          requiredString(node, "taskId"),
+          optionalString(node, "workerId"),
+          node.get("result"),
+          node.hasNonNull("processingTimeMs") ? node.get("processingTimeMs").asLong() : null);
+      case "task:error" -> new ClientFrame.TaskError(
+          requiredString(node, "taskId"),
+          optionalString(node, "workerId"),
+          requiredString(node, "error"),
+          optionalString(node, "stack"),
+          optionalBoolean(node, "retryable"));
+      case "shutdown" -> new ClientFrame.Shutdown(
+          optionalString(node, "workerId"), optionalString(node, "reason"));
+      default -> throw new ProtocolException(
+          ErrorCode.UNKNOWN_TYPE, "Unknown message type: " + abbreviate(type.asText()));
+    };
+  }
+
+  private static ClientFrame.Publish decodePublish(JsonNode node) {
+    String channel = requiredString(node, "channel");
+    if (!node.has("data")) {
+      throw bad("publish needs 'data' (any JSON value; use null for none)");
+    }
+    JsonNode id = node.get("id");
+    if (id != null && !id.isNull() && !id.isTextual() && !id.isIntegralNumber()) {
+      throw bad("'id' must be a string or an integer");
+    }
+    return new ClientFrame.Publish(
+        channel, node.get("data"), id == null || id.isNull() ? null : id.asText());
+  }
+
+  private static String requiredString(JsonNode node, String field) {
+    JsonNode value = node.get(field);
+    if (value == null || !value.isTextual()) {
+      throw bad(typeName(node) + " needs '" + field + "': a string");
+    }
+    return value.asText();
+  }
+
+  private static String optionalString(JsonNode node, String field) {
+    JsonNode value = node.get(field);
+    if (value == null || value.isNull()) {
+      return null;
+    }
+    if (!value.isTextual()) {
+      throw bad("'" + field + "' must be a string");
+    }
+    return value.asText();
+  }
+
+  private static Double optionalNumber(JsonNode node, String field) {
+    JsonNode value = node.get(field);
+    if (value == null || value.isNull()) {
+      return null;
+    }
+    if (!value.isNumber()) {
+      throw bad("'" + field + "' must be a number");
+    }
+    return value.asDouble();
+  }
+
+  private static Boolean optionalBoolean(JsonNode node, String field) {
+    JsonNode value = node.get(field);
+    if (value == null || value.isNull()) {
+      return null;
+    }
+    if (!value.isBoolean()) {
+      throw bad("'" + field + "' must be true or false");
+    }
+    return value.asBoolean();
+  }
+
+  private static JsonNode optionalObject(JsonNode node, String field) {
+    JsonNode value = node.get(field);
+    if (value == null || value.isNull()) {
+      return null;
+    }
+    if (!value.isObject()) {
+      throw bad("'" + field + "' must be an object");
+    }
+    return value;
+  }
+
+  private static List<String> optionalStringList(JsonNode node, String field) {
+    JsonNode value = node.get(field);
+    return value == null || value.isNull() ? null : stringList(node, field);
+  }
+
+  private static List<String> stringList(JsonNode node, String field) {
+    JsonNode value = node.get(field);
+    if (value == null || !value.isArray()) {
+      throw bad(typeName(node) + " needs '" + field + "': an array of strings");
+    }
+    List<String> out = new ArrayList<>(value.size());
+    for (int i = 0; i < value.size(); i++) {
+      JsonNode element = value.get(i);
+      if (!element.isTextual()) {
+        throw bad("'" + field + "[" + i + "]' must be a string, not " + element.getNodeType()
+            .name().toLowerCase(java.util.Locale.ROOT));
+      }
+      out.add(element.asText());
+    }
+    return out;
+  }
+
+  private static String typeName(JsonNode node) {
+    return node.get("type").asText();
+  }
+
+  private static String abbreviate(String text) {
+    return text.length() <= 64 ? text : text.substring(0, 64) + "...";
+  }
+
+  private static ProtocolException bad(String message) {
+    return new ProtocolException(ErrorCode.BAD_FRAME, message);
+  }
+}

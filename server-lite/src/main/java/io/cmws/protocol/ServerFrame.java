@@ -1,0 +1,76 @@
+package io.cmws.protocol;
+
+import com.fasterxml.jackson.annotation.JsonInclude;
+import com.fasterxml.jackson.annotation.JsonSubTypes;
+import com.fasterxml.jackson.annotation.JsonTypeInfo;
+import java.util.List;
+
+/**
+ * Frames a hub sends, except {@code event}, which {@link EventMessage} encodes once per publish.
+ * Shapes follow claude-mem (reference-protocol §2); fields it lacks are cmws extensions, which
+ * claude-mem clients ignore. Null fields are omitted.
+ */
+@JsonTypeInfo(use = JsonTypeInfo.Id.NAME, include = JsonTypeInfo.As.PROPERTY, property = "type")
+@JsonSubTypes({
+  @JsonSubTypes.Type(value = ServerFrame.ConnectionPending.class, name = "connection:pending"),
+  @JsonSubTypes.Type(value = ServerFrame.AuthSuccess.class, name = "auth:success"),
+  @JsonSubTypes.Type(value = ServerFrame.AuthFailed.class, name = "auth:failed"),
+  @JsonSubTypes.Type(value = ServerFrame.Registered.class, name = "registered"),
+  @JsonSubTypes.Type(value = ServerFrame.Subscribed.class, name = "subscribed"),
+  @JsonSubTypes.Type(value = ServerFrame.Unsubscribed.class, name = "unsubscribed"),
+  @JsonSubTypes.Type(value = ServerFrame.Published.class, name = "published"),
+  @JsonSubTypes.Type(value = ServerFrame.Error.class, name = "error"),
+  @JsonSubTypes.Type(value = ServerFrame.Ping.class, name = "ping"),
+  @JsonSubTypes.Type(value = ServerFrame.Pong.class, name = "pong"),
+  @JsonSubTypes.Type(value = ServerFrame.HeartbeatAck.class, name = "heartbeat:ack"),
+})
+@JsonInclude(JsonInclude.Include.NON_NULL)
+public sealed interface ServerFrame {
+
+  /**
+   * First frame on every connection. {@code server}, {@code version} and {@code protocol} are
+   * extensions that tell cmws clients they talk to a cmws hub rather than a claude-mem backend.
+   */
+  record ConnectionPending(
+      String clientId, boolean requiresAuth, String server, String version, Integer protocol)
+      implements ServerFrame {}
+
+  /** Browsers, SSE-writers and hubs get both fields; a worker gets neither (reference §2.4). */
+  record AuthSuccess(String clientId, List<String> permissions) implements ServerFrame {
+    public static AuthSuccess forWorker() {
+      return new AuthSuccess(null, null);
+    }
+  }
+
+  record AuthFailed(String reason) implements ServerFrame {}
+
+  record Registered(String workerId, List<String> assignedCapabilities) implements ServerFrame {}
+
+  /** Lists only the patterns newly added by this request, as the reference does. */
+  record Subscribed(List<String> channels) implements ServerFrame {}
+
+  /** Extension: the reference sends no reply to {@code unsubscribe}. */
+  record Unsubscribed(List<String> channels) implements ServerFrame {}
+
+  /** Extension: acknowledges a {@code publish}; {@code seq} is the event's number on its channel. */
+  record Published(String id, String channel, long seq) implements ServerFrame {}
+
+  /**
+   * {@code message} is what claude-mem clients read. {@code code} (an {@link ErrorCode} name),
+   * {@code permission} (the one missing), {@code request} (the offending frame's type) and {@code
+   * id} (a publish id) are extensions.
+   */
+  record Error(String message, String code, String request, String permission, String id)
+      implements ServerFrame {
+    public static Error of(ErrorCode code, String message) {
+      return new Error(message, code.wireName(), null, null, null);
+    }
+  }
+
+  record Ping() implements ServerFrame {}
+
+  record Pong() implements ServerFrame {}
+
+  /** The reference declares {@code serverTime} but never sends it; we do. */
+  record HeartbeatAck(Long serverTime) implements ServerFrame {}
+}

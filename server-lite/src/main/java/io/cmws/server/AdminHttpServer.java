@@ -1,0 +1,189 @@
+package io.cmws.server;
+
+import com.sun.net.httpserver.HttpExchange;
+import com.sun.net.httpserver.HttpServer;
+import io.cmws.hub.AccessPolicy;
+import io.cmws.hub.ClientType;
+import io.cmws.hub.Connection;
+import io.cmws.hub.Hub;
+import io.cmws.hub.RemotePeer;
+import io.cmws.protocol.Json;
+import java.io.IOException;
+import java.io.OutputStream;
+import java.net.InetSocketAddress;
+import java.nio.ByteBuffer;
+import java.nio.channels.Channels;
+import java.nio.channels.WritableByteChannel;
+import java.nio.charset.StandardCharsets;
+import java.time.Duration;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Semaphore;
+import java.util.concurrent.atomic.AtomicInteger;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * The admin HTTP endpoint: {@code GET /health}, {@code GET /metrics} (Prometheus text) and the
+ * legacy claude-mem SSE stream {@code GET /api/stream} (and {@code /api/stream/events}). Each SSE
+ * stream holds one handler thread; their number is capped.
+ */
+final class AdminHttpServer {
+  static final int MAX_STREAMS = 256;
+  static final int STREAM_QUEUE = 10_000;
+  private static final Logger LOG = LoggerFactory.getLogger(AdminHttpServer.class);
+
+  private final HttpServer server;
+  private final ExecutorService executor;
+  private final Hub hub;
+  private final AccessPolicy access;
+  private final Duration keepalive;
+  private final String version;
+  private final long startedAtMillis = System.currentTimeMillis();
+  private final Semaphore streams = new Semaphore(MAX_STREAMS);
+  private final AtomicInteger threadNumber = new AtomicInteger();
+
+  private AdminHttpServer(HttpServer server, Hub hub, AccessPolicy access, Duration keepalive, String version) {
+    this.server = server;
+    this.hub = hub;
+    this.access = access;
+    this.keepalive = keepalive;
+    this.version = version;
+    this.executor = Executors.newCachedThreadPool(runnable -> {
+      Thread thread = new Thread(runnable, "cmws-admin-http-" + threadNumber.incrementAndGet());
+      thread.setDaemon(true);
+      return thread;
+    });
+    server.setExecutor(executor);
+    server.createContext("/health", exchange -> guarded(exchange, this::health));
+    server.createContext("/metrics", exchange -> guarded(exchange, this::metrics));
+    server.createContext("/api/stream", exchange -> guarded(exchange, this::stream));
+    server.createContext("/", exchange -> guarded(exchange, e -> respond(e, 404, "text/plain", "not found\n")));
+  }
+
+  static AdminHttpServer start(String host, int port, Hub hub, AccessPolicy access, Duration keepalive, String version)
+      throws IOException {
+    HttpServer server = HttpServer.create(new InetSocketAddress(host, port), 64);
+    AdminHttpServer admin = new AdminHttpServer(server, hub, access, keepalive, version);
+    server.start();
+    return admin;
+  }
+
+  int port() {
+    return server.getAddress().getPort();
+  }
+
+  void stop() {
+    server.stop(0);
+    executor.shutdownNow();
+  }
+
+  private void health(HttpExchange exchange) throws IOException {
+    var body = Json.object();
+    body.put("status", "ok");
+    body.put("server", Hub.SERVER_NAME);
+    body.put("version", version);
+    body.put("uptimeMs", System.currentTimeMillis() - startedAtMillis);
+    body.put("connections", hub.connections().size());
+    respond(exchange, 200, "application/json", Json.write(body) + "\n");
+  }
+
+  private void metrics(HttpExchange exchange) throws IOException {
+    respond(exchange, 200, "text/plain; version=0.0.4; charset=utf-8", hub.metricsText());
+  }
+
+  /** Reference-protocol §4.8: {@code data: {type, data, timestamp}} frames and a keepalive comment. */
+  private void stream(HttpExchange exchange) throws IOException {
+    String path = exchange.getRequestURI().getPath();
+    if (!path.equals("/api/stream") && !path.equals("/api/stream/events")) {
+      respond(exchange, 404, "text/plain", "not found\n");
+      return;
+    }
+    RemotePeer peer = RemotePeer.of(exchange.getRemoteAddress(),
+        exchange.getRequestHeaders().containsKey("X-Forwarded-For"), exchange.getRequestHeaders().getFirst("Origin"));
+    AccessPolicy.Decision decision = access.authenticate(ClientType.BROWSER, bearer(exchange), peer.loopback());
+    if (decision instanceof AccessPolicy.Decision.Denied denied) {
+      respond(exchange, 401, "application/json", Json.write(java.util.Map.of("error", denied.reason())) + "\n");
+      return;
+    }
+    if (!streams.tryAcquire()) {
+      respond(exchange, 503, "text/plain", "too many streams\n");
+      return;
+    }
+    try {
+      serveStream(exchange, peer, ((AccessPolicy.Decision.Granted) decision));
+    } finally {
+      streams.release();
+    }
+  }
+
+  private void serveStream(HttpExchange exchange, RemotePeer peer, AccessPolicy.Decision.Granted granted)
+      throws IOException {
+    exchange.getResponseHeaders().set("Content-Type", "text/event-stream");
+    exchange.getResponseHeaders().set("Cache-Control", "no-cache");
+    exchange.sendResponseHeaders(200, 0);
+    SseSink sink = new SseSink(STREAM_QUEUE);
+    Connection connection = hub.openLegacyStream(sink, peer, granted.permissions());
+    try (OutputStream body = exchange.getResponseBody();
+        WritableByteChannel channel = Channels.newChannel(body)) {
+      var connected = Json.object();
+      connected.put("type", "connected");
+      connected.putObject("data").put("clientId", connection.id());
+      body.write(("data: " + Json.write(connected) + "\n\n").getBytes(StandardCharsets.UTF_8));
+      body.flush();
+      while (true) {
+        ByteBuffer frame = sink.next(keepalive.toMillis());
+        if (frame != null && SseSink.isEnd(frame)) {
+          break;
+        }
+        if (frame == null) {
+          body.write(":keepalive\n\n".getBytes(StandardCharsets.US_ASCII));
+        } else {
+          channel.write(frame);
+        }
+        body.flush();
+      }
+    } catch (IOException e) {
+      LOG.debug("SSE stream {} ended: {}", connection.id(), e.toString());
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+    } finally {
+      sink.close(0, "ended");
+      hub.closed(connection, 1000, "stream ended");
+    }
+  }
+
+  private static String bearer(HttpExchange exchange) {
+    String header = exchange.getRequestHeaders().getFirst("Authorization");
+    return header != null && header.regionMatches(true, 0, "Bearer ", 0, 7) ? header.substring(7).trim() : null;
+  }
+
+  private static void respond(HttpExchange exchange, int status, String type, String body) throws IOException {
+    byte[] bytes = body.getBytes(StandardCharsets.UTF_8);
+    exchange.getResponseHeaders().set("Content-Type", type);
+    exchange.sendResponseHeaders(status, bytes.length);
+    try (OutputStream out = exchange.getResponseBody()) {
+      out.write(bytes);
+    }
+  }
+
+  private interface Handler {
+    void handle(HttpExchange exchange) throws IOException;
+  }
+
+  private static void guarded(HttpExchange exchange, Handler handler) {
+    try {
+      if (!"GET".equals(exchange.getRequestMethod())) {
+        respond(exchange, 405, "text/plain", "only GET\n");
+        return;
+      }
+      handler.handle(exchange);
+    } catch (IOException e) {
+      LOG.debug("admin request {} failed", exchange.getRequestURI(), e);
+    } catch (RuntimeException e) {
+      LOG.warn("admin request {} failed", exchange.getRequestURI(), e);
+    } finally {
+      exchange.close();
+    }
+  }
+}

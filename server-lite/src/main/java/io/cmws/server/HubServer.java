@@ -1,0 +1,120 @@
+package io.cmws.server;
+
+import io.cmws.hub.Hub;
+import java.io.IOException;
+import java.net.InetSocketAddress;
+import java.net.URI;
+import java.time.Clock;
+import java.util.Optional;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.Executors;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
+
+/**
+ * A running hub: the WebSocket endpoint plus the admin HTTP endpoint. {@link #start} returns once
+ * both listen, so {@link #port()} is the real port even for port 0. {@link #close()} closes every
+ * client with 1001 "Server shutting down".
+ */
+public final class HubServer implements AutoCloseable {
+  private static final long START_TIMEOUT_SECONDS = 10;
+  private static final int CLOSE_GRACE_MILLIS = 2000;
+
+  private final ServerConfig config;
+  private final ScheduledExecutorService scheduler;
+  private final Hub hub;
+  private final WsTransport transport;
+  private final AdminHttpServer admin;
+
+  private HubServer(ServerConfig config, ScheduledExecutorService scheduler, Hub hub, WsTransport transport,
+      AdminHttpServer admin) {
+    this.config = config;
+    this.scheduler = scheduler;
+    this.hub = hub;
+    this.transport = transport;
+    this.admin = admin;
+  }
+
+  public static HubServer start(ServerConfig config, String version) throws IOException {
+    ScheduledExecutorService scheduler = Executors.newSingleThreadScheduledExecutor(runnable -> {
+      Thread thread = new Thread(runnable, "cmws-hub-timer");
+      thread.setDaemon(true);
+      return thread;
+    });
+    Hub hub = new Hub(config.hub(), Clock.systemUTC(), System::nanoTime, scheduler, version);
+    WsTransport transport = new WsTransport(
+        new InetSocketAddress(config.host(), config.port()), hub, config.path(), config.maxFrameBytes());
+    AdminHttpServer admin = null;
+    try {
+      transport.start();
+      awaitStart(transport, config);
+      if (config.adminPort() != ServerConfig.ADMIN_DISABLED) {
+        admin = AdminHttpServer.start(config.host(), config.adminPort(), hub, config.hub().access(),
+            config.hub().heartbeatInterval(), version);
+      }
+    } catch (IOException | RuntimeException e) {
+      stopQuietly(transport);
+      scheduler.shutdownNow();
+      throw e instanceof IOException io ? io : new IOException(e.getMessage(), e);
+    }
+    return new HubServer(config, scheduler, hub, transport, admin);
+  }
+
+  private static void awaitStart(WsTransport transport, ServerConfig config) throws IOException {
+    try {
+      transport.started().get(START_TIMEOUT_SECONDS, TimeUnit.SECONDS);
+    } catch (ExecutionException e) {
+      throw new IOException("cannot listen on " + config.host() + ":" + config.port() + ": "
+          + e.getCause().getMessage(), e.getCause());
+    } catch (TimeoutException e) {
+      throw new IOException("WebSocket server did not start within " + START_TIMEOUT_SECONDS + " s", e);
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      throw new IOException("interrupted while starting", e);
+    }
+  }
+
+  public Hub hub() {
+    return hub;
+  }
+
+  public int port() {
+    return transport.getPort();
+  }
+
+  /** The URL clients connect to; a wildcard bind address is reported as loopback. */
+  public URI url() {
+    return URI.create("ws://" + connectHost() + ":" + port() + config.path());
+  }
+
+  public Optional<URI> adminUrl() {
+    return Optional.ofNullable(admin).map(a -> URI.create("http://" + connectHost() + ":" + a.port()));
+  }
+
+  private String connectHost() {
+    String host = config.host();
+    if (host.equals("0.0.0.0") || host.equals("::") || host.equals("[::]")) {
+      return "127.0.0.1";
+    }
+    return host.contains(":") && !host.startsWith("[") ? "[" + host + "]" : host;
+  }
+
+  @Override
+  public void close() {
+    hub.close();
+    stopQuietly(transport);
+    if (admin != null) {
+      admin.stop();
+    }
+    scheduler.shutdownNow();
+  }
+
+  private static void stopQuietly(WsTransport transport) {
+    try {
+      transport.stop(CLOSE_GRACE_MILLIS, io.cmws.protocol.CloseCodes.SHUTTING_DOWN_REASON);
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+    }
+  }
+}

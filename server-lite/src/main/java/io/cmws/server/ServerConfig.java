@@ -1,0 +1,53 @@
+package io.cmws.server;
+
+import io.cmws.hub.HubConfig;
+import java.util.Objects;
+
+/**
+ * Where and how the hub listens. {@code adminPort} serves {@code /health}, {@code /metrics} and the
+ * legacy {@code /api/stream}: 0 picks a free port, {@link #ADMIN_DISABLED} turns it off.
+ */
+public record ServerConfig(
+    String host, int port, String path, int adminPort, int maxFrameBytes, HubConfig hub) {
+
+  public static final String DEFAULT_HOST = "127.0.0.1";
+  /** claude-mem's backend port, so its clients connect unchanged. */
+  public static final int DEFAULT_PORT = 37777;
+  public static final String DEFAULT_PATH = "/ws";
+  public static final int DEFAULT_MAX_FRAME_BYTES = 1024 * 1024;
+  public static final int ADMIN_DISABLED = -1;
+
+  public ServerConfig {
+    Objects.requireNonNull(host, "host");
+    Objects.requireNonNull(hub, "hub");
+    if (port < 0 || port > 65535) {
+      throw new IllegalArgumentException("port must be 0-65535, got " + port);
+    }
+    if (adminPort < ADMIN_DISABLED || adminPort > 65535) {
+      throw new IllegalArgumentException("admin port must be -1 (off) or 0-65535, got " + adminPort);
+    }
+    if (path == null || !path.startsWith("/")) {
+      throw new IllegalArgumentException("path must start with '/', got '" + path + "'");
+    }
+    if (maxFrameBytes < 1024) {
+      throw new IllegalArgumentException("max frame size must be at least 1024 bytes, got " + maxFrameBytes);
+    }
+  }
+
+  /** Loopback, a free port for both endpoints, reference defaults otherwise: what tests use. */
+  public static ServerConfig ephemeral() {
+    return new ServerConfig(DEFAULT_HOST, 0, DEFAULT_PATH, 0, DEFAULT_MAX_FRAME_BYTES, HubConfig.defaults());
+  }
+
+  public ServerConfig withHub(HubConfig newHub) {
+    return new ServerConfig(host, port, path, adminPort, maxFrameBytes, newHub);
+  }
+
+  public ServerConfig withMaxFrameBytes(int bytes) {
+    return new ServerConfig(host, port, path, adminPort, bytes, hub);
+  }
+
+  public ServerConfig withAdminPort(int newAdminPort) {
+    return new ServerConfig(host, port, path, newAdminPort, maxFrameBytes, hub);
+  }
+}

@@ -1,0 +1,150 @@
+package io.cmws.server;
+
+import io.cmws.hub.Connection;
+import io.cmws.hub.Hub;
+import io.cmws.hub.RemotePeer;
+import java.net.InetSocketAddress;
+import java.nio.ByteBuffer;
+import java.nio.charset.CharacterCodingException;
+import java.nio.charset.CodingErrorAction;
+import java.nio.charset.StandardCharsets;
+import java.util.List;
+import java.util.concurrent.CompletableFuture;
+import org.java_websocket.WebSocket;
+import org.java_websocket.WebSocketImpl;
+import org.java_websocket.drafts.Draft;
+import org.java_websocket.drafts.Draft_6455;
+import org.java_websocket.exceptions.InvalidDataException;
+import org.java_websocket.framing.CloseFrame;
+import org.java_websocket.framing.Framedata;
+import org.java_websocket.handshake.ClientHandshake;
+import org.java_websocket.handshake.ServerHandshakeBuilder;
+import org.java_websocket.protocols.Protocol;
+import org.java_websocket.server.WebSocketServer;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * The thin Java-WebSocket adapter: routes the upgrade path, and hands frames and closes to the
+ * {@link Hub}. Callbacks run on Java-WebSocket's worker threads (one per connection at a time)
+ * and must not block.
+ */
+final class WsTransport extends WebSocketServer {
+  private static final Logger LOG = LoggerFactory.getLogger(WsTransport.class);
+
+  private final Hub hub;
+  private final String path;
+  private final CompletableFuture<Void> started = new CompletableFuture<>();
+
+  WsTransport(InetSocketAddress address, Hub hub, String path, int maxFrameBytes) {
+    super(address, Math.max(2, Runtime.getRuntime().availableProcessors()), drafts(maxFrameBytes));
+    this.hub = hub;
+    this.path = path;
+    setReuseAddr(true);
+    setTcpNoDelay(true);
+    setConnectionLostTimeout(0); // the hub's own heartbeat decides liveness
+    setDaemon(true);
+  }
+
+  /** One draft, no extensions: like the reference, permessage-deflate offers are declined. */
+  private static List<Draft> drafts(int maxFrameBytes) {
+    return List.of(new Draft_6455(List.of(), List.of(new Protocol("")), maxFrameBytes));
+  }
+
+  CompletableFuture<Void> started() {
+    return started;
+  }
+
+  @Override
+  public ServerHandshakeBuilder onWebsocketHandshakeReceivedAsServer(
+      WebSocket conn, Draft draft, ClientHandshake request) throws InvalidDataException {
+    String requested = pathOf(request.getResourceDescriptor());
+    if (!path.equals(requested)) {
+      // The reference leaves unknown paths hanging (its B20); answer 404 instead.
+      throw new InvalidDataException(CloseFrame.POLICY_VALIDATION, "no WebSocket endpoint at " + requested);
+    }
+    return super.onWebsocketHandshakeReceivedAsServer(conn, draft, request);
+  }
+
+  /** The path of a request target, without query or fragment (the reference ignores queries). */
+  static String pathOf(String resource) {
+    int end = resource.length();
+    int query = resource.indexOf('?');
+    int fragment = resource.indexOf('#');
+    if (query >= 0) {
+      end = query;
+    }
+    if (fragment >= 0 && fragment < end) {
+      end = fragment;
+    }
+    return resource.substring(0, end);
+  }
+
+  @Override
+  public void onOpen(WebSocket conn, ClientHandshake handshake) {
+    boolean proxied = handshake.hasFieldValue("X-Forwarded-For") || handshake.hasFieldValue("Forwarded");
+    String origin = handshake.hasFieldValue("Origin") ? handshake.getFieldValue("Origin") : null;
+    RemotePeer peer = RemotePeer.of(conn.getRemoteSocketAddress(), proxied, origin);
+    conn.setAttachment(hub.open(new WsFrameSink((WebSocketImpl) conn, this), peer));
+  }
+
+  @Override
+  public void onMessage(WebSocket conn, String message) {
+    Connection connection = conn.getAttachment();
+    if (connection != null) {
+      hub.receive(connection, message);
+    }
+  }
+
+  /** Binary frames are UTF-8 JSON, as the reference accepts them. */
+  @Override
+  public void onMessage(WebSocket conn, ByteBuffer message) {
+    Connection connection = conn.getAttachment();
+    if (connection == null) {
+      return;
+    }
+    String text;
+    try {
+      text = StandardCharsets.UTF_8.newDecoder()
+          .onMalformedInput(CodingErrorAction.REPORT)
+          .onUnmappableCharacter(CodingErrorAction.REPORT)
+          .decode(message)
+          .toString();
+    } catch (CharacterCodingException e) {
+      text = "\u0000"; // not UTF-8: let the hub answer "Invalid message format"
+    }
+    hub.receive(connection, text);
+  }
+
+  @Override
+  public void onWebsocketPong(WebSocket conn, Framedata frame) {
+    Connection connection = conn.getAttachment();
+    if (connection != null) {
+      hub.pong(connection);
+    }
+  }
+
+  @Override
+  public void onClose(WebSocket conn, int code, String reason, boolean remote) {
+    Connection connection = conn.getAttachment();
+    if (connection != null) {
+      hub.closed(connection, code, reason);
+    }
+  }
+
+  @Override
+  public void onError(WebSocket conn, Exception ex) {
+    if (conn == null) {
+      if (!started.completeExceptionally(ex)) {
+        LOG.error("WebSocket server failed", ex);
+      }
+    } else {
+      LOG.debug("Connection error on {}", conn.getRemoteSocketAddress(), ex);
+    }
+  }
+
+  @Override
+  public void onStart() {
+    started.complete(null);
+  }
+}

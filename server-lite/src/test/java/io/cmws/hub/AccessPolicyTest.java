@@ -1,0 +1,91 @@
+package io.cmws.hub;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertInstanceOf;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.util.EnumSet;
+import java.util.List;
+import java.util.Set;
+import org.junit.jupiter.api.Test;
+
+class AccessPolicyTest {
+  private static final AccessPolicy OPEN = new AccessPolicy(TokenRegistry.none(), false);
+  private static final AccessPolicy ANONYMOUS = new AccessPolicy(TokenRegistry.none(), true);
+  private static final AccessPolicy TOKENS = new AccessPolicy(new TokenRegistry(List.of(
+      TokenSpec.parse("ops=s3cret"),
+      TokenSpec.parse("reader=r3ad:subscribe"),
+      TokenSpec.parse("worker=w0rk:subscribe,task:receive,task:complete"))), false);
+
+  private static Set<Permission> granted(AccessPolicy.Decision decision) {
+    return assertInstanceOf(AccessPolicy.Decision.Granted.class, decision).permissions();
+  }
+
+  private static String denied(AccessPolicy.Decision decision) {
+    return assertInstanceOf(AccessPolicy.Decision.Denied.class, decision).reason();
+  }
+
+  @Test
+  void loopbackWithoutTokensGetsDefaultsPlusBroadcast() {
+    Set<Permission> browser = granted(OPEN.authenticate(ClientType.BROWSER, null, true));
+    assertTrue(browser.containsAll(EnumSet.of(Permission.SUBSCRIBE, Permission.BROADCAST)));
+    Set<Permission> worker = granted(OPEN.authenticate(ClientType.WORKER, "whatever", true));
+    assertTrue(worker.containsAll(ClientType.WORKER.defaultPermissions()));
+    assertTrue(worker.contains(Permission.BROADCAST));
+  }
+
+  @Test
+  void remoteNeedsATokenUnlessAnonymousIsAllowed() {
+    assertEquals(AccessPolicy.TOKEN_REQUIRED, denied(OPEN.authenticate(ClientType.BROWSER, null, false)));
+    assertEquals(AccessPolicy.NO_TOKENS_FOR_REMOTE, denied(OPEN.authenticate(ClientType.WORKER, "x", false)));
+    assertEquals(EnumSet.of(Permission.SUBSCRIBE), granted(ANONYMOUS.authenticate(ClientType.BROWSER, null, false)));
+    assertFalse(OPEN.requiresAuth(true));
+    assertTrue(OPEN.requiresAuth(false));
+    assertTrue(TOKENS.requiresAuth(true));
+  }
+
+  @Test
+  void tokensGrantTheirPermissions() {
+    assertEquals(Permission.all(), granted(TOKENS.authenticate(ClientType.BROWSER, "s3cret", false)));
+    assertEquals(EnumSet.of(Permission.SUBSCRIBE), granted(TOKENS.authenticate(ClientType.HUB, "r3ad", true)));
+    assertEquals(AccessPolicy.INVALID_TOKEN, denied(TOKENS.authenticate(ClientType.BROWSER, "nope", true)));
+  }
+
+  @Test
+  void withTokensLoopbackBrowsersStillGetTheirDefaultsButWorkersNeedAToken() {
+    assertEquals(EnumSet.of(Permission.SUBSCRIBE), granted(TOKENS.authenticate(ClientType.BROWSER, null, true)));
+    assertEquals(EnumSet.of(Permission.SUBSCRIBE), granted(TOKENS.authenticate(ClientType.SSE_WRITER, "", true)));
+    assertEquals(AccessPolicy.INVALID_TOKEN, denied(TOKENS.authenticate(ClientType.WORKER, null, true)));
+    assertEquals(AccessPolicy.TOKEN_REQUIRED, denied(TOKENS.authenticate(ClientType.BROWSER, null, false)));
+  }
+
+  @Test
+  void registerWithoutAuthFollowsTheReference() {
+    assertTrue(granted(OPEN.registerWithoutAuth(true)).contains(Permission.TASK_RECEIVE));
+    AccessPolicy.Decision.Denied local = assertInstanceOf(AccessPolicy.Decision.Denied.class,
+        TOKENS.registerWithoutAuth(true));
+    assertEquals("Must authenticate before registering", local.reason());
+    assertFalse(local.close());
+    AccessPolicy.Decision.Denied remote = assertInstanceOf(AccessPolicy.Decision.Denied.class,
+        OPEN.registerWithoutAuth(false));
+    assertEquals("External workers must authenticate before registering", remote.reason());
+    assertTrue(remote.close());
+  }
+
+  @Test
+  void parsesTokenSpecsAndNeverShowsTheSecret() {
+    TokenSpec spec = TokenSpec.parse("ci=abc:subscribe,broadcast");
+    assertEquals(EnumSet.of(Permission.SUBSCRIBE, Permission.BROADCAST), spec.permissions());
+    assertFalse(spec.toString().contains("abc"));
+    IllegalArgumentException unknown = assertThrows(IllegalArgumentException.class,
+        () -> TokenSpec.parse("ci=abc:fly"));
+    assertTrue(unknown.getMessage().contains("unknown permission 'fly'"), unknown.getMessage());
+    IllegalArgumentException shape = assertThrows(IllegalArgumentException.class, () -> TokenSpec.parse("secretonly"));
+    assertFalse(shape.getMessage().contains("secretonly"), shape.getMessage());
+    assertThrows(IllegalArgumentException.class, () -> TokenSpec.parse("a="));
+    assertThrows(IllegalArgumentException.class,
+        () -> new TokenRegistry(List.of(TokenSpec.parse("a=1"), TokenSpec.parse("a=2"))));
+  }
+}

@@ -1,0 +1,133 @@
+package io.cmws.testing;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import io.cmws.protocol.Json;
+import java.net.URI;
+import java.nio.ByteBuffer;
+import java.time.Duration;
+import java.util.Map;
+import java.util.concurrent.BlockingQueue;
+import java.util.concurrent.LinkedBlockingQueue;
+import java.util.concurrent.TimeUnit;
+import org.java_websocket.client.WebSocketClient;
+import org.java_websocket.handshake.ServerHandshake;
+
+/**
+ * A raw WebSocket peer for tests: sends exactly the text it is given and queues every frame it
+ * receives, so tests can script claude-mem dialogues and assert replies field by field. All waits
+ * poll a queue with a timeout; nothing sleeps.
+ */
+public final class RawClient implements AutoCloseable {
+  public static final Duration WAIT = Duration.ofSeconds(10);
+
+  private final BlockingQueue<JsonNode> frames = new LinkedBlockingQueue<>();
+  private final BlockingQueue<Close> closes = new LinkedBlockingQueue<>();
+  private final Client client;
+
+  /** How the connection ended. */
+  public record Close(int code, String reason, boolean remote) {}
+
+  private RawClient(URI url, Map<String, String> headers) {
+    this.client = new Client(url, headers);
+  }
+
+  public static RawClient connect(URI url) throws InterruptedException {
+    return connect(url, Map.of());
+  }
+
+  public static RawClient connect(URI url, Map<String, String> headers) throws InterruptedException {
+    RawClient raw = new RawClient(url, headers);
+    if (!raw.client.connectBlocking(WAIT.toMillis(), TimeUnit.MILLISECONDS)) {
+      throw new AssertionError("could not connect to " + url + ": " + raw.closes.peek());
+    }
+    return raw;
+  }
+
+  /** Connects and consumes the {@code connection:pending} greeting, which it returns. */
+  public static RawClient greeted(URI url) throws InterruptedException {
+    RawClient raw = connect(url);
+    raw.expect("connection:pending");
+    return raw;
+  }
+
+  public RawClient send(String text) {
+    client.send(text);
+    return this;
+  }
+
+  public RawClient sendBinary(byte[] bytes) {
+    client.send(ByteBuffer.wrap(bytes));
+    return this;
+  }
+
+  /** The next frame of any type, failing after {@link #WAIT}. */
+  public JsonNode next() throws InterruptedException {
+    JsonNode frame = frames.poll(WAIT.toMillis(), TimeUnit.MILLISECONDS);
+    if (frame == null) {
+      throw new AssertionError("no frame within " + WAIT + "; closed: " + closes.peek());
+    }
+    return frame;
+  }
+
+  /** The next frame, which must have {@code type}; server pings in between are answered. */
+  public JsonNode expect(String type) throws InterruptedException {
+    JsonNode frame = next();
+    while (frame.path("type").asText().equals("ping") && !type.equals("ping")) {
+      send("{\"type\":\"pong\"}");
+      frame = next();
+    }
+    if (!frame.path("type").asText().equals(type)) {
+      throw new AssertionError("expected a '" + type + "' frame, got " + frame);
+    }
+    return frame;
+  }
+
+  public Close awaitClose() throws InterruptedException {
+    Close close = closes.poll(WAIT.toMillis(), TimeUnit.MILLISECONDS);
+    if (close == null) {
+      throw new AssertionError("connection not closed within " + WAIT);
+    }
+    return close;
+  }
+
+  /** Frames received but not yet taken. */
+  public int pending() {
+    return frames.size();
+  }
+
+  public boolean isOpen() {
+    return client.isOpen();
+  }
+
+  public WebSocketClient socket() {
+    return client;
+  }
+
+  @Override
+  public void close() {
+    client.close();
+  }
+
+  private final class Client extends WebSocketClient {
+    Client(URI url, Map<String, String> headers) {
+      super(url, headers);
+      setConnectionLostTimeout(0);
+    }
+
+    @Override
+    public void onOpen(ServerHandshake handshake) {}
+
+    @Override
+    public void onMessage(String message) {
+      frames.add(Json.parseOrString(message));
+    }
+
+    @Override
+    public void onClose(int code, String reason, boolean remote) {
+      closes.add(new Close(code, reason, remote));
+    }
+
+    @Override
+    public void onError(Exception ex) {}
+  }
+}
