@@ -1,0 +1,81 @@
+package io.cmws.cli;
+
+import io.cmws.cli.command.PublishCommand;
+import io.cmws.cli.command.ServeCommand;
+import io.cmws.cli.command.SubscribeCommand;
+import io.cmws.cli.support.VersionProvider;
+import java.io.InputStream;
+import java.util.Map;
+import picocli.AutoComplete;
+import picocli.CommandLine;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Model.CommandSpec;
+import picocli.CommandLine.Spec;
+
+/** {@code cmws}: the top of the command tree. Holds what commands read from the process. */
+@Command(
+    name = "cmws",
+    mixinStandardHelpOptions = true,
+    versionProvider = VersionProvider.class,
+    description = {
+      "A unified WebSocket hub with wildcard channels, wire-compatible with claude-mem.",
+      ""
+    },
+    subcommands = {
+      ServeCommand.class,
+      SubscribeCommand.class,
+      PublishCommand.class,
+      AutoComplete.GenerateCompletion.class,
+    },
+    exitCodeListHeading = "%nExit codes:%n",
+    exitCodeList = {
+      "0:success, including --count reached",
+      "1:unexpected failure",
+      "2:usage error (bad option, channel or pattern)",
+      "3:cannot connect, or connection lost",
+      "4:timed out",
+      "5:rejected by the hub (auth, permission, invalid request)",
+      "130:interrupted (Ctrl-C)"
+    },
+    footerHeading = "%nExamples:%n",
+    footer = {
+      "  cmws serve                      # hub on ws://127.0.0.1:37777/ws",
+      "  cmws subscribe 'session:*' --json",
+      "  cmws publish session:started '{\"sessionId\":\"S1\"}'",
+      "  source <(cmws generate-completion)   # completion in bash or zsh"
+    })
+public final class CmwsCommand implements Runnable {
+  private final InputStream stdin;
+  private final Map<String, String> env;
+  private final boolean stdoutIsTerminal;
+
+  @Spec CommandSpec spec;
+
+  public CmwsCommand() {
+    this(System.in, System.getenv(), false);
+  }
+
+  public CmwsCommand(InputStream stdin, Map<String, String> env, boolean stdoutIsTerminal) {
+    this.stdin = stdin;
+    this.env = env;
+    this.stdoutIsTerminal = stdoutIsTerminal;
+  }
+
+  public InputStream stdin() {
+    return stdin;
+  }
+
+  public Map<String, String> env() {
+    return env;
+  }
+
+  public boolean stdoutIsTerminal() {
+    return stdoutIsTerminal;
+  }
+
+  /** {@code cmws} alone: the usage, on stderr, as a usage error. */
+  @Override
+  public void run() {
+    throw new CommandLine.ParameterException(spec.commandLine(), "Missing command: try 'cmws serve', 'cmws subscribe' or 'cmws publish'");
+  }
+}

@@ -1,0 +1,125 @@
+package io.cmws.cli.client;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import io.cmws.cli.support.CliException;
+import io.cmws.protocol.ClientFrame;
+import io.cmws.protocol.CloseCodes;
+import java.net.URI;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.List;
+import java.util.Optional;
+
+/**
+ * The handshakes every tool needs: connect, authenticate as a browser-type client (no {@code
+ * token} field without a token, so claude-mem treats it as a browser), and wait for specific
+ * replies. Not thread-safe: one command thread drives it.
+ */
+public final class HubSession implements AutoCloseable {
+  private final HubClient client;
+  private String clientId;
+  private List<String> permissions = List.of();
+
+  private HubSession(HubClient client) {
+    this.client = client;
+  }
+
+  /** Connects and authenticates; refusals are exit 5, network trouble exit 3. */
+  public static HubSession open(URI url, String token, Duration timeout) {
+    HubSession session = new HubSession(HubClient.connect(url, timeout));
+    try {
+      session.authenticate(token, timeout);
+      return session;
+    } catch (RuntimeException e) {
+      session.close();
+      throw e;
+    }
+  }
+
+  private void authenticate(String token, Duration timeout) {
+    client.send(ClientFrame.Auth.browser(token == null || token.isEmpty() ? null : token));
+    JsonNode reply = await(timeout, "authentication", "auth:success", "auth:failed");
+    if (reply.path("type").asText().equals("auth:failed")) {
+      throw CliException.rejected("authentication failed: " + reply.path("reason").asText("refused"));
+    }
+    clientId = reply.path("clientId").asText(null);
+    if (reply.has("permissions")) {
+      permissions = new java.util.ArrayList<>();
+      reply.get("permissions").forEach(p -> permissions.add(p.asText()));
+    }
+  }
+
+  public HubClient client() {
+    return client;
+  }
+
+  public URI url() {
+    return client.url();
+  }
+
+  public String clientId() {
+    return clientId;
+  }
+
+  public List<String> permissions() {
+    return permissions;
+  }
+
+  public boolean isCmwsHub() {
+    return client.isCmwsHub();
+  }
+
+  /**
+   * Waits for the first frame whose type is one of {@code types}; an {@code error} frame or a close
+   * ends the wait with the matching failure. Other frames in between are dropped.
+   */
+  public JsonNode await(Duration timeout, String what, String... types) {
+    Instant deadline = Instant.now().plus(timeout);
+    while (true) {
+      Duration left = Duration.between(Instant.now(), deadline);
+      Optional<Inbound> next = poll(left.isNegative() ? Duration.ZERO : left);
+      if (next.isEmpty()) {
+        throw CliException.timeout("no reply to " + what + " from " + url() + " within " + timeout.toMillis() + " ms");
+      }
+      Inbound inbound = next.get();
+      if (inbound instanceof Inbound.Closed closed) {
+        throw closedDuring(what, closed);
+      }
+      Inbound.Frame frame = (Inbound.Frame) inbound;
+      for (String type : types) {
+        if (frame.type().equals(type)) {
+          return frame.node();
+        }
+      }
+      if (frame.type().equals("error")) {
+        throw CliException.rejected(what + " refused by the hub: " + frame.node().path("message").asText());
+      }
+    }
+  }
+
+  public Optional<Inbound> poll(Duration timeout) {
+    try {
+      return client.poll(timeout);
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      throw CliException.connection("interrupted");
+    }
+  }
+
+  /** The failure a close during {@code what} means: 4001 is a refusal, anything else a lost connection. */
+  public CliException closedDuring(String what, Inbound.Closed closed) {
+    if (closed.code() == CloseCodes.UNAUTHORIZED) {
+      return CliException.rejected(what + " refused: connection " + closed.describe());
+    }
+    return CliException.connection("connection to " + url() + " " + closed.describe() + " during " + what);
+  }
+
+  public void send(ClientFrame frame) {
+    client.send(frame);
+  }
+
+  @Override
+  public void close() {
+    client.close();
+  }
+}

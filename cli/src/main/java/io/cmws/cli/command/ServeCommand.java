@@ -1,0 +1,196 @@
+package io.cmws.cli.command;
+
+import io.cmws.cli.Main;
+import io.cmws.cli.support.ByteSizeConverter;
+import io.cmws.cli.support.CliException;
+import io.cmws.cli.support.DurationConverter;
+import io.cmws.cli.support.ExitCode;
+import io.cmws.cli.support.VersionProvider;
+import io.cmws.hub.AccessPolicy;
+import io.cmws.hub.HubConfig;
+import io.cmws.hub.TokenRegistry;
+import io.cmws.hub.TokenSpec;
+import io.cmws.protocol.Json;
+import io.cmws.server.HubServer;
+import io.cmws.server.ServerConfig;
+import java.io.IOException;
+import java.net.InetAddress;
+import java.net.UnknownHostException;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.Callable;
+import java.util.concurrent.CountDownLatch;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
+
+/** {@code cmws serve}: run a hub until SIGTERM or Ctrl-C. */
+@Command(
+    name = "serve",
+    mixinStandardHelpOptions = true,
+    description = {
+      "Run a hub (claude-mem compatible).",
+      "One WebSocket endpoint for browsers, SSE-writers, workers, hubs and tools, wire-compatible",
+      "with the claude-mem backend's /ws. Status goes to stderr; with --json the listening URLs",
+      "also go to stdout as one JSON line. SIGTERM or Ctrl-C closes every client with 1001 and",
+      "exits 0."
+    },
+    exitCodeListHeading = "%nExit codes:%n",
+    exitCodeList = {"0:stopped by SIGTERM/Ctrl-C", "1:cannot listen (port in use, ...)", "2:bad option"},
+    footerHeading = "%nExamples:%n",
+    footer = {
+      "  cmws serve                 # ws://127.0.0.1:37777/ws, admin :37779",
+      "  cmws serve --port 0 --json # free port; the URL is on stdout",
+      "  cmws serve --host 0.0.0.0 --token ops=\"$SECRET\" \\",
+      "             --token ui=\"$UI_SECRET\":subscribe",
+      "  curl -s http://127.0.0.1:37779/metrics"
+    })
+public final class ServeCommand extends BaseCommand implements Callable<Integer> {
+
+  @Option(names = "--host", paramLabel = "ADDRESS", defaultValue = "${env:CMWS_HOST:-127.0.0.1}",
+      description = "Address to listen on (env CMWS_HOST; default ${DEFAULT-VALUE}).")
+  String host;
+
+  @Option(names = {"-p", "--port"}, paramLabel = "PORT", defaultValue = "${env:CMWS_PORT:-37777}",
+      description = "WebSocket port; 0 picks a free one (env CMWS_PORT; default ${DEFAULT-VALUE}).")
+  int port;
+
+  @Option(names = "--path", paramLabel = "PATH", defaultValue = "${env:CMWS_PATH:-/ws}",
+      description = "WebSocket path (env CMWS_PATH; default ${DEFAULT-VALUE}).")
+  String path;
+
+  @Option(names = "--admin-port", paramLabel = "PORT", defaultValue = "${env:CMWS_ADMIN_PORT}",
+      description = "Port of /health, /metrics and /api/stream: default the WebSocket port + 2 (37779),"
+          + " a free port with --port 0; -1 turns it off (env CMWS_ADMIN_PORT).")
+  Integer adminPort;
+
+  @Option(names = "--token", paramLabel = "NAME=SECRET[:PERMS]",
+      description = "A token clients may present; PERMS is a comma list of subscribe, broadcast, task:receive,"
+          + " task:complete, task:submit, federate, admin (none listed: all). Repeatable."
+          + " Env CMWS_HUB_TOKENS holds more, separated by spaces.")
+  List<String> tokens = new ArrayList<>();
+
+  @Option(names = "--tokens-file", paramLabel = "FILE", defaultValue = "${env:CMWS_TOKENS_FILE}",
+      description = "File with one NAME=SECRET[:PERMS] per line (env CMWS_TOKENS_FILE).")
+  Path tokensFile;
+
+  @Option(names = "--allow-anonymous", defaultValue = "${env:CMWS_ALLOW_ANONYMOUS:-false}",
+      description = "Let non-loopback clients in without a token, with their type's default permissions"
+          + " (env CMWS_ALLOW_ANONYMOUS).")
+  boolean allowAnonymous;
+
+  @Option(names = "--max-frame-size", paramLabel = "SIZE", defaultValue = "${env:CMWS_MAX_FRAME_SIZE:-1MiB}",
+      converter = ByteSizeConverter.class,
+      description = "Largest message accepted; bigger ones close the connection with 1009 (default ${DEFAULT-VALUE}).")
+  int maxFrameSize;
+
+  @Option(names = "--heartbeat-interval", paramLabel = "DURATION", converter = DurationConverter.class,
+      defaultValue = "${env:CMWS_HEARTBEAT_INTERVAL:-30s}",
+      description = "How often clients are pinged (default ${DEFAULT-VALUE}, as claude-mem).")
+  Duration heartbeatInterval;
+
+  @Option(names = "--heartbeat-timeout", paramLabel = "DURATION", converter = DurationConverter.class,
+      defaultValue = "${env:CMWS_HEARTBEAT_TIMEOUT:-60s}",
+      description = "Close (4002) a client silent this long (default ${DEFAULT-VALUE}, as claude-mem).")
+  Duration heartbeatTimeout;
+
+  @Option(names = "--auth-timeout", paramLabel = "DURATION", converter = DurationConverter.class,
+      defaultValue = "${env:CMWS_AUTH_TIMEOUT:-10s}",
+      description = "Close (4001) a connection that has not authenticated by then (default ${DEFAULT-VALUE}).")
+  Duration authTimeout;
+
+  @Option(names = "--json", description = "Also print the listening URLs to stdout as one JSON line.")
+  boolean json;
+
+  @Override
+  public Integer call() {
+    ServerConfig config = config();
+    HubServer server;
+    try {
+      server = HubServer.start(config, VersionProvider.version());
+    } catch (IOException e) {
+      throw new CliException(ExitCode.FAILURE, "LISTEN", e.getMessage(), e);
+    }
+    String admin = server.adminUrl().map(Object::toString).orElse("off");
+    status("hub listening on " + server.url() + " (admin " + admin + ")");
+    if (json) {
+      var line = Json.object();
+      line.put("type", "listening");
+      line.put("url", server.url().toString());
+      line.put("adminUrl", server.adminUrl().map(Object::toString).orElse(null));
+      line.put("pid", ProcessHandle.current().pid());
+      line.put("version", VersionProvider.version());
+      out().println(Json.write(line));
+      out().flush();
+    }
+    awaitShutdown(server);
+    return ExitCode.OK;
+  }
+
+  /** Blocks until the JVM shuts down; then closes every client with 1001 and exits 0. */
+  private void awaitShutdown(HubServer server) {
+    CountDownLatch stopped = new CountDownLatch(1);
+    Runtime.getRuntime().addShutdownHook(new Thread(() -> {
+      status("shutting down: closing " + server.hub().connections().size() + " connections");
+      server.close();
+      stopped.countDown();
+      if (Main.isProcessMode()) {
+        err().flush();
+        Runtime.getRuntime().halt(ExitCode.OK); // SIGTERM would otherwise exit 143
+      }
+    }, "cmws-shutdown"));
+    try {
+      stopped.await();
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      server.close();
+    }
+  }
+
+  ServerConfig config() {
+    List<TokenSpec> specs = new ArrayList<>();
+    try {
+      for (String spec : tokens) {
+        specs.add(TokenSpec.parse(spec));
+      }
+      String envTokens = root().env().get("CMWS_HUB_TOKENS");
+      if (envTokens != null) {
+        for (String spec : envTokens.trim().split("\\s+")) {
+          if (!spec.isEmpty()) {
+            specs.add(TokenSpec.parse(spec));
+          }
+        }
+      }
+      if (tokensFile != null) {
+        specs.addAll(TokenRegistry.readFile(tokensFile));
+      }
+      TokenRegistry registry = new TokenRegistry(specs);
+      requireSafeExposure(registry);
+      HubConfig hub = new HubConfig(new AccessPolicy(registry, allowAnonymous), heartbeatInterval, heartbeatTimeout,
+          authTimeout);
+      int admin = adminPort != null ? adminPort : port == 0 ? 0 : port + 2;
+      return new ServerConfig(host, port, path, admin, maxFrameSize, hub);
+    } catch (IOException e) {
+      throw CliException.usage("cannot read tokens file: " + e.getMessage());
+    } catch (IllegalArgumentException e) {
+      throw CliException.usage(e.getMessage());
+    }
+  }
+
+  /** A hub on a network address with no tokens would refuse every remote client; say so up front. */
+  private void requireSafeExposure(TokenRegistry registry) {
+    if (registry.isEmpty() && !allowAnonymous && !isLoopback(host)) {
+      throw CliException.usage("refusing to listen on " + host + " without tokens: remote clients could never"
+          + " authenticate. Add --token NAME=SECRET (or --tokens-file), or --allow-anonymous to let anyone in.");
+    }
+  }
+
+  private static boolean isLoopback(String host) {
+    try {
+      return InetAddress.getByName(host).isLoopbackAddress();
+    } catch (UnknownHostException e) {
+      throw CliException.usage("unknown host '" + host + "'");
+    }
+  }
+}

@@ -1,0 +1,192 @@
+package io.cmws.cli.command;
+
+import io.cmws.cli.client.HubSession;
+import io.cmws.cli.client.Inbound;
+import io.cmws.cli.option.ConnectionOptions;
+import io.cmws.cli.output.EventPrinter;
+import io.cmws.cli.output.OutputFormat;
+import io.cmws.cli.output.Style;
+import io.cmws.cli.support.Backoff;
+import io.cmws.cli.support.CliException;
+import io.cmws.cli.support.DurationConverter;
+import io.cmws.cli.support.ExitCode;
+import io.cmws.protocol.ChannelNames;
+import io.cmws.protocol.ClientFrame;
+import io.cmws.protocol.CloseCodes;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.List;
+import java.util.Optional;
+import java.util.concurrent.Callable;
+import picocli.CommandLine.ArgGroup;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.Parameters;
+
+/** {@code cmws subscribe}: tail channels, one event a line. */
+@Command(
+    name = "subscribe",
+    mixinStandardHelpOptions = true,
+    description = {
+      "Print events from channels matching the PATTERNs.",
+      "One event per line (text, --raw or --json).",
+      "Connects as a browser-type client, so it also works against a claude-mem backend.",
+      "Reconnects with backoff when the connection drops (status on stderr)."
+    },
+    exitCodeListHeading = "%nExit codes:%n",
+    exitCodeList = {"0:--count reached", "2:bad pattern", "3:cannot connect / connection lost",
+        "4:--timeout without an event", "5:rejected by the hub"},
+    footerHeading = "%nPatterns:%n",
+    footer = {
+      "  '*' alone matches every channel; 'session:*' matches session:started and session:a:b",
+      "  but not session; 'task:*:failed' matches exactly one segment in the middle.",
+      "",
+      "Examples:",
+      "  cmws subscribe 'session:*'",
+      "  cmws subscribe 'task:*' 'writer:pause' --json | jq .data",
+      "  cmws subscribe 'session:*' --json --count 2 --timeout 30s",
+      "  cmws subscribe '*' --raw --url ws://hub.example:37777/ws"
+    })
+public final class SubscribeCommand extends BaseCommand implements Callable<Integer> {
+  private static final Duration FOREVER = Duration.ofDays(365);
+
+  @Parameters(arity = "1..*", paramLabel = "PATTERN", description = "Channel patterns to subscribe to.")
+  List<String> patterns;
+
+  @Mixin ConnectionOptions connection;
+
+  @ArgGroup(exclusive = true)
+  Format format = new Format();
+
+  static final class Format {
+    @Option(names = "--json", description = "JSON Lines: {channel, data, timestamp, seq, pattern}.")
+    boolean json;
+
+    @Option(names = "--raw", description = "Print the data only.")
+    boolean raw;
+  }
+
+  @Option(names = {"-n", "--count"}, paramLabel = "N", description = "Exit 0 after N events.")
+  Integer count;
+
+  @Option(names = {"-t", "--timeout"}, paramLabel = "DURATION", converter = DurationConverter.class,
+      description = "Exit 4 when no event arrives for this long (e.g. 30s).")
+  Duration timeout;
+
+  @Option(names = "--no-reconnect", description = "Exit 3 when the connection drops instead of reconnecting.")
+  boolean noReconnect;
+
+  @Option(names = "--color", paramLabel = "WHEN", defaultValue = "auto",
+      description = "auto, always or never (default ${DEFAULT-VALUE}; NO_COLOR turns auto off).")
+  String color;
+
+  @Override
+  public Integer call() {
+    for (String pattern : patterns) {
+      ChannelNames.patternProblem(pattern).ifPresent(problem -> {
+        throw CliException.usage(problem);
+      });
+    }
+    if (count != null && count < 1) {
+      throw CliException.usage("--count must be at least 1");
+    }
+    OutputFormat outputFormat = format.json ? OutputFormat.JSON : format.raw ? OutputFormat.RAW : OutputFormat.TEXT;
+    EventPrinter printer = new EventPrinter(out(), outputFormat,
+        Style.decide(color, root().stdoutIsTerminal(), root().env()));
+    Backoff backoff = Backoff.standard();
+    Instant idleDeadline = deadlineFromNow();
+    HubSession session = subscribe();
+    status("subscribed to " + String.join(" ", patterns) + " on " + connection.url());
+    int received = 0;
+    try {
+      while (true) {
+        Optional<Inbound> next = session.poll(untilDeadline(idleDeadline));
+        if (next.isEmpty()) {
+          if (timeout != null && !Instant.now().isBefore(idleDeadline)) {
+            throw CliException.timeout("no event within " + timeout.toMillis() + " ms");
+          }
+          continue;
+        }
+        if (next.get() instanceof Inbound.Frame frame) {
+          if (frame.type().equals("event")) {
+            printer.print(frame.node());
+            idleDeadline = deadlineFromNow();
+            if (count != null && ++received >= count) {
+              return ExitCode.OK;
+            }
+          } else if (frame.type().equals("error")) {
+            status("hub says: " + frame.node().path("message").asText());
+          }
+        } else {
+          Inbound.Closed closed = (Inbound.Closed) next.get();
+          session.close();
+          session = reconnect(closed, backoff, idleDeadline);
+        }
+      }
+    } finally {
+      session.close();
+    }
+  }
+
+  private HubSession subscribe() {
+    HubSession session = HubSession.open(connection.url(), connection.token(), connection.connectTimeout());
+    try {
+      session.send(new ClientFrame.Subscribe(patterns));
+      session.await(connection.connectTimeout(), "subscribe", "subscribed");
+      return session;
+    } catch (RuntimeException e) {
+      session.close();
+      throw e;
+    }
+  }
+
+  /** Reconnects with capped exponential backoff and jitter; gives up on a refusal or the timeout. */
+  private HubSession reconnect(Inbound.Closed closed, Backoff backoff, Instant idleDeadline) {
+    if (closed.code() == CloseCodes.UNAUTHORIZED) {
+      throw CliException.rejected("the hub refused this client: connection " + closed.describe());
+    }
+    if (noReconnect) {
+      throw CliException.connection("connection to " + connection.url() + " " + closed.describe());
+    }
+    String why = closed.describe();
+    while (true) {
+      Duration delay = backoff.next();
+      if (timeout != null && Instant.now().plus(delay).isAfter(idleDeadline)) {
+        throw CliException.timeout("no event within " + timeout.toMillis() + " ms (hub unreachable: " + why + ")");
+      }
+      status(String.format("connection %s; reconnecting in %.1f s (attempt %d)", why,
+          delay.toMillis() / 1000.0, backoff.attempt()));
+      pause(delay);
+      try {
+        HubSession session = subscribe();
+        backoff.reset();
+        status("reconnected to " + connection.url() + "; subscribed to " + String.join(" ", patterns));
+        return session;
+      } catch (CliException e) {
+        if (e.exitCode() == ExitCode.REJECTED || e.exitCode() == ExitCode.USAGE) {
+          throw e;
+        }
+        why = e.getMessage();
+      }
+    }
+  }
+
+  private Instant deadlineFromNow() {
+    return timeout == null ? Instant.now().plus(FOREVER) : Instant.now().plus(timeout);
+  }
+
+  private static Duration untilDeadline(Instant deadline) {
+    Duration left = Duration.between(Instant.now(), deadline);
+    return left.isNegative() ? Duration.ZERO : left;
+  }
+
+  private static void pause(Duration delay) {
+    try {
+      Thread.sleep(delay.toMillis());
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      throw CliException.connection("interrupted");
+    }
+  }
+}

@@ -1,0 +1,81 @@
+package io.cmws.cli.testing;
+
+import java.io.BufferedReader;
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.InputStreamReader;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.TimeUnit;
+
+/** {@code java -jar cmws.jar ...} as a real child process, its output read line by line. */
+public final class CmwsProcess implements AutoCloseable {
+  public final LineSink out = new LineSink();
+  public final LineSink err = new LineSink();
+  private final Process process;
+
+  private CmwsProcess(Process process) {
+    this.process = process;
+    pump(process.getInputStream(), out, "stdout");
+    pump(process.getErrorStream(), err, "stderr");
+  }
+
+  /** The shaded jar built by the package phase; failsafe passes its path. */
+  public static Path jar() {
+    Path jar = Path.of(System.getProperty("cmws.jar", "target/cmws.jar"));
+    if (!Files.exists(jar)) {
+      throw new IllegalStateException(jar + " does not exist: run the integration tests through 'mvn verify'");
+    }
+    return jar;
+  }
+
+  public static CmwsProcess start(String... args) throws IOException {
+    List<String> command = new ArrayList<>();
+    command.add(Path.of(System.getProperty("java.home"), "bin", "java").toString());
+    command.add("-jar");
+    command.add(jar().toString());
+    command.addAll(List.of(args));
+    ProcessBuilder builder = new ProcessBuilder(command);
+    builder.environment().keySet().removeIf(key -> key.startsWith("CMWS_"));
+    return new CmwsProcess(builder.start());
+  }
+
+  public int waitFor(Duration timeout) throws InterruptedException {
+    if (!process.waitFor(timeout.toMillis(), TimeUnit.MILLISECONDS)) {
+      throw new AssertionError("process did not exit within " + timeout + "; stderr: " + err.snapshot());
+    }
+    return process.exitValue();
+  }
+
+  /** SIGTERM. */
+  public void terminate() {
+    process.destroy();
+  }
+
+  public long pid() {
+    return process.pid();
+  }
+
+  @Override
+  public void close() {
+    process.destroyForcibly();
+  }
+
+  private static void pump(InputStream stream, LineSink sink, String name) {
+    Thread thread = new Thread(() -> {
+      try (BufferedReader reader = new BufferedReader(new InputStreamReader(stream, StandardCharsets.UTF_8))) {
+        for (String line = reader.readLine(); line != null; line = reader.readLine()) {
+          sink.addLine(line);
+        }
+      } catch (IOException e) {
+        sink.addLine("<" + name + " closed: " + e + ">");
+      }
+    }, "cmws-process-" + name);
+    thread.setDaemon(true);
+    thread.start();
+  }
+}
