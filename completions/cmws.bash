@@ -260,12 +260,18 @@ function _picocli_cmws_subscribe() {
 
   local commands=""
   local flag_opts="'-q' '--quiet' '-x' '--stacktrace' '--json' '--raw' '--no-reconnect' '-h' '--help' '-V' '--version'"
-  local arg_opts="'-v' '--verbose' '--url' '--token' '--connect-timeout' '-n' '--count' '-t' '--timeout' '--color'"
+  local arg_opts="'-v' '--verbose' '-n' '--count' '-t' '--timeout' '--url' '--token' '--connect-timeout' '--color'"
 
   type compopt &>/dev/null && compopt +o default
 
   case ${prev_word} in
     '-v'|'--verbose')
+      return
+      ;;
+    '-n'|'--count')
+      return
+      ;;
+    '-t'|'--timeout')
       return
       ;;
     '--url')
@@ -275,12 +281,6 @@ function _picocli_cmws_subscribe() {
       return
       ;;
     '--connect-timeout')
-      return
-      ;;
-    '-n'|'--count')
-      return
-      ;;
-    '-t'|'--timeout')
       return
       ;;
     '--color')

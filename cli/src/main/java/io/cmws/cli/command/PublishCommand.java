@@ -33,11 +33,13 @@ import picocli.CommandLine.Parameters;
 @Command(
     name = "publish",
     mixinStandardHelpOptions = true,
+    sortOptions = false,
     description = {
       "Publish events and wait for the hub's acknowledgement.",
-      "DATA goes to CHANNEL; the command returns once the hub has acknowledged it.",
-      "DATA is sent as JSON when it parses as JSON, otherwise as a JSON string; without DATA the",
-      "event carries null. '-' reads stdin and publishes one event per non-empty line."
+      "DATA goes to CHANNEL as JSON when it parses as JSON, otherwise as a",
+      "JSON string; without DATA the event carries null. '-' reads stdin and",
+      "publishes one event per non-empty line. Needs a cmws hub: claude-mem",
+      "backends have no client publish."
     },
     exitCodeListHeading = "%nExit codes:%n",
     exitCodeList = {"0:every event acknowledged", "2:bad channel or options", "3:cannot connect / connection lost",

@@ -29,12 +29,13 @@ import picocli.CommandLine.Option;
 @Command(
     name = "serve",
     mixinStandardHelpOptions = true,
+    sortOptions = false,
     description = {
       "Run a hub (claude-mem compatible).",
-      "One WebSocket endpoint for browsers, SSE-writers, workers, hubs and tools, wire-compatible",
-      "with the claude-mem backend's /ws. Status goes to stderr; with --json the listening URLs",
-      "also go to stdout as one JSON line. SIGTERM or Ctrl-C closes every client with 1001 and",
-      "exits 0."
+      "One WebSocket endpoint for browsers, SSE-writers, workers, hubs and",
+      "tools, wire-compatible with the claude-mem backend's /ws. Status goes",
+      "to stderr; with --json the listening URLs also go to stdout as one",
+      "JSON line. SIGTERM or Ctrl-C closes every client with 1001, exit 0."
     },
     exitCodeListHeading = "%nExit codes:%n",
     exitCodeList = {"0:stopped by SIGTERM/Ctrl-C", "1:cannot listen (port in use, ...)", "2:bad option"},

@@ -28,19 +28,21 @@ import picocli.CommandLine.Parameters;
 @Command(
     name = "subscribe",
     mixinStandardHelpOptions = true,
+    sortOptions = false,
     description = {
       "Print events from channels matching the PATTERNs.",
-      "One event per line (text, --raw or --json).",
-      "Connects as a browser-type client, so it also works against a claude-mem backend.",
-      "Reconnects with backoff when the connection drops (status on stderr)."
+      "One event per line (text, --raw or --json). Connects as a browser-type",
+      "client, so it also works against a claude-mem backend. Reconnects with",
+      "backoff when the connection drops (status on stderr)."
     },
     exitCodeListHeading = "%nExit codes:%n",
     exitCodeList = {"0:--count reached", "2:bad pattern", "3:cannot connect / connection lost",
         "4:--timeout without an event", "5:rejected by the hub"},
     footerHeading = "%nPatterns:%n",
     footer = {
-      "  '*' alone matches every channel; 'session:*' matches session:started and session:a:b",
-      "  but not session; 'task:*:failed' matches exactly one segment in the middle.",
+      "  '*' alone matches every channel. A trailing '*' matches one or more",
+      "  segments: 'session:*' matches session:started and session:a:b, not",
+      "  session. A '*' elsewhere matches one segment: 'task:*:failed'.",
       "",
       "Examples:",
       "  cmws subscribe 'session:*'",
@@ -53,8 +55,6 @@ public final class SubscribeCommand extends BaseCommand implements Callable<Inte
 
   @Parameters(arity = "1..*", paramLabel = "PATTERN", description = "Channel patterns to subscribe to.")
   List<String> patterns;
-
-  @Mixin ConnectionOptions connection;
 
   @ArgGroup(exclusive = true)
   Format format = new Format();
@@ -76,6 +76,8 @@ public final class SubscribeCommand extends BaseCommand implements Callable<Inte
 
   @Option(names = "--no-reconnect", description = "Exit 3 when the connection drops instead of reconnecting.")
   boolean noReconnect;
+
+  @Mixin ConnectionOptions connection;
 
   @Option(names = "--color", paramLabel = "WHEN", defaultValue = "auto",
       description = "auto, always or never (default ${DEFAULT-VALUE}; NO_COLOR turns auto off).")
