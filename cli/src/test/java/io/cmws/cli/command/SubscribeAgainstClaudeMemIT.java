@@ -66,6 +66,7 @@ class SubscribeAgainstClaudeMemIT {
       first.send("{\"type\":\"auth:success\",\"clientId\":\"browser-2-a\",\"permissions\":[\"subscribe\"]}");
       first.expect("subscribe");
       first.send("{\"type\":\"subscribed\",\"channels\":[\"session:*\"]}");
+      sub.err.await("subscribed", Duration.ofSeconds(10)); // only then is a drop a reconnect case
       first.drop();
       ScriptedPeer.Peer second = backend.accept();
       second.expect("auth");
