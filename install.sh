@@ -35,7 +35,10 @@ esac
 if [ -z "$CMWS_JAR" ]; then
   command -v "$MVN" >/dev/null 2>&1 || die "Maven ('$MVN') is required to build cmws; install it (e.g. apt-get install maven) or set CMWS_JAR to a built cmws.jar"
   say "building with Maven (tests skipped; run 'mvn -B verify' for those)"
-  (cd "$here" && "$MVN" -B -q -Dstyle.color=never -DskipTests package) >&2 || die "the Maven build failed"
+  if ! build_log="$(cd "$here" && "$MVN" -B -q -Dstyle.color=never -DskipTests package 2>&1)"; then
+    printf '%s\n' "$build_log" >&2
+    die "the Maven build failed (output above)"
+  fi
   CMWS_JAR="$here/cli/target/cmws.jar"
 fi
 [ -f "$CMWS_JAR" ] || die "no jar at $CMWS_JAR"
