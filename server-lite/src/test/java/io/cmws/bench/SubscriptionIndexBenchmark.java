@@ -1,6 +1,7 @@
 package io.cmws.bench;
 
 import io.cmws.hub.ConcurrentSubscriptionIndex;
+import io.cmws.testing.NaiveMatcher;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
@@ -73,29 +74,10 @@ public class SubscriptionIndexBenchmark {
   public int naiveScan() {
     int matched = 0;
     for (String pattern : patternList) {
-      if (naiveMatches(pattern, channel)) {
+      if (NaiveMatcher.matches(pattern, channel)) {
         matched++;
       }
     }
     return matched;
-  }
-
-  /** The wildcard rules applied pattern by pattern. */
-  static boolean naiveMatches(String pattern, String channel) {
-    if (pattern.equals("*")) {
-      return true;
-    }
-    String[] p = pattern.split(":", -1);
-    String[] c = channel.split(":", -1);
-    boolean trailing = p[p.length - 1].equals("*");
-    if (trailing ? c.length < p.length : c.length != p.length) {
-      return false;
-    }
-    for (int i = 0; i < p.length - (trailing ? 1 : 0); i++) {
-      if (!p[i].equals("*") && !p[i].equals(c[i])) {
-        return false;
-      }
-    }
-    return true;
   }
 }

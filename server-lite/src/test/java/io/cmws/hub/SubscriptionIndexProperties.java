@@ -2,6 +2,7 @@ package io.cmws.hub;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 
+import io.cmws.testing.NaiveMatcher;
 import java.util.HashSet;
 import java.util.List;
 import java.util.Set;
@@ -16,25 +17,6 @@ import net.jqwik.api.constraints.Size;
 /** The trie against a naive matcher that follows the rules literally, on random input. */
 class SubscriptionIndexProperties {
 
-  /** The rules as written: '*' alone; trailing '*' = one or more; other '*' = exactly one. */
-  static boolean naiveMatches(String pattern, String channel) {
-    if (pattern.equals("*")) {
-      return true;
-    }
-    String[] p = pattern.split(":", -1);
-    String[] c = channel.split(":", -1);
-    boolean trailing = p[p.length - 1].equals("*");
-    if (trailing ? c.length < p.length : c.length != p.length) {
-      return false;
-    }
-    for (int i = 0; i < p.length - (trailing ? 1 : 0); i++) {
-      if (!p[i].equals("*") && !p[i].equals(c[i])) {
-        return false;
-      }
-    }
-    return true;
-  }
-
   @Property(tries = 300)
   void indexAgreesWithNaiveMatcher(
       @ForAll @Size(min = 1, max = 40) List<@From("patterns") String> patterns,
@@ -47,7 +29,7 @@ class SubscriptionIndexProperties {
     for (String channel : channels) {
       Set<String> expected = new HashSet<>();
       for (String pattern : distinct) {
-        if (naiveMatches(pattern, channel)) {
+        if (NaiveMatcher.matches(pattern, channel)) {
           expected.add(pattern);
         }
       }

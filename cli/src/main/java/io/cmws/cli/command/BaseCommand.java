@@ -2,7 +2,9 @@ package io.cmws.cli.command;
 
 import io.cmws.cli.CmwsCommand;
 import io.cmws.cli.option.VerbosityOptions;
+import io.cmws.cli.support.CliException;
 import java.io.PrintWriter;
+import java.time.Duration;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
@@ -37,11 +39,13 @@ abstract class BaseCommand {
     }
   }
 
-  /** A detail line on stderr, only with {@code -v}. */
-  void detail(String message) {
-    if (verbosity.level() > 0) {
-      err().println("cmws: " + message);
-      err().flush();
+  /** Sleeps on the command thread (backoff, --interval); an interrupt ends the command. */
+  static void pause(Duration delay) {
+    try {
+      Thread.sleep(delay.toMillis());
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      throw CliException.connection("interrupted");
     }
   }
 }

@@ -167,12 +167,4 @@ public final class PublishCommand extends BaseCommand implements Callable<Intege
     }
   }
 
-  private static void pause(Duration delay) {
-    try {
-      Thread.sleep(delay.toMillis());
-    } catch (InterruptedException e) {
-      Thread.currentThread().interrupt();
-      throw CliException.connection("interrupted");
-    }
-  }
 }

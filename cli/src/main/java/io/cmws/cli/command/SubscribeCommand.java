@@ -182,13 +182,4 @@ public final class SubscribeCommand extends BaseCommand implements Callable<Inte
     Duration left = Duration.between(Instant.now(), deadline);
     return left.isNegative() ? Duration.ZERO : left;
   }
-
-  private static void pause(Duration delay) {
-    try {
-      Thread.sleep(delay.toMillis());
-    } catch (InterruptedException e) {
-      Thread.currentThread().interrupt();
-      throw CliException.connection("interrupted");
-    }
-  }
 }
