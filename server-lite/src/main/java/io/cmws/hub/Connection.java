@@ -3,6 +3,7 @@ package io.cmws.hub;
 import io.cmws.protocol.EventMessage;
 import io.cmws.protocol.Json;
 import io.cmws.protocol.ServerFrame;
+import io.cmws.tasks.TaskPeer;
 import java.util.Collections;
 import java.util.EnumSet;
 import java.util.List;
@@ -15,7 +16,7 @@ import java.util.concurrent.ScheduledFuture;
  * session here). Frames from one connection are handled in order on one transport thread; timers
  * and other connections' publishes touch it from other threads, hence the volatile state.
  */
-public final class Connection {
+public final class Connection implements TaskPeer {
   private final long number;
   private final RemotePeer peer;
   private final FrameSink sink;
@@ -43,6 +44,7 @@ public final class Connection {
     this.lastSeenNanos = nowNanos;
   }
 
+  @Override
   public String id() {
     return id;
   }
@@ -169,6 +171,7 @@ public final class Connection {
     return identity == null || identity.accepts(event);
   }
 
+  @Override
   public boolean send(ServerFrame frame) {
     return sink.sendText(Json.write(frame));
   }

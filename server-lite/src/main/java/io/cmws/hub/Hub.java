@@ -11,6 +11,8 @@ import io.cmws.protocol.FrameDecoder;
 import io.cmws.protocol.Json;
 import io.cmws.protocol.ProtocolException;
 import io.cmws.protocol.ServerFrame;
+import io.cmws.tasks.TaskDispatcher;
+import io.cmws.tasks.TaskQueue;
 import java.time.Clock;
 import java.util.Collection;
 import java.util.List;
@@ -43,10 +45,18 @@ public final class Hub implements AutoCloseable {
   private final ConnectionRegistry registry;
   private final ChannelRouter router;
   private final AuthHandler auth;
+  private final TaskHandler tasks;
   private final ScheduledFuture<?> heartbeat;
+  private final ScheduledFuture<?> taskTimer;
 
-  /** The scheduler runs timers (heartbeat, pre-auth); the caller owns and shuts it down. */
+  /** A hub with the in-memory task queue of {@code config}. */
   public Hub(HubConfig config, Clock clock, LongSupplier nanoTime, ScheduledExecutorService scheduler, String version) {
+    this(config, clock, nanoTime, scheduler, version, config.tasks().newQueue());
+  }
+
+  /** The scheduler runs timers (heartbeat, pre-auth, leases); the caller owns and shuts it down. */
+  public Hub(HubConfig config, Clock clock, LongSupplier nanoTime, ScheduledExecutorService scheduler, String version,
+      TaskQueue queue) {
     this.config = config;
     this.clock = clock;
     this.nanoTime = nanoTime;
@@ -55,6 +65,11 @@ public final class Hub implements AutoCloseable {
     this.registry = new ConnectionRegistry(clock);
     this.router = new ChannelRouter(clock, metrics);
     this.auth = new AuthHandler(config.access(), registry, router, metrics, nanoTime);
+    TaskDispatcher dispatcher = new TaskDispatcher(queue, this::publish, clock);
+    this.tasks = new TaskHandler(dispatcher, config.tasks().defaults());
+    long tick = config.tasks().tick().toNanos();
+    this.taskTimer = scheduler.scheduleAtFixedRate(
+        () -> guarded("task timer", dispatcher::tick), tick, tick, TimeUnit.NANOSECONDS);
     LivenessMonitor liveness = new LivenessMonitor(registry, metrics, config.heartbeatTimeout());
     long interval = config.heartbeatInterval().toNanos();
     this.heartbeat = scheduler.scheduleAtFixedRate(
@@ -120,6 +135,7 @@ public final class Hub implements AutoCloseable {
     }
     if (connection.isRegistered()) {
       publish("worker:disconnected", workerEvent(connection));
+      tasks.dispatcher().workerGone(connection);
     }
     LOG.debug("Closed {}: {} {}", connection, code, reason);
   }
@@ -132,6 +148,10 @@ public final class Hub implements AutoCloseable {
 
   public HubMetrics metrics() {
     return metrics;
+  }
+
+  public TaskDispatcher tasks() {
+    return tasks.dispatcher();
   }
 
   public Collection<Connection> connections() {
@@ -158,6 +178,7 @@ public final class Hub implements AutoCloseable {
   @Override
   public void close() {
     heartbeat.cancel(false);
+    taskTimer.cancel(false);
     for (Connection connection : registry.all()) {
       connection.close(CloseCodes.GOING_AWAY, CloseCodes.SHUTTING_DOWN_REASON);
     }
@@ -167,10 +188,14 @@ public final class Hub implements AutoCloseable {
     if (frame instanceof ClientFrame.Auth a) {
       auth.auth(connection, a);
     } else if (frame instanceof ClientFrame.Register r) {
+      TaskHandler.concurrency(r.metadata()); // refuse a bad announcement before registering
       if (auth.register(connection, r)) {
         ObjectNode data = workerEvent(connection);
         data.set("capabilities", Json.MAPPER.valueToTree(r.capabilities()));
         publish("worker:connected", data);
+        if (connection.has(Permission.TASK_RECEIVE)) {
+          tasks.registered(connection, r);
+        }
       }
     } else if (frame instanceof ClientFrame.Ping) {
       markAlive(connection, false);
@@ -179,6 +204,9 @@ public final class Hub implements AutoCloseable {
       markAlive(connection, false);
     } else if (frame instanceof ClientFrame.Heartbeat) {
       markAlive(connection, true);
+      if (connection.isRegistered()) {
+        tasks.dispatcher().heartbeat(connection);
+      }
       connection.send(new ServerFrame.HeartbeatAck(clock.millis()));
     } else {
       dispatchAuthenticated(connection, frame);
@@ -202,7 +230,24 @@ public final class Hub implements AutoCloseable {
         || frame instanceof ClientFrame.TaskComplete
         || frame instanceof ClientFrame.TaskError) {
       require(connection, Permission.TASK_COMPLETE, "task results");
-      throw new ProtocolException(ErrorCode.NOT_FOUND, "Unknown task: this hub has no such task");
+      tasks.report(connection, frame);
+    } else if (frame instanceof ClientFrame.TaskSubmit submit) {
+      require(connection, Permission.TASK_SUBMIT, "task:submit");
+      tasks.submit(connection, submit);
+    } else if (frame instanceof ClientFrame.TaskGet get) {
+      requireEither(connection, Permission.TASK_SUBMIT, Permission.ADMIN, "task:get");
+      tasks.get(connection, get);
+    } else if (frame instanceof ClientFrame.TaskList list) {
+      requireEither(connection, Permission.TASK_SUBMIT, Permission.ADMIN, "task:list");
+      tasks.list(connection, list);
+    } else if (frame instanceof ClientFrame.TaskCancel cancel) {
+      requireEither(connection, Permission.TASK_SUBMIT, Permission.ADMIN, "task:cancel");
+      tasks.cancel(connection, cancel);
+    } else if (frame instanceof ClientFrame.Drain) {
+      if (!connection.isRegistered()) {
+        throw new ProtocolException(ErrorCode.NOT_A_WORKER, "drain is for registered workers");
+      }
+      tasks.dispatcher().workerDraining(connection);
     } else if (frame instanceof ClientFrame.Shutdown) {
       if (connection.type() != ClientType.WORKER) {
         throw new ProtocolException(ErrorCode.NOT_A_WORKER, "shutdown is for workers");
@@ -215,6 +260,12 @@ public final class Hub implements AutoCloseable {
   private void markAlive(Connection connection, boolean heartbeatFrame) {
     if (heartbeatFrame || connection.type() != ClientType.WORKER) {
       connection.seen(nanoTime.getAsLong());
+    }
+  }
+
+  private static void requireEither(Connection connection, Permission one, Permission other, String action) {
+    if (!connection.has(one) && !connection.has(other)) {
+      throw new PermissionDenied(one, action);
     }
   }
 

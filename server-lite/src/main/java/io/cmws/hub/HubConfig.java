@@ -1,5 +1,6 @@
 package io.cmws.hub;
 
+import io.cmws.tasks.TasksConfig;
 import java.time.Duration;
 import java.util.Objects;
 
@@ -8,7 +9,11 @@ import java.util.Objects;
  * 4002 after 60 s without a liveness signal; plus a 10 s pre-auth timeout the reference lacks.
  */
 public record HubConfig(
-    AccessPolicy access, Duration heartbeatInterval, Duration heartbeatTimeout, Duration preAuthTimeout) {
+    AccessPolicy access,
+    Duration heartbeatInterval,
+    Duration heartbeatTimeout,
+    Duration preAuthTimeout,
+    TasksConfig tasks) {
 
   public static final Duration DEFAULT_HEARTBEAT_INTERVAL = Duration.ofSeconds(30);
   public static final Duration DEFAULT_HEARTBEAT_TIMEOUT = Duration.ofSeconds(60);
@@ -16,6 +21,7 @@ public record HubConfig(
 
   public HubConfig {
     Objects.requireNonNull(access, "access");
+    Objects.requireNonNull(tasks, "tasks");
     requirePositive("heartbeat interval", heartbeatInterval);
     requirePositive("heartbeat timeout", heartbeatTimeout);
     requirePositive("pre-auth timeout", preAuthTimeout);
@@ -31,19 +37,24 @@ public record HubConfig(
         new AccessPolicy(TokenRegistry.none(), false),
         DEFAULT_HEARTBEAT_INTERVAL,
         DEFAULT_HEARTBEAT_TIMEOUT,
-        DEFAULT_PRE_AUTH_TIMEOUT);
+        DEFAULT_PRE_AUTH_TIMEOUT,
+        TasksConfig.standard());
   }
 
   public HubConfig withAccess(AccessPolicy newAccess) {
-    return new HubConfig(newAccess, heartbeatInterval, heartbeatTimeout, preAuthTimeout);
+    return new HubConfig(newAccess, heartbeatInterval, heartbeatTimeout, preAuthTimeout, tasks);
   }
 
   public HubConfig withHeartbeat(Duration interval, Duration timeout) {
-    return new HubConfig(access, interval, timeout, preAuthTimeout);
+    return new HubConfig(access, interval, timeout, preAuthTimeout, tasks);
   }
 
   public HubConfig withPreAuthTimeout(Duration timeout) {
-    return new HubConfig(access, heartbeatInterval, heartbeatTimeout, timeout);
+    return new HubConfig(access, heartbeatInterval, heartbeatTimeout, timeout, tasks);
+  }
+
+  public HubConfig withTasks(TasksConfig newTasks) {
+    return new HubConfig(access, heartbeatInterval, heartbeatTimeout, preAuthTimeout, newTasks);
   }
 
   private static void requirePositive(String what, Duration value) {

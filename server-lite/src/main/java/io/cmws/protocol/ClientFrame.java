@@ -27,6 +27,11 @@ import java.util.List;
   @JsonSubTypes.Type(value = ClientFrame.TaskComplete.class, name = "task:complete"),
   @JsonSubTypes.Type(value = ClientFrame.TaskError.class, name = "task:error"),
   @JsonSubTypes.Type(value = ClientFrame.Shutdown.class, name = "shutdown"),
+  @JsonSubTypes.Type(value = ClientFrame.TaskSubmit.class, name = "task:submit"),
+  @JsonSubTypes.Type(value = ClientFrame.TaskGet.class, name = "task:get"),
+  @JsonSubTypes.Type(value = ClientFrame.TaskList.class, name = "task:list"),
+  @JsonSubTypes.Type(value = ClientFrame.TaskCancel.class, name = "task:cancel"),
+  @JsonSubTypes.Type(value = ClientFrame.Drain.class, name = "drain"),
 })
 @JsonInclude(JsonInclude.Include.NON_NULL)
 public sealed interface ClientFrame {
@@ -72,4 +77,35 @@ public sealed interface ClientFrame {
       implements ClientFrame {}
 
   record Shutdown(String workerId, String reason) implements ClientFrame {}
+
+  /**
+   * cmws extension: queue a task. Unset fields take the per-type defaults; {@code capability}
+   * defaults to {@code taskType}. With {@code watch} the hub sends {@code task:result} to this
+   * connection when the task finishes. {@code id} correlates the reply.
+   */
+  record TaskSubmit(
+      String taskType,
+      @JsonInclude(JsonInclude.Include.ALWAYS) JsonNode payload,
+      String capability,
+      List<String> fallbackCapabilities,
+      Integer priority,
+      Integer maxRetries,
+      Long timeoutMs,
+      String deduplicationKey,
+      String clientId,
+      Boolean watch,
+      String id)
+      implements ClientFrame {}
+
+  /** cmws extension: one task's state; answered by {@code task:info}. */
+  record TaskGet(String taskId, String id) implements ClientFrame {}
+
+  /** cmws extension: recent tasks, optionally in one state; answered by {@code task:listed}. */
+  record TaskList(String state, Integer limit, String id) implements ClientFrame {}
+
+  /** cmws extension (client to hub): cancel a task; answered by {@code task:info}. */
+  record TaskCancel(String taskId, String reason, String id) implements ClientFrame {}
+
+  /** cmws extension: a worker stops taking new tasks while it finishes the running ones. */
+  record Drain(String workerId) implements ClientFrame {}
 }

@@ -13,6 +13,7 @@ public enum ErrorCode {
   NOT_A_WORKER("not_a_worker"),
   NOT_FOUND("not_found"),
   NOT_OWNER("not_owner"),
+  QUEUE_FULL("queue_full"),
   INTERNAL("internal");
 
   private final String wireName;

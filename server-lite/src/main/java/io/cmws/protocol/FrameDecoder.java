@@ -70,9 +70,54 @@ public final class FrameDecoder {
           optionalBoolean(node, "retryable"));
       case "shutdown" -> new ClientFrame.Shutdown(
           optionalString(node, "workerId"), optionalString(node, "reason"));
+      case "task:submit" -> decodeSubmit(node);
+      case "task:get" -> new ClientFrame.TaskGet(requiredString(node, "taskId"), optionalId(node));
+      case "task:list" -> new ClientFrame.TaskList(
+          optionalString(node, "state"), optionalInt(node, "limit"), optionalId(node));
+      case "task:cancel" -> new ClientFrame.TaskCancel(
+          requiredString(node, "taskId"), optionalString(node, "reason"), optionalId(node));
+      case "drain" -> new ClientFrame.Drain(optionalString(node, "workerId"));
       default -> throw new ProtocolException(
           ErrorCode.UNKNOWN_TYPE, "Unknown message type: " + abbreviate(type.asText()));
     };
+  }
+
+  private static ClientFrame.TaskSubmit decodeSubmit(JsonNode node) {
+    JsonNode timeout = node.get("timeoutMs");
+    if (timeout != null && !timeout.isNull() && !timeout.isIntegralNumber()) {
+      throw bad("'timeoutMs' must be an integer");
+    }
+    return new ClientFrame.TaskSubmit(
+        requiredString(node, "taskType"),
+        node.get("payload"),
+        optionalString(node, "capability"),
+        optionalStringList(node, "fallbackCapabilities"),
+        optionalInt(node, "priority"),
+        optionalInt(node, "maxRetries"),
+        timeout == null || timeout.isNull() ? null : timeout.asLong(),
+        optionalString(node, "deduplicationKey"),
+        optionalString(node, "clientId"),
+        optionalBoolean(node, "watch"),
+        optionalId(node));
+  }
+
+  private static Integer optionalInt(JsonNode node, String field) {
+    JsonNode value = node.get(field);
+    if (value == null || value.isNull()) {
+      return null;
+    }
+    if (!value.isIntegralNumber() || !value.canConvertToInt()) {
+      throw bad("'" + field + "' must be an integer");
+    }
+    return value.asInt();
+  }
+
+  private static String optionalId(JsonNode node) {
+    JsonNode id = node.get("id");
+    if (id != null && !id.isNull() && !id.isTextual() && !id.isIntegralNumber()) {
+      throw bad("'id' must be a string or an integer");
+    }
+    return id == null || id.isNull() ? null : id.asText();
   }
 
   private static ClientFrame.Publish decodePublish(JsonNode node) {
@@ -80,12 +125,7 @@ public final class FrameDecoder {
     if (!node.has("data")) {
       throw bad("publish needs 'data' (any JSON value; use null for none)");
     }
-    JsonNode id = node.get("id");
-    if (id != null && !id.isNull() && !id.isTextual() && !id.isIntegralNumber()) {
-      throw bad("'id' must be a string or an integer");
-    }
-    return new ClientFrame.Publish(
-        channel, node.get("data"), id == null || id.isNull() ? null : id.asText());
+    return new ClientFrame.Publish(channel, node.get("data"), optionalId(node));
   }
 
   private static String requiredString(JsonNode node, String field) {

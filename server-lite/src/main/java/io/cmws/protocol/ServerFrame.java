@@ -3,6 +3,7 @@ package io.cmws.protocol;
 import com.fasterxml.jackson.annotation.JsonInclude;
 import com.fasterxml.jackson.annotation.JsonSubTypes;
 import com.fasterxml.jackson.annotation.JsonTypeInfo;
+import com.fasterxml.jackson.databind.JsonNode;
 import java.util.List;
 
 /**
@@ -23,6 +24,12 @@ import java.util.List;
   @JsonSubTypes.Type(value = ServerFrame.Ping.class, name = "ping"),
   @JsonSubTypes.Type(value = ServerFrame.Pong.class, name = "pong"),
   @JsonSubTypes.Type(value = ServerFrame.HeartbeatAck.class, name = "heartbeat:ack"),
+  @JsonSubTypes.Type(value = ServerFrame.TaskAssign.class, name = "task:assign"),
+  @JsonSubTypes.Type(value = ServerFrame.TaskCancel.class, name = "task:cancel"),
+  @JsonSubTypes.Type(value = ServerFrame.TaskSubmitted.class, name = "task:submitted"),
+  @JsonSubTypes.Type(value = ServerFrame.TaskInfo.class, name = "task:info"),
+  @JsonSubTypes.Type(value = ServerFrame.TaskListed.class, name = "task:listed"),
+  @JsonSubTypes.Type(value = ServerFrame.TaskResult.class, name = "task:result"),
 })
 @JsonInclude(JsonInclude.Include.NON_NULL)
 public sealed interface ServerFrame {
@@ -73,4 +80,29 @@ public sealed interface ServerFrame {
 
   /** The reference declares {@code serverTime} but never sends it; we do. */
   record HeartbeatAck(Long serverTime) implements ServerFrame {}
+
+  /**
+   * A task for a worker, in the backend's shape: {@code capability} carries the task type
+   * (reference §2.4). The {@code task} object adds {@code attempt}, {@code timeoutMs} and the
+   * task's required {@code capability}, which claude-mem workers ignore.
+   */
+  record TaskAssign(AssignedTask task, String capability) implements ServerFrame {}
+
+  @JsonInclude(JsonInclude.Include.NON_NULL)
+  record AssignedTask(String id, String type, @JsonInclude(JsonInclude.Include.ALWAYS) JsonNode payload,
+      Integer attempt, Long timeoutMs, String capability) {}
+
+  /** To a worker: stop working on this task (its slot is already free). */
+  record TaskCancel(String taskId, String reason) implements ServerFrame {}
+
+  record TaskSubmitted(String id, String taskId, boolean deduplicated) implements ServerFrame {}
+
+  /** Reply to {@code task:get} and {@code task:cancel}: the task as it is now. */
+  record TaskInfo(String id, JsonNode task) implements ServerFrame {}
+
+  record TaskListed(String id, List<JsonNode> tasks) implements ServerFrame {}
+
+  /** To a submitter that asked to be notified: the task finished. */
+  record TaskResult(String taskId, String state, JsonNode result, String error, Integer attempt)
+      implements ServerFrame {}
 }

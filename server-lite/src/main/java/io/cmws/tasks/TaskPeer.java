@@ -1,0 +1,11 @@
+package io.cmws.tasks;
+
+import io.cmws.protocol.ServerFrame;
+
+/** A connection the task side talks to: a worker, or a submitter waiting for a result. */
+public interface TaskPeer {
+  String id();
+
+  /** Queues a frame; false if the connection is gone. Never blocks. */
+  boolean send(ServerFrame frame);
+}
