@@ -200,7 +200,7 @@ function _picocli_cmws_serve() {
 
   local commands=""
   local flag_opts="'-q' '--quiet' '-x' '--stacktrace' '--allow-anonymous' '--json' '-h' '--help' '-V' '--version'"
-  local arg_opts="'-v' '--verbose' '--host' '-p' '--port' '--path' '--admin-port' '--token' '--tokens-file' '--max-frame-size' '--heartbeat-interval' '--heartbeat-timeout' '--auth-timeout'"
+  local arg_opts="'-v' '--verbose' '--host' '-p' '--port' '--path' '--admin-port' '--token' '--tokens-file' '--max-frame-size' '--heartbeat-interval' '--heartbeat-timeout' '--auth-timeout' '--max-waiting-tasks' '--retry-policy'"
 
   type compopt &>/dev/null && compopt +o default
 
@@ -239,6 +239,12 @@ function _picocli_cmws_serve() {
       return
       ;;
     '--auth-timeout')
+      return
+      ;;
+    '--max-waiting-tasks')
+      return
+      ;;
+    '--retry-policy')
       return
       ;;
   esac

@@ -13,13 +13,18 @@ import io.cmws.hub.TokenSpec;
 import io.cmws.protocol.Json;
 import io.cmws.server.HubServer;
 import io.cmws.server.ServerConfig;
+import io.cmws.tasks.RetryPolicy;
+import io.cmws.tasks.TaskDefaults;
+import io.cmws.tasks.TasksConfig;
 import java.io.IOException;
 import java.net.InetAddress;
 import java.net.UnknownHostException;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.concurrent.Callable;
 import java.util.concurrent.CountDownLatch;
 import picocli.CommandLine.Command;
@@ -101,6 +106,15 @@ public final class ServeCommand extends BaseCommand implements Callable<Integer>
       description = "Close (4001) a connection that has not authenticated by then (default ${DEFAULT-VALUE}).")
   Duration authTimeout;
 
+  @Option(names = "--max-waiting-tasks", paramLabel = "N", defaultValue = "${env:CMWS_MAX_WAITING_TASKS:-10000}",
+      description = "Refuse task:submit while this many tasks wait (default ${DEFAULT-VALUE}).")
+  int maxWaitingTasks;
+
+  @Option(names = "--retry-policy", paramLabel = "TYPE=INITIAL,MAX,JITTER",
+      description = "Backoff before retrying a failed task of TYPE ('*' for every other type), e.g."
+          + " 'observation=500ms,30s,0.1'. Defaults are claude-mem's (1s,60s,0.2 for other types). Repeatable.")
+  List<String> retryPolicies = new ArrayList<>();
+
   @Option(names = "--json", description = "Also print the listening URLs to stdout as one JSON line.")
   boolean json;
 
@@ -169,7 +183,7 @@ public final class ServeCommand extends BaseCommand implements Callable<Integer>
       TokenRegistry registry = new TokenRegistry(specs);
       requireSafeExposure(registry);
       HubConfig hub = new HubConfig(new AccessPolicy(registry, allowAnonymous), heartbeatInterval, heartbeatTimeout,
-          authTimeout);
+          authTimeout, TasksConfig.standard().withMaxWaiting(maxWaitingTasks).withDefaults(taskDefaults()));
       int admin = adminPort != null ? adminPort : port == 0 ? 0 : port + 2;
       return new ServerConfig(host, port, path, admin, maxFrameSize, hub);
     } catch (IOException e) {
@@ -177,6 +191,24 @@ public final class ServeCommand extends BaseCommand implements Callable<Integer>
     } catch (IllegalArgumentException e) {
       throw CliException.usage(e.getMessage());
     }
+  }
+
+  private TaskDefaults taskDefaults() {
+    RetryPolicy fallback = TaskDefaults.DEFAULT_RETRY;
+    Map<String, RetryPolicy> byType = new HashMap<>();
+    for (String spec : retryPolicies) {
+      int eq = spec.indexOf('=');
+      if (eq <= 0) {
+        throw new IllegalArgumentException("--retry-policy must look like TYPE=INITIAL,MAX,JITTER, got '" + spec + "'");
+      }
+      RetryPolicy policy = RetryPolicy.parse(spec.substring(eq + 1));
+      if (spec.substring(0, eq).equals("*")) {
+        fallback = policy;
+      } else {
+        byType.put(spec.substring(0, eq), policy);
+      }
+    }
+    return new TaskDefaults(fallback, byType);
   }
 
   /** A hub on a network address with no tokens would refuse every remote client; say so up front. */
