@@ -157,15 +157,33 @@ function _complete_cmws() {
   if [ "${COMP_LINE}" = "${COMP_WORDS[0]} serve" ];    then _picocli_cmws; return $?; fi
   if [ "${COMP_LINE}" = "${COMP_WORDS[0]} subscribe" ];    then _picocli_cmws; return $?; fi
   if [ "${COMP_LINE}" = "${COMP_WORDS[0]} publish" ];    then _picocli_cmws; return $?; fi
+  if [ "${COMP_LINE}" = "${COMP_WORDS[0]} worker" ];    then _picocli_cmws; return $?; fi
+  if [ "${COMP_LINE}" = "${COMP_WORDS[0]} task" ];    then _picocli_cmws; return $?; fi
   if [ "${COMP_LINE}" = "${COMP_WORDS[0]} generate-completion" ];    then _picocli_cmws; return $?; fi
+  if [ "${COMP_LINE}" = "${COMP_WORDS[0]} task submit" ];    then _picocli_cmws_task; return $?; fi
+  if [ "${COMP_LINE}" = "${COMP_WORDS[0]} task list" ];    then _picocli_cmws_task; return $?; fi
+  if [ "${COMP_LINE}" = "${COMP_WORDS[0]} task get" ];    then _picocli_cmws_task; return $?; fi
+  if [ "${COMP_LINE}" = "${COMP_WORDS[0]} task cancel" ];    then _picocli_cmws_task; return $?; fi
 
   # Find the longest sequence of subcommands and call the bash function for that subcommand.
   local cmds0=(serve)
   local cmds1=(subscribe)
   local cmds2=(publish)
-  local cmds3=(generate-completion)
+  local cmds3=(worker)
+  local cmds4=(task)
+  local cmds5=(generate-completion)
+  local cmds6=(task submit)
+  local cmds7=(task list)
+  local cmds8=(task get)
+  local cmds9=(task cancel)
 
-  if CompWordsContainsArray "${cmds3[@]}"; then _picocli_cmws_generatecompletion; return $?; fi
+  if CompWordsContainsArray "${cmds9[@]}"; then _picocli_cmws_task_cancel; return $?; fi
+  if CompWordsContainsArray "${cmds8[@]}"; then _picocli_cmws_task_get; return $?; fi
+  if CompWordsContainsArray "${cmds7[@]}"; then _picocli_cmws_task_list; return $?; fi
+  if CompWordsContainsArray "${cmds6[@]}"; then _picocli_cmws_task_submit; return $?; fi
+  if CompWordsContainsArray "${cmds5[@]}"; then _picocli_cmws_generatecompletion; return $?; fi
+  if CompWordsContainsArray "${cmds4[@]}"; then _picocli_cmws_task; return $?; fi
+  if CompWordsContainsArray "${cmds3[@]}"; then _picocli_cmws_worker; return $?; fi
   if CompWordsContainsArray "${cmds2[@]}"; then _picocli_cmws_publish; return $?; fi
   if CompWordsContainsArray "${cmds1[@]}"; then _picocli_cmws_subscribe; return $?; fi
   if CompWordsContainsArray "${cmds0[@]}"; then _picocli_cmws_serve; return $?; fi
@@ -179,7 +197,7 @@ function _picocli_cmws() {
   # Get completion data
   local curr_word=${COMP_WORDS[COMP_CWORD]}
 
-  local commands="serve subscribe publish generate-completion"
+  local commands="serve subscribe publish worker task generate-completion"
   local flag_opts="'-h' '--help' '-V' '--version'"
   local arg_opts=""
 
@@ -354,6 +372,87 @@ function _picocli_cmws_publish() {
   fi
 }
 
+# Generates completions for the options and subcommands of the `worker` subcommand.
+function _picocli_cmws_worker() {
+  # Get completion data
+  local curr_word=${COMP_WORDS[COMP_CWORD]}
+  local prev_word=${COMP_WORDS[COMP_CWORD-1]}
+
+  local commands=""
+  local flag_opts="'-q' '--quiet' '-x' '--stacktrace' '--json' '-h' '--help' '-V' '--version'"
+  local arg_opts="'-v' '--verbose' '-c' '--capabilities' '-e' '--executor' '--exec' '-j' '--concurrency' '--plugin' '--drain-timeout' '--heartbeat-interval' '--task-timeout' '--url' '--token' '--connect-timeout'"
+
+  type compopt &>/dev/null && compopt +o default
+
+  case ${prev_word} in
+    '-v'|'--verbose')
+      return
+      ;;
+    '-c'|'--capabilities')
+      return
+      ;;
+    '-e'|'--executor')
+      return
+      ;;
+    '--exec')
+      return
+      ;;
+    '-j'|'--concurrency')
+      return
+      ;;
+    '--plugin')
+      local IFS=$'\n'
+      type compopt &>/dev/null && compopt -o filenames
+      COMPREPLY=( $( compgen -f -- "${curr_word}" ) ) # files
+      return $?
+      ;;
+    '--drain-timeout')
+      return
+      ;;
+    '--heartbeat-interval')
+      return
+      ;;
+    '--task-timeout')
+      return
+      ;;
+    '--url')
+      return
+      ;;
+    '--token')
+      return
+      ;;
+    '--connect-timeout')
+      return
+      ;;
+  esac
+
+  if [[ "${curr_word}" == -* ]]; then
+    COMPREPLY=( $(compgen -W "${flag_opts} ${arg_opts}" -- "${curr_word}") )
+  else
+    local positionals=""
+    local IFS=$'\n'
+    COMPREPLY=( $(compgen -W "${commands// /$'\n'}${IFS}${positionals}" -- "${curr_word}") )
+  fi
+}
+
+# Generates completions for the options and subcommands of the `task` subcommand.
+function _picocli_cmws_task() {
+  # Get completion data
+  local curr_word=${COMP_WORDS[COMP_CWORD]}
+
+  local commands="submit list get cancel"
+  local flag_opts="'-h' '--help' '-V' '--version'"
+  local arg_opts=""
+
+  if [[ "${curr_word}" == -* ]]; then
+    COMPREPLY=( $(compgen -W "${flag_opts} ${arg_opts}" -- "${curr_word}") )
+  else
+    local positionals=""
+    local IFS=$'\n'
+    COMPREPLY=( $(compgen -W "${commands// /$'\n'}${IFS}${positionals}" -- "${curr_word}") )
+  fi
+}
+
 # Generates completions for the options and subcommands of the `generate-completion` subcommand.
 function _picocli_cmws_generatecompletion() {
   # Get completion data
@@ -362,6 +461,180 @@ function _picocli_cmws_generatecompletion() {
   local commands=""
   local flag_opts="'-h' '--help' '-V' '--version'"
   local arg_opts=""
+
+  if [[ "${curr_word}" == -* ]]; then
+    COMPREPLY=( $(compgen -W "${flag_opts} ${arg_opts}" -- "${curr_word}") )
+  else
+    local positionals=""
+    local IFS=$'\n'
+    COMPREPLY=( $(compgen -W "${commands// /$'\n'}${IFS}${positionals}" -- "${curr_word}") )
+  fi
+}
+
+# Generates completions for the options and subcommands of the `submit` subcommand.
+function _picocli_cmws_task_submit() {
+  # Get completion data
+  local curr_word=${COMP_WORDS[COMP_CWORD]}
+  local prev_word=${COMP_WORDS[COMP_CWORD-1]}
+
+  local commands=""
+  local flag_opts="'-q' '--quiet' '-x' '--stacktrace' '--json' '-w' '--wait' '-h' '--help' '-V' '--version'"
+  local arg_opts="'-v' '--verbose' '--url' '--token' '--connect-timeout' '--capability' '--fallback' '-p' '--priority' '--max-retries' '--timeout' '--dedup' '--wait-timeout'"
+
+  type compopt &>/dev/null && compopt +o default
+
+  case ${prev_word} in
+    '-v'|'--verbose')
+      return
+      ;;
+    '--url')
+      return
+      ;;
+    '--token')
+      return
+      ;;
+    '--connect-timeout')
+      return
+      ;;
+    '--capability')
+      return
+      ;;
+    '--fallback')
+      return
+      ;;
+    '-p'|'--priority')
+      return
+      ;;
+    '--max-retries')
+      return
+      ;;
+    '--timeout')
+      return
+      ;;
+    '--dedup')
+      return
+      ;;
+    '--wait-timeout')
+      return
+      ;;
+  esac
+
+  if [[ "${curr_word}" == -* ]]; then
+    COMPREPLY=( $(compgen -W "${flag_opts} ${arg_opts}" -- "${curr_word}") )
+  else
+    local positionals=""
+    local IFS=$'\n'
+    COMPREPLY=( $(compgen -W "${commands// /$'\n'}${IFS}${positionals}" -- "${curr_word}") )
+  fi
+}
+
+# Generates completions for the options and subcommands of the `list` subcommand.
+function _picocli_cmws_task_list() {
+  # Get completion data
+  local curr_word=${COMP_WORDS[COMP_CWORD]}
+  local prev_word=${COMP_WORDS[COMP_CWORD-1]}
+
+  local commands=""
+  local flag_opts="'-q' '--quiet' '-x' '--stacktrace' '--json' '-h' '--help' '-V' '--version'"
+  local arg_opts="'-v' '--verbose' '--url' '--token' '--connect-timeout' '--state' '-n' '--limit'"
+
+  type compopt &>/dev/null && compopt +o default
+
+  case ${prev_word} in
+    '-v'|'--verbose')
+      return
+      ;;
+    '--url')
+      return
+      ;;
+    '--token')
+      return
+      ;;
+    '--connect-timeout')
+      return
+      ;;
+    '--state')
+      return
+      ;;
+    '-n'|'--limit')
+      return
+      ;;
+  esac
+
+  if [[ "${curr_word}" == -* ]]; then
+    COMPREPLY=( $(compgen -W "${flag_opts} ${arg_opts}" -- "${curr_word}") )
+  else
+    local positionals=""
+    local IFS=$'\n'
+    COMPREPLY=( $(compgen -W "${commands// /$'\n'}${IFS}${positionals}" -- "${curr_word}") )
+  fi
+}
+
+# Generates completions for the options and subcommands of the `get` subcommand.
+function _picocli_cmws_task_get() {
+  # Get completion data
+  local curr_word=${COMP_WORDS[COMP_CWORD]}
+  local prev_word=${COMP_WORDS[COMP_CWORD-1]}
+
+  local commands=""
+  local flag_opts="'-q' '--quiet' '-x' '--stacktrace' '--json' '-h' '--help' '-V' '--version'"
+  local arg_opts="'-v' '--verbose' '--url' '--token' '--connect-timeout'"
+
+  type compopt &>/dev/null && compopt +o default
+
+  case ${prev_word} in
+    '-v'|'--verbose')
+      return
+      ;;
+    '--url')
+      return
+      ;;
+    '--token')
+      return
+      ;;
+    '--connect-timeout')
+      return
+      ;;
+  esac
+
+  if [[ "${curr_word}" == -* ]]; then
+    COMPREPLY=( $(compgen -W "${flag_opts} ${arg_opts}" -- "${curr_word}") )
+  else
+    local positionals=""
+    local IFS=$'\n'
+    COMPREPLY=( $(compgen -W "${commands// /$'\n'}${IFS}${positionals}" -- "${curr_word}") )
+  fi
+}
+
+# Generates completions for the options and subcommands of the `cancel` subcommand.
+function _picocli_cmws_task_cancel() {
+  # Get completion data
+  local curr_word=${COMP_WORDS[COMP_CWORD]}
+  local prev_word=${COMP_WORDS[COMP_CWORD-1]}
+
+  local commands=""
+  local flag_opts="'-q' '--quiet' '-x' '--stacktrace' '--json' '-h' '--help' '-V' '--version'"
+  local arg_opts="'-v' '--verbose' '--url' '--token' '--connect-timeout' '--reason'"
+
+  type compopt &>/dev/null && compopt +o default
+
+  case ${prev_word} in
+    '-v'|'--verbose')
+      return
+      ;;
+    '--url')
+      return
+      ;;
+    '--token')
+      return
+      ;;
+    '--connect-timeout')
+      return
+      ;;
+    '--reason')
+      return
+      ;;
+  esac
 
   if [[ "${curr_word}" == -* ]]; then
     COMPREPLY=( $(compgen -W "${flag_opts} ${arg_opts}" -- "${curr_word}") )

@@ -3,6 +3,8 @@ package io.cmws.cli;
 import io.cmws.cli.command.PublishCommand;
 import io.cmws.cli.command.ServeCommand;
 import io.cmws.cli.command.SubscribeCommand;
+import io.cmws.cli.command.TaskCommand;
+import io.cmws.cli.command.WorkerCommand;
 import io.cmws.cli.support.VersionProvider;
 import java.io.InputStream;
 import java.util.Map;
@@ -25,6 +27,8 @@ import picocli.CommandLine.Spec;
       ServeCommand.class,
       SubscribeCommand.class,
       PublishCommand.class,
+      WorkerCommand.class,
+      TaskCommand.class,
       AutoComplete.GenerateCompletion.class,
     },
     exitCodeListHeading = "%nExit codes:%n",

@@ -13,11 +13,15 @@ import java.io.UncheckedIOException;
 /** The one shared {@link ObjectMapper}; thread-safe once configured. */
 public final class Json {
 
-  /** Never closes the stream it writes to, so {@code --json} output can't close stdout. */
+  /**
+   * Never closes the stream it writes to, so {@code --json} output can't close stdout; refuses
+   * trailing content, so {@code {"a":1} junk} is not JSON.
+   */
   public static final ObjectMapper MAPPER =
       JsonMapper.builder()
           .disable(JsonGenerator.Feature.AUTO_CLOSE_TARGET)
           .disable(DeserializationFeature.FAIL_ON_UNKNOWN_PROPERTIES)
+          .enable(DeserializationFeature.FAIL_ON_TRAILING_TOKENS)
           .build();
 
   private Json() {}

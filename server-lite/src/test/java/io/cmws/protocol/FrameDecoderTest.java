@@ -30,6 +30,7 @@ class FrameDecoderTest {
     "{\"type\":\"nope\"} | UNKNOWN_TYPE | Unknown message type: nope",
     "not json | BAD_JSON | Invalid message format",
     "{\"type\":\"auth\" | BAD_JSON | Invalid message format",
+    "{\"type\":\"ping\"} trailing | BAD_JSON | Invalid message format",
   })
   void rejectsWithAClearMessage(String text, ErrorCode code, String message) {
     ProtocolException e = assertThrows(ProtocolException.class, () -> FrameDecoder.decode(text));

@@ -24,6 +24,11 @@ public final class HubSession implements AutoCloseable {
     this.client = client;
   }
 
+  /** Connects without authenticating (workers register instead). */
+  public static HubSession connect(URI url, Duration timeout) {
+    return new HubSession(HubClient.connect(url, timeout));
+  }
+
   /** Connects and authenticates; refusals are exit 5, network trouble exit 3. */
   public static HubSession open(URI url, String token, Duration timeout) {
     HubSession session = new HubSession(HubClient.connect(url, timeout));
@@ -106,9 +111,12 @@ public final class HubSession implements AutoCloseable {
     }
   }
 
-  /** The failure a close during {@code what} means: 4001 is a refusal, anything else a lost connection. */
+  /**
+   * The failure a close during {@code what} means: 4001 (and the standalone hub's 4003 "Invalid
+   * token" and 4004 "Authentication required") is a refusal, anything else a lost connection.
+   */
   public CliException closedDuring(String what, Inbound.Closed closed) {
-    if (closed.code() == CloseCodes.UNAUTHORIZED) {
+    if (closed.code() == CloseCodes.UNAUTHORIZED || closed.code() == 4003 || closed.code() == 4004) {
       return CliException.rejected(what + " refused: connection " + closed.describe());
     }
     return CliException.connection("connection to " + url() + " " + closed.describe() + " during " + what);

@@ -51,9 +51,21 @@ public final class CmwsProcess implements AutoCloseable {
     return process.exitValue();
   }
 
-  /** SIGTERM. */
-  public void terminate() {
-    process.destroy();
+  /**
+   * SIGTERM through kill(1): {@link Process#destroy()} would also close our end of the pipes and
+   * lose what the process prints while it shuts down.
+   */
+  public void terminate() throws IOException, InterruptedException {
+    Process kill = new ProcessBuilder("kill", "-TERM", Long.toString(process.pid())).inheritIO().start();
+    if (kill.waitFor() != 0) {
+      throw new IOException("kill -TERM " + process.pid() + " failed");
+    }
+  }
+
+  /** SIGKILL, like {@code kill -9}. */
+  public void kill() throws InterruptedException {
+    process.destroyForcibly();
+    process.waitFor();
   }
 
   public long pid() {

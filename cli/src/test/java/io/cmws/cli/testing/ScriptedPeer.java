@@ -80,9 +80,14 @@ public final class ScriptedPeer implements AutoCloseable {
 
     /** The next frame the client sent, which must have {@code type}. */
     public JsonNode expect(String type) throws InterruptedException {
-      JsonNode frame = received.poll(WAIT.toMillis(), TimeUnit.MILLISECONDS);
+      return expect(type, WAIT);
+    }
+
+    /** The next frame, within {@code within}, which must have {@code type}. */
+    public JsonNode expect(String type, Duration within) throws InterruptedException {
+      JsonNode frame = received.poll(within.toMillis(), TimeUnit.MILLISECONDS);
       if (frame == null) {
-        throw new AssertionError("client sent no '" + type + "' within " + WAIT);
+        throw new AssertionError("client sent no '" + type + "' within " + within);
       }
       if (!frame.path("type").asText().equals(type)) {
         throw new AssertionError("expected '" + type + "' from the client, got " + frame);
@@ -97,6 +102,20 @@ public final class ScriptedPeer implements AutoCloseable {
     /** Drops the TCP connection without a close frame. */
     public void drop() {
       socket.closeConnection(1006, "dropped");
+    }
+
+    /** The next frame of {@code type}, skipping others (heartbeats, for instance). */
+    public JsonNode skipTo(String type) throws InterruptedException {
+      long deadline = System.nanoTime() + WAIT.toNanos();
+      while (true) {
+        JsonNode frame = received.poll(Math.max(0, deadline - System.nanoTime()), TimeUnit.NANOSECONDS);
+        if (frame == null) {
+          throw new AssertionError("client sent no '" + type + "' within " + WAIT);
+        }
+        if (frame.path("type").asText().equals(type)) {
+          return frame;
+        }
+      }
     }
 
     public int awaitClosed() throws Exception {

@@ -1,0 +1,46 @@
+package io.cmws.cli.command;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import io.cmws.cli.client.HubSession;
+import io.cmws.cli.support.ExitCode;
+import io.cmws.protocol.ClientFrame;
+import io.cmws.protocol.Json;
+import java.util.concurrent.Callable;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
+
+/** {@code cmws task list}. */
+@Command(
+    name = "list",
+    mixinStandardHelpOptions = true,
+    sortOptions = false,
+    description = {"List recent tasks, newest first."},
+    footerHeading = "%nExamples:%n",
+    footer = {"  cmws task list", "  cmws task list --state failed --json | jq -r .error"})
+public final class TaskListCommand extends TaskClientCommand implements Callable<Integer> {
+  @Option(names = "--state", paramLabel = "STATE", description = "pending, assigned, completed, failed or cancelled.")
+  String state;
+
+  @Option(names = {"-n", "--limit"}, paramLabel = "N", defaultValue = "50", description = "At most N tasks (default ${DEFAULT-VALUE}, max 1000).")
+  int limit;
+
+  @Override
+  public Integer call() {
+    try (HubSession session = open()) {
+      JsonNode listed = request(session, new ClientFrame.TaskList(state, limit, "l1"), "task:list", "task:listed");
+      if (!json) {
+        out().printf("%-36s  %-9s  %-20s  %7s  %s%n", "ID", "STATE", "TYPE", "ATTEMPT", "WORKER");
+      }
+      for (JsonNode task : listed.path("tasks")) {
+        if (json) {
+          out().println(Json.write(task));
+        } else {
+          out().printf("%-36s  %-9s  %-20s  %7d  %s%n", task.path("id").asText(), task.path("state").asText(),
+              task.path("type").asText(), task.path("attempt").asInt(), task.path("workerId").asText("-"));
+        }
+      }
+      out().flush();
+      return ExitCode.OK;
+    }
+  }
+}

@@ -1,0 +1,75 @@
+package io.cmws.cli.worker;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import io.cmws.executor.TaskContext;
+import java.time.Duration;
+import java.util.concurrent.Future;
+import java.util.concurrent.atomic.AtomicBoolean;
+
+/** One task in flight on this worker; the executor's view of it. */
+final class RunningTask implements TaskContext {
+  final Assignment assignment;
+  final long generation;
+  final long startedNanos = System.nanoTime();
+  private final TaskRunner.Reporter reporter;
+  volatile Future<?> future;
+  volatile String cancelReason;
+  private final AtomicBoolean outcomeReported = new AtomicBoolean();
+
+  RunningTask(Assignment assignment, long generation, TaskRunner.Reporter reporter) {
+    this.assignment = assignment;
+    this.generation = generation;
+    this.reporter = reporter;
+  }
+
+  /** True once, for whoever reports the outcome: the task's thread, or a cancel that beat its start. */
+  boolean claimOutcome() {
+    return outcomeReported.compareAndSet(false, true);
+  }
+
+  long elapsedMillis() {
+    return (System.nanoTime() - startedNanos) / 1_000_000;
+  }
+
+  @Override
+  public String taskId() {
+    return assignment.taskId();
+  }
+
+  @Override
+  public String type() {
+    return assignment.type();
+  }
+
+  @Override
+  public String capability() {
+    return assignment.capability();
+  }
+
+  @Override
+  public int attempt() {
+    return assignment.attempt();
+  }
+
+  @Override
+  public JsonNode payload() {
+    return assignment.payload();
+  }
+
+  @Override
+  public Duration timeout() {
+    return assignment.timeout();
+  }
+
+  @Override
+  public void progress(double percent, String message) {
+    if (cancelReason == null) {
+      reporter.progress(this, Math.max(0, Math.min(100, percent)), message);
+    }
+  }
+
+  @Override
+  public boolean isCancelled() {
+    return cancelReason != null || Thread.currentThread().isInterrupted();
+  }
+}
