@@ -168,6 +168,11 @@ public final class Hub implements AutoCloseable {
     out.gauge("cmws_patterns", "Distinct subscribed patterns", router.patterns());
     out.gauge("cmws_channels", "Channels that have been published on", router.channels());
     metrics.writeCounters(out);
+    TaskDispatcher dispatcher = tasks.dispatcher();
+    out.gauge("cmws_workers", "Registered workers on this hub", dispatcher.workerCount());
+    out.gauge("cmws_tasks_waiting", "Tasks waiting, including those waiting for a retry", dispatcher.queue().waiting());
+    out.gauge("cmws_tasks_running", "Tasks running on this hub's workers", dispatcher.runningCount());
+    out.labelled("cmws_tasks_total", "counter", "Task state changes by kind", "outcome", new TreeMap<>(dispatcher.outcomes()));
     Runtime runtime = Runtime.getRuntime();
     out.gauge("cmws_jvm_heap_used_bytes", "Heap in use", runtime.totalMemory() - runtime.freeMemory());
     out.gauge("cmws_jvm_heap_max_bytes", "Maximum heap", runtime.maxMemory());

@@ -25,6 +25,7 @@ public final class TaskDispatcher {
   private final Clock clock;
   private final WorkerSlots workers = new WorkerSlots();
   private final Map<String, TaskPeer> watchers = new HashMap<>();
+  private final Map<String, Long> outcomes = new java.util.TreeMap<>();
 
   public TaskDispatcher(TaskQueue queue, TaskEvents.Publisher publisher, Clock clock) {
     this.queue = queue;
@@ -41,6 +42,7 @@ public final class TaskDispatcher {
     TaskQueue.Submitted submitted = queue.submit(request, clock.millis());
     if (!submitted.deduplicated()) {
       events.queued(submitted.taskId(), request.type());
+      outcomes.merge("submitted", 1L, Long::sum);
     }
     if (watcher != null) {
       watchers.put(submitted.taskId(), watcher);
@@ -144,9 +146,19 @@ public final class TaskDispatcher {
     dispatch();
   }
 
-  /** Number of registered workers, and tasks running on them. */
+  /** Number of registered workers. */
   public synchronized int workerCount() {
     return workers.all().size();
+  }
+
+  /** Tasks running on this hub's workers. */
+  public synchronized int runningCount() {
+    return workers.all().stream().mapToInt(slot -> slot.held.size()).sum();
+  }
+
+  /** How often each outcome happened: submitted, completed, retrying, requeued, failed, cancelled. */
+  public synchronized Map<String, Long> outcomes() {
+    return Map.copyOf(outcomes);
   }
 
   private interface Report {
@@ -171,6 +183,9 @@ public final class TaskDispatcher {
   /** Publishes a state change and, for a final one, tells the watcher. */
   private void finished(Transition transition) {
     events.transition(transition);
+    if (transition.changed()) {
+      outcomes.merge(transition.kind().name().toLowerCase(java.util.Locale.ROOT), 1L, Long::sum);
+    }
     Transition.Kind kind = transition.kind();
     if (kind == Transition.Kind.COMPLETED || kind == Transition.Kind.FAILED || kind == Transition.Kind.CANCELLED) {
       TaskPeer watcher = watchers.remove(transition.taskId());

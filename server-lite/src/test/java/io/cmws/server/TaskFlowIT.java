@@ -74,6 +74,12 @@ class TaskFlowIT {
       assertEquals("q", info.get("id").asText());
       assertEquals("completed", info.get("task").get("state").asText());
       assertEquals("t", info.get("task").get("result").get("title").asText());
+
+      String metrics = hub.get("/metrics");
+      assertTrue(metrics.contains("cmws_workers 1\n"), metrics);
+      assertTrue(metrics.contains("cmws_tasks_total{outcome=\"completed\"} 1\n"), metrics);
+      assertTrue(metrics.contains("cmws_tasks_total{outcome=\"submitted\"} 1\n"), metrics);
+      assertTrue(metrics.contains("cmws_tasks_waiting 0\n"), metrics);
     }
   }
 

@@ -45,6 +45,14 @@ public final class TestHub implements AutoCloseable {
     return client;
   }
 
+  /** GET on the admin endpoint, e.g. {@code /metrics}; the body. */
+  public String get(String path) throws IOException, InterruptedException {
+    java.net.http.HttpResponse<String> response = java.net.http.HttpClient.newHttpClient().send(
+        java.net.http.HttpRequest.newBuilder(adminUrl().resolve(path)).timeout(java.time.Duration.ofSeconds(10)).build(),
+        java.net.http.HttpResponse.BodyHandlers.ofString());
+    return response.body();
+  }
+
   @Override
   public void close() {
     server.close();
