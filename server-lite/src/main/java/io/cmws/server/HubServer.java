@@ -20,6 +20,8 @@ import java.util.concurrent.TimeoutException;
 public final class HubServer implements AutoCloseable {
   private static final long START_TIMEOUT_SECONDS = 10;
   private static final int CLOSE_GRACE_MILLIS = 2000;
+  /** Bounds how long a frame can be stuck by Java-WebSocket's write race; see WriteDemandSweeper. */
+  private static final long SWEEP_MILLIS = 5;
 
   private final ServerConfig config;
   private final ScheduledExecutorService scheduler;
@@ -58,6 +60,7 @@ public final class HubServer implements AutoCloseable {
       scheduler.shutdownNow();
       throw e instanceof IOException io ? io : new IOException(e.getMessage(), e);
     }
+    scheduler.scheduleWithFixedDelay(transport.sweeper()::sweep, SWEEP_MILLIS, SWEEP_MILLIS, TimeUnit.MILLISECONDS);
     return new HubServer(config, scheduler, hub, transport, admin);
   }
 

@@ -14,16 +14,19 @@ import org.java_websocket.server.WebSocketServer;
 final class WsFrameSink implements FrameSink {
   private final WebSocketImpl socket;
   private final WebSocketServer server;
+  private final WriteDemandSweeper sweeper;
 
-  WsFrameSink(WebSocketImpl socket, WebSocketServer server) {
+  WsFrameSink(WebSocketImpl socket, WebSocketServer server, WriteDemandSweeper sweeper) {
     this.socket = socket;
     this.server = server;
+    this.sweeper = sweeper;
   }
 
   @Override
   public boolean sendText(String json) {
     try {
       socket.send(json);
+      sweeper.written(socket);
       return true;
     } catch (WebsocketNotConnectedException e) {
       return false;
@@ -37,6 +40,7 @@ final class WsFrameSink implements FrameSink {
     }
     socket.outQueue.add(event.wsFrame(pattern));
     server.onWriteDemand(socket);
+    sweeper.written(socket);
     return true;
   }
 
@@ -44,6 +48,7 @@ final class WsFrameSink implements FrameSink {
   public void sendPing() {
     try {
       socket.sendPing();
+      sweeper.written(socket);
     } catch (WebsocketNotConnectedException e) {
       // closing anyway; the close callback cleans up
     }

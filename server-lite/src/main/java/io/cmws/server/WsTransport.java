@@ -35,6 +35,7 @@ final class WsTransport extends WebSocketServer {
   private final Hub hub;
   private final String path;
   private final CompletableFuture<Void> started = new CompletableFuture<>();
+  private final WriteDemandSweeper sweeper = new WriteDemandSweeper(this);
 
   WsTransport(InetSocketAddress address, Hub hub, String path, int maxFrameBytes) {
     super(address, Math.max(2, Runtime.getRuntime().availableProcessors()), drafts(maxFrameBytes));
@@ -53,6 +54,10 @@ final class WsTransport extends WebSocketServer {
 
   CompletableFuture<Void> started() {
     return started;
+  }
+
+  WriteDemandSweeper sweeper() {
+    return sweeper;
   }
 
   @Override
@@ -85,7 +90,7 @@ final class WsTransport extends WebSocketServer {
     boolean proxied = handshake.hasFieldValue("X-Forwarded-For") || handshake.hasFieldValue("Forwarded");
     String origin = handshake.hasFieldValue("Origin") ? handshake.getFieldValue("Origin") : null;
     RemotePeer peer = RemotePeer.of(conn.getRemoteSocketAddress(), proxied, origin);
-    conn.setAttachment(hub.open(new WsFrameSink((WebSocketImpl) conn, this), peer));
+    conn.setAttachment(hub.open(new WsFrameSink((WebSocketImpl) conn, this, sweeper), peer));
   }
 
   @Override

@@ -108,8 +108,10 @@ final class TaskRunner implements AutoCloseable {
     finish(task, () -> reporter.failed(task, why, !why.startsWith("cancelled")));
   }
 
-  private static void finish(RunningTask task, Runnable report) {
+  /** Frees the slot before reporting: the hub may send the next task as soon as it hears. */
+  private void finish(RunningTask task, Runnable report) {
     if (task.claimOutcome()) {
+      running.remove(task.taskId(), task);
       report.run();
     }
   }
@@ -141,7 +143,7 @@ final class TaskRunner implements AutoCloseable {
       return;
     }
     task.cancelReason = reason;
-    if (task.future != null && task.future.cancel(true) && running.remove(task.taskId(), task)) {
+    if (task.future != null && task.future.cancel(true)) {
       failStopped(task); // it had not started, or its thread reports nothing more (claimOutcome)
     }
   }
