@@ -159,6 +159,7 @@ function _complete_cmws() {
   if [ "${COMP_LINE}" = "${COMP_WORDS[0]} publish" ];    then _picocli_cmws; return $?; fi
   if [ "${COMP_LINE}" = "${COMP_WORDS[0]} worker" ];    then _picocli_cmws; return $?; fi
   if [ "${COMP_LINE}" = "${COMP_WORDS[0]} task" ];    then _picocli_cmws; return $?; fi
+  if [ "${COMP_LINE}" = "${COMP_WORDS[0]} repl" ];    then _picocli_cmws; return $?; fi
   if [ "${COMP_LINE}" = "${COMP_WORDS[0]} generate-completion" ];    then _picocli_cmws; return $?; fi
   if [ "${COMP_LINE}" = "${COMP_WORDS[0]} task submit" ];    then _picocli_cmws_task; return $?; fi
   if [ "${COMP_LINE}" = "${COMP_WORDS[0]} task list" ];    then _picocli_cmws_task; return $?; fi
@@ -171,17 +172,19 @@ function _complete_cmws() {
   local cmds2=(publish)
   local cmds3=(worker)
   local cmds4=(task)
-  local cmds5=(generate-completion)
-  local cmds6=(task submit)
-  local cmds7=(task list)
-  local cmds8=(task get)
-  local cmds9=(task cancel)
+  local cmds5=(repl)
+  local cmds6=(generate-completion)
+  local cmds7=(task submit)
+  local cmds8=(task list)
+  local cmds9=(task get)
+  local cmds10=(task cancel)
 
-  if CompWordsContainsArray "${cmds9[@]}"; then _picocli_cmws_task_cancel; return $?; fi
-  if CompWordsContainsArray "${cmds8[@]}"; then _picocli_cmws_task_get; return $?; fi
-  if CompWordsContainsArray "${cmds7[@]}"; then _picocli_cmws_task_list; return $?; fi
-  if CompWordsContainsArray "${cmds6[@]}"; then _picocli_cmws_task_submit; return $?; fi
-  if CompWordsContainsArray "${cmds5[@]}"; then _picocli_cmws_generatecompletion; return $?; fi
+  if CompWordsContainsArray "${cmds10[@]}"; then _picocli_cmws_task_cancel; return $?; fi
+  if CompWordsContainsArray "${cmds9[@]}"; then _picocli_cmws_task_get; return $?; fi
+  if CompWordsContainsArray "${cmds8[@]}"; then _picocli_cmws_task_list; return $?; fi
+  if CompWordsContainsArray "${cmds7[@]}"; then _picocli_cmws_task_submit; return $?; fi
+  if CompWordsContainsArray "${cmds6[@]}"; then _picocli_cmws_generatecompletion; return $?; fi
+  if CompWordsContainsArray "${cmds5[@]}"; then _picocli_cmws_repl; return $?; fi
   if CompWordsContainsArray "${cmds4[@]}"; then _picocli_cmws_task; return $?; fi
   if CompWordsContainsArray "${cmds3[@]}"; then _picocli_cmws_worker; return $?; fi
   if CompWordsContainsArray "${cmds2[@]}"; then _picocli_cmws_publish; return $?; fi
@@ -197,7 +200,7 @@ function _picocli_cmws() {
   # Get completion data
   local curr_word=${COMP_WORDS[COMP_CWORD]}
 
-  local commands="serve subscribe publish worker task generate-completion"
+  local commands="serve subscribe publish worker task repl generate-completion"
   local flag_opts="'-h' '--help' '-V' '--version'"
   local arg_opts=""
 
@@ -443,6 +446,45 @@ function _picocli_cmws_task() {
   local commands="submit list get cancel"
   local flag_opts="'-h' '--help' '-V' '--version'"
   local arg_opts=""
+
+  if [[ "${curr_word}" == -* ]]; then
+    COMPREPLY=( $(compgen -W "${flag_opts} ${arg_opts}" -- "${curr_word}") )
+  else
+    local positionals=""
+    local IFS=$'\n'
+    COMPREPLY=( $(compgen -W "${commands// /$'\n'}${IFS}${positionals}" -- "${curr_word}") )
+  fi
+}
+
+# Generates completions for the options and subcommands of the `repl` subcommand.
+function _picocli_cmws_repl() {
+  # Get completion data
+  local curr_word=${COMP_WORDS[COMP_CWORD]}
+  local prev_word=${COMP_WORDS[COMP_CWORD-1]}
+
+  local commands=""
+  local flag_opts="'-q' '--quiet' '-x' '--stacktrace' '--json' '-h' '--help' '-V' '--version'"
+  local arg_opts="'-v' '--verbose' '--color' '--url' '--token' '--connect-timeout'"
+
+  type compopt &>/dev/null && compopt +o default
+
+  case ${prev_word} in
+    '-v'|'--verbose')
+      return
+      ;;
+    '--color')
+      return
+      ;;
+    '--url')
+      return
+      ;;
+    '--token')
+      return
+      ;;
+    '--connect-timeout')
+      return
+      ;;
+  esac
 
   if [[ "${curr_word}" == -* ]]; then
     COMPREPLY=( $(compgen -W "${flag_opts} ${arg_opts}" -- "${curr_word}") )

@@ -1,12 +1,16 @@
 package io.cmws.cli;
 
 import io.cmws.cli.command.PublishCommand;
+import io.cmws.cli.command.ReplCommand;
 import io.cmws.cli.command.ServeCommand;
 import io.cmws.cli.command.SubscribeCommand;
 import io.cmws.cli.command.TaskCommand;
 import io.cmws.cli.command.WorkerCommand;
 import io.cmws.cli.support.VersionProvider;
+import io.cmws.cli.client.HubSession;
 import java.io.InputStream;
+import java.net.URI;
+import java.time.Duration;
 import java.util.Map;
 import picocli.AutoComplete;
 import picocli.CommandLine;
@@ -29,6 +33,7 @@ import picocli.CommandLine.Spec;
       PublishCommand.class,
       WorkerCommand.class,
       TaskCommand.class,
+      ReplCommand.class,
       AutoComplete.GenerateCompletion.class,
     },
     exitCodeListHeading = "%nExit codes:%n",
@@ -48,7 +53,7 @@ import picocli.CommandLine.Spec;
       "  cmws publish session:started '{\"sessionId\":\"S1\"}'",
       "  source <(cmws generate-completion)   # completion in bash or zsh"
     })
-public final class CmwsCommand implements Runnable {
+public final class CmwsCommand implements Runnable, CliContext {
   private final InputStream stdin;
   private final Map<String, String> env;
   private final boolean stdoutIsTerminal;
@@ -65,14 +70,22 @@ public final class CmwsCommand implements Runnable {
     this.stdoutIsTerminal = stdoutIsTerminal;
   }
 
+  @Override
+  public HubSession openSession(URI url, String token, Duration timeout) {
+    return HubSession.open(url, token, timeout);
+  }
+
+  @Override
   public InputStream stdin() {
     return stdin;
   }
 
+  @Override
   public Map<String, String> env() {
     return env;
   }
 
+  @Override
   public boolean stdoutIsTerminal() {
     return stdoutIsTerminal;
   }

@@ -50,7 +50,11 @@ public final class Main {
 
   /** The configured command tree; also used to generate the completion script. */
   public static CommandLine commandLine(CmwsCommand root) {
-    CommandLine commandLine = new CommandLine(root);
+    return configure(new CommandLine(root));
+  }
+
+  /** One exit-code mapping and error output for every command tree (the CLI's and the REPL's). */
+  public static CommandLine configure(CommandLine commandLine) {
     commandLine.setExecutionStrategy(Main::execute);
     commandLine.setExecutionExceptionHandler(Main::handleFailure);
     commandLine.setCaseInsensitiveEnumValuesAllowed(true);

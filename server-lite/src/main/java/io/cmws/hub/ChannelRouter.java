@@ -132,6 +132,34 @@ final class ChannelRouter {
     return connection.accepts(event) && connection.deliver(event, pattern);
   }
 
+  /** Known channels (published at least once), by name: last seq and subscribers it reaches. */
+  List<ChannelView> channelViews(int limit) {
+    List<ChannelView> views = new ArrayList<>();
+    for (var entry : new java.util.TreeMap<>(channels).entrySet()) {
+      if (views.size() >= limit) {
+        break;
+      }
+      Set<Connection> subscribers = Collections.newSetFromMap(new IdentityHashMap<>());
+      for (ConcurrentSubscriptionIndex.Group<Connection> group : index.match(entry.getKey())) {
+        for (int i = 0; i < group.size(); i++) {
+          subscribers.add(group.member(i));
+        }
+      }
+      long seq;
+      synchronized (entry.getValue()) {
+        seq = entry.getValue().lastSeq;
+      }
+      views.add(new ChannelView(entry.getKey(), seq, subscribers.size()));
+    }
+    return views;
+  }
+
+  java.util.Map<String, Integer> patternCounts() {
+    return index.patternCounts();
+  }
+
+  record ChannelView(String channel, long seq, int subscribers) {}
+
   int subscriptions() {
     return index.size();
   }

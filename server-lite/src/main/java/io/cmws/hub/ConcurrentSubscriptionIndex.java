@@ -135,6 +135,29 @@ public final class ConcurrentSubscriptionIndex<S> {
     }
   }
 
+  /** Every subscribed pattern with its number of subscribers. */
+  public synchronized Map<String, Integer> patternCounts() {
+    Map<String, Integer> counts = new java.util.TreeMap<>();
+    collect(root, counts);
+    return counts;
+  }
+
+  private void collect(Node node, Map<String, Integer> counts) {
+    if (node.exact.length > 0) {
+      counts.put(node.path, node.exact.length);
+    }
+    if (node.tail.length > 0) {
+      counts.put(node.tailPattern(), node.tail.length);
+    }
+    Map<String, Node> children = node.children;
+    if (children != null) {
+      children.values().forEach(child -> collect(child, counts));
+    }
+    if (node.star != null) {
+      collect(node.star, counts);
+    }
+  }
+
   private void prune(Node node) {
     while (node.parent != null && node.isEmpty()) {
       node.parent.removeChild(node);

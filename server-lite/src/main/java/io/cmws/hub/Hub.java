@@ -46,6 +46,7 @@ public final class Hub implements AutoCloseable {
   private final ChannelRouter router;
   private final AuthHandler auth;
   private final TaskHandler tasks;
+  private final Introspection introspection;
   private final ScheduledFuture<?> heartbeat;
   private final ScheduledFuture<?> taskTimer;
 
@@ -67,6 +68,7 @@ public final class Hub implements AutoCloseable {
     this.auth = new AuthHandler(config.access(), registry, router, metrics, nanoTime);
     TaskDispatcher dispatcher = new TaskDispatcher(queue, this::publish, clock);
     this.tasks = new TaskHandler(dispatcher, config.tasks().defaults());
+    this.introspection = new Introspection(registry, router, metrics, dispatcher, clock.millis());
     long tick = config.tasks().tick().toNanos();
     this.taskTimer = scheduler.scheduleAtFixedRate(
         () -> guarded("task timer", dispatcher::tick), tick, tick, TimeUnit.NANOSECONDS);
@@ -253,6 +255,15 @@ public final class Hub implements AutoCloseable {
         throw new ProtocolException(ErrorCode.NOT_A_WORKER, "drain is for registered workers");
       }
       tasks.dispatcher().workerDraining(connection);
+    } else if (frame instanceof ClientFrame.Workers w) {
+      require(connection, Permission.ADMIN, "workers");
+      connection.send(introspection.workers(w.id()));
+    } else if (frame instanceof ClientFrame.Channels c) {
+      require(connection, Permission.ADMIN, "channels");
+      connection.send(introspection.channels(c.id()));
+    } else if (frame instanceof ClientFrame.Stats st) {
+      require(connection, Permission.ADMIN, "stats");
+      connection.send(introspection.stats(st.id(), clock.millis()));
     } else if (frame instanceof ClientFrame.Shutdown) {
       if (connection.type() != ClientType.WORKER) {
         throw new ProtocolException(ErrorCode.NOT_A_WORKER, "shutdown is for workers");

@@ -47,13 +47,18 @@ public final class HubMetrics {
     return adder == null ? 0 : adder.sum();
   }
 
+  /** Errors by kind, sorted. */
+  public Map<String, Long> errorCounts() {
+    Map<String, Long> byKind = new TreeMap<>();
+    errors.forEach((kind, adder) -> byKind.put(kind, adder.sum()));
+    return byKind;
+  }
+
   void writeCounters(PrometheusText out) {
     out.counter("cmws_events_published_total", "Events published on any channel", eventsPublished.sum());
     out.counter("cmws_events_delivered_total", "Event frames queued to subscribers", eventsDelivered.sum());
     out.counter("cmws_frames_received_total", "Frames received from clients", framesReceived.sum());
     out.counter("cmws_connections_opened_total", "Connections accepted since start", connectionsOpened.sum());
-    Map<String, Long> byKind = new TreeMap<>();
-    errors.forEach((kind, adder) -> byKind.put(kind, adder.sum()));
-    out.labelled("cmws_errors_total", "counter", "Errors by kind", "kind", byKind);
+    out.labelled("cmws_errors_total", "counter", "Errors by kind", "kind", errorCounts());
   }
 }

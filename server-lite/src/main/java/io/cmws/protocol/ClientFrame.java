@@ -32,6 +32,10 @@ import java.util.List;
   @JsonSubTypes.Type(value = ClientFrame.TaskList.class, name = "task:list"),
   @JsonSubTypes.Type(value = ClientFrame.TaskCancel.class, name = "task:cancel"),
   @JsonSubTypes.Type(value = ClientFrame.Drain.class, name = "drain"),
+  @JsonSubTypes.Type(value = ClientFrame.Workers.class, name = "workers"),
+  @JsonSubTypes.Type(value = ClientFrame.Channels.class, name = "channels"),
+  @JsonSubTypes.Type(value = ClientFrame.Stats.class, name = "stats"),
+  @JsonSubTypes.Type(value = ClientFrame.History.class, name = "history"),
 })
 @JsonInclude(JsonInclude.Include.NON_NULL)
 public sealed interface ClientFrame {
@@ -108,4 +112,16 @@ public sealed interface ClientFrame {
 
   /** cmws extension: a worker stops taking new tasks while it finishes the running ones. */
   record Drain(String workerId) implements ClientFrame {}
+
+  /** cmws introspection (permission {@code admin}): registered workers; answered by {@code workers:info}. */
+  record Workers(String id) implements ClientFrame {}
+
+  /** cmws introspection: channels and patterns with subscriber counts; answered by {@code channels:info}. */
+  record Channels(String id) implements ClientFrame {}
+
+  /** cmws introspection: counters and gauges; answered by {@code stats:info}. */
+  record Stats(String id) implements ClientFrame {}
+
+  /** cmws extension (permission {@code subscribe}): a channel's kept events; answered by {@code history:info}. */
+  record History(String channel, Integer last, String id) implements ClientFrame {}
 }

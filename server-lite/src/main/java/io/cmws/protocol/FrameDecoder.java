@@ -77,6 +77,9 @@ public final class FrameDecoder {
       case "task:cancel" -> new ClientFrame.TaskCancel(
           requiredString(node, "taskId"), optionalString(node, "reason"), optionalId(node));
       case "drain" -> new ClientFrame.Drain(optionalString(node, "workerId"));
+      case "workers" -> new ClientFrame.Workers(optionalId(node));
+      case "channels" -> new ClientFrame.Channels(optionalId(node));
+      case "stats" -> new ClientFrame.Stats(optionalId(node));
       default -> throw new ProtocolException(
           ErrorCode.UNKNOWN_TYPE, "Unknown message type: " + abbreviate(type.asText()));
     };

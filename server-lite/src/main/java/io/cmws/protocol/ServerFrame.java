@@ -30,6 +30,9 @@ import java.util.List;
   @JsonSubTypes.Type(value = ServerFrame.TaskInfo.class, name = "task:info"),
   @JsonSubTypes.Type(value = ServerFrame.TaskListed.class, name = "task:listed"),
   @JsonSubTypes.Type(value = ServerFrame.TaskResult.class, name = "task:result"),
+  @JsonSubTypes.Type(value = ServerFrame.WorkersInfo.class, name = "workers:info"),
+  @JsonSubTypes.Type(value = ServerFrame.ChannelsInfo.class, name = "channels:info"),
+  @JsonSubTypes.Type(value = ServerFrame.StatsInfo.class, name = "stats:info"),
 })
 @JsonInclude(JsonInclude.Include.NON_NULL)
 public sealed interface ServerFrame {
@@ -101,6 +104,14 @@ public sealed interface ServerFrame {
   record TaskInfo(String id, JsonNode task) implements ServerFrame {}
 
   record TaskListed(String id, List<JsonNode> tasks) implements ServerFrame {}
+
+  /** Introspection reply: one object per registered worker. */
+  record WorkersInfo(String id, List<JsonNode> workers) implements ServerFrame {}
+
+  /** Introspection reply: channels published on (with seq and matching subscribers) and patterns. */
+  record ChannelsInfo(String id, List<JsonNode> channels, List<JsonNode> patterns) implements ServerFrame {}
+
+  record StatsInfo(String id, JsonNode stats) implements ServerFrame {}
 
   /** To a submitter that asked to be notified: the task finished. */
   record TaskResult(String taskId, String state, JsonNode result, String error, Integer attempt)

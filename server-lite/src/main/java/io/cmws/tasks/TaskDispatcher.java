@@ -146,6 +146,18 @@ public final class TaskDispatcher {
     dispatch();
   }
 
+  /** A registered worker as introspection shows it. */
+  public record WorkerView(String id, List<String> capabilities, int concurrency, List<String> running,
+      boolean draining, boolean suspect) {}
+
+  public synchronized List<WorkerView> workerViews() {
+    return workers.all().stream()
+        .map(slot -> new WorkerView(slot.id(), slot.capabilities, slot.concurrency, List.copyOf(slot.held.keySet()),
+            slot.draining, slot.suspect))
+        .sorted(java.util.Comparator.comparing(WorkerView::id))
+        .toList();
+  }
+
   /** Number of registered workers. */
   public synchronized int workerCount() {
     return workers.all().size();

@@ -21,6 +21,9 @@ public interface HubClient extends AutoCloseable {
 
   void send(ClientFrame frame);
 
+  /** Sends text as it is, valid JSON or not (the REPL's {@code send}, for protocol debugging). */
+  void sendRaw(String text);
+
   /** The next frame or close, or empty after {@code timeout}. */
   Optional<Inbound> poll(Duration timeout) throws InterruptedException;
 
@@ -31,6 +34,8 @@ public interface HubClient extends AutoCloseable {
   default boolean isCmwsHub() {
     return greeting().map(g -> "cmws".equals(g.path("server").asText())).orElse(false);
   }
+
+  boolean isOpen();
 
   @Override
   void close();

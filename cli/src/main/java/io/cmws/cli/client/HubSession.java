@@ -9,6 +9,7 @@ import java.time.Duration;
 import java.time.Instant;
 import java.util.List;
 import java.util.Optional;
+import java.util.function.Consumer;
 
 /**
  * The handshakes every tool needs: connect, authenticate as a browser-type client (no {@code
@@ -17,11 +18,39 @@ import java.util.Optional;
  */
 public final class HubSession implements AutoCloseable {
   private final HubClient client;
+  private final boolean owner;
+  private volatile Consumer<Inbound.Frame> unsolicited;
   private String clientId;
   private List<String> permissions = List.of();
 
-  private HubSession(HubClient client) {
+  private HubSession(HubClient client, boolean owner) {
     this.client = client;
+    this.owner = owner;
+  }
+
+  private HubSession(HubClient client) {
+    this(client, true);
+  }
+
+  /**
+   * A view of this session for a command to use and "close": closing it leaves the connection
+   * open. The REPL lends its connection to CLI commands this way.
+   */
+  public HubSession borrow() {
+    HubSession view = new HubSession(client, false);
+    view.clientId = clientId;
+    view.permissions = permissions;
+    view.unsolicited = unsolicited;
+    return view;
+  }
+
+  /** Where {@link #await} hands the frames it is not waiting for, instead of dropping them. */
+  public void onUnsolicited(Consumer<Inbound.Frame> listener) {
+    this.unsolicited = listener;
+  }
+
+  public boolean isOpen() {
+    return client.isOpen();
   }
 
   /** Connects without authenticating (workers register instead). */
@@ -99,6 +128,10 @@ public final class HubSession implements AutoCloseable {
       if (frame.type().equals("error")) {
         throw CliException.rejected(what + " refused by the hub: " + frame.node().path("message").asText());
       }
+      Consumer<Inbound.Frame> listener = unsolicited;
+      if (listener != null) {
+        listener.accept(frame);
+      }
     }
   }
 
@@ -128,6 +161,8 @@ public final class HubSession implements AutoCloseable {
 
   @Override
   public void close() {
-    client.close();
+    if (owner) {
+      client.close();
+    }
   }
 }

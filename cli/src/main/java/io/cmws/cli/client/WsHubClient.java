@@ -69,6 +69,15 @@ final class WsHubClient implements HubClient {
   }
 
   @Override
+  public void sendRaw(String text) {
+    try {
+      socket.send(text);
+    } catch (WebsocketNotConnectedException e) {
+      // the close is already queued in the inbox
+    }
+  }
+
+  @Override
   public Optional<Inbound> poll(Duration timeout) throws InterruptedException {
     return Optional.ofNullable(inbox.poll(timeout.toNanos(), TimeUnit.NANOSECONDS));
   }
@@ -76,6 +85,11 @@ final class WsHubClient implements HubClient {
   @Override
   public Optional<JsonNode> greeting() {
     return Optional.ofNullable(greeting);
+  }
+
+  @Override
+  public boolean isOpen() {
+    return socket.isOpen();
   }
 
   @Override

@@ -1,6 +1,6 @@
 package io.cmws.cli.command;
 
-import io.cmws.cli.CmwsCommand;
+import io.cmws.cli.CliContext;
 import io.cmws.cli.option.VerbosityOptions;
 import io.cmws.cli.support.CliException;
 import java.io.PrintWriter;
@@ -27,8 +27,8 @@ abstract class BaseCommand {
     return spec.commandLine().getErr();
   }
 
-  CmwsCommand root() {
-    return (CmwsCommand) spec.root().userObject();
+  CliContext root() {
+    return (CliContext) spec.root().userObject();
   }
 
   /** A progress or status line on stderr, unless {@code -q}. */

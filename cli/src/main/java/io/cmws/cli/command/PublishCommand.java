@@ -81,9 +81,12 @@ public final class PublishCommand extends BaseCommand implements Callable<Intege
 
   @Mixin ConnectionOptions connection;
 
-  private final Deque<String> inFlight = new ArrayDeque<>();
-  private long lastSeq = -1;
-  private int acknowledged;
+  /** What one run has sent and had acknowledged; fresh per run, as the REPL reuses this command. */
+  private static final class Acks {
+    final Deque<String> inFlight = new ArrayDeque<>();
+    long lastSeq = -1;
+    int acknowledged;
+  }
 
   @Override
   public Integer call() {
@@ -96,12 +99,13 @@ public final class PublishCommand extends BaseCommand implements Callable<Intege
     if (count < 1) {
       throw CliException.usage("--count must be at least 1");
     }
-    try (HubSession session = HubSession.open(connection.url(), connection.token(), connection.connectTimeout())) {
+    try (HubSession session = root().openSession(connection.url(), connection.token(), connection.connectTimeout())) {
       if (!session.isCmwsHub()) {
         throw CliException.rejected(connection.url() + " is not a cmws hub: claude-mem backends have no client"
             + " publish (events there come from the backend's own HTTP hooks)");
       }
       int window = interval == null ? WINDOW : 1;
+      Acks acks = new Acks();
       int sent = 0;
       for (Iterator<JsonNode> payloads = payloads(); hasNext(payloads); ) {
         JsonNode payload = payloads.next();
@@ -111,29 +115,29 @@ public final class PublishCommand extends BaseCommand implements Callable<Intege
           }
           String id = Integer.toString(++sent);
           session.send(new ClientFrame.Publish(channel, payload, id));
-          inFlight.add(id);
-          while (inFlight.size() >= window) {
-            awaitAck(session);
+          acks.inFlight.add(id);
+          while (acks.inFlight.size() >= window) {
+            awaitAck(session, acks);
           }
         }
       }
-      while (!inFlight.isEmpty()) {
-        awaitAck(session);
+      while (!acks.inFlight.isEmpty()) {
+        awaitAck(session, acks);
       }
-      status("published " + acknowledged + (acknowledged == 1 ? " event" : " events") + " to " + channel
-          + (acknowledged > 0 ? " (last seq " + lastSeq + ")" : ""));
+      status("published " + acks.acknowledged + (acks.acknowledged == 1 ? " event" : " events") + " to " + channel
+          + (acks.acknowledged > 0 ? " (last seq " + acks.lastSeq + ")" : ""));
       return ExitCode.OK;
     }
   }
 
-  private void awaitAck(HubSession session) {
+  private void awaitAck(HubSession session, Acks acks) {
     JsonNode ack = session.await(timeout, "publish to " + channel, "published");
-    String expected = inFlight.poll();
+    String expected = acks.inFlight.poll();
     if (!expected.equals(ack.path("id").asText())) {
       throw CliException.failure("acknowledgement out of order: expected " + expected + ", got " + ack, null);
     }
-    acknowledged++;
-    lastSeq = ack.path("seq").asLong();
+    acks.acknowledged++;
+    acks.lastSeq = ack.path("seq").asLong();
     if (json) {
       ObjectNode line = Json.object();
       line.set("id", ack.get("id"));

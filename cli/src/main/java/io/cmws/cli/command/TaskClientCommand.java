@@ -16,7 +16,7 @@ abstract class TaskClientCommand extends BaseCommand {
   @Mixin ConnectionOptions connection;
 
   HubSession open() {
-    HubSession session = HubSession.open(connection.url(), connection.token(), connection.connectTimeout());
+    HubSession session = root().openSession(connection.url(), connection.token(), connection.connectTimeout());
     if (!session.isCmwsHub()) {
       session.close();
       throw CliException.rejected(connection.url() + " is not a cmws hub: claude-mem backends queue tasks only from their"

@@ -52,6 +52,22 @@ public final class Style {
     return wrap("31", text);
   }
 
+  public String key(String text) {
+    return wrap("34", text);
+  }
+
+  public String string(String text) {
+    return wrap("32", text);
+  }
+
+  public String number(String text) {
+    return wrap("33", text);
+  }
+
+  public String literal(String text) {
+    return wrap("35", text);
+  }
+
   private String wrap(String code, String text) {
     return enabled ? "\u001b[" + code + "m" + text + "\u001b[0m" : text;
   }
