@@ -221,7 +221,7 @@ function _picocli_cmws_serve() {
 
   local commands=""
   local flag_opts="'-q' '--quiet' '-x' '--stacktrace' '--allow-anonymous' '--json' '-h' '--help' '-V' '--version'"
-  local arg_opts="'-v' '--verbose' '--host' '-p' '--port' '--path' '--admin-port' '--token' '--tokens-file' '--max-frame-size' '--heartbeat-interval' '--heartbeat-timeout' '--auth-timeout' '--max-waiting-tasks' '--retry-policy'"
+  local arg_opts="'-v' '--verbose' '--host' '-p' '--port' '--path' '--admin-port' '--token' '--tokens-file' '--max-frame-size' '--heartbeat-interval' '--heartbeat-timeout' '--auth-timeout' '--outbox-frames' '--outbox-size' '--slow-consumer' '--max-waiting-tasks' '--retry-policy'"
 
   type compopt &>/dev/null && compopt +o default
 
@@ -260,6 +260,15 @@ function _picocli_cmws_serve() {
       return
       ;;
     '--auth-timeout')
+      return
+      ;;
+    '--outbox-frames')
+      return
+      ;;
+    '--outbox-size')
+      return
+      ;;
+    '--slow-consumer')
       return
       ;;
     '--max-waiting-tasks')

@@ -12,6 +12,8 @@ public final class HubMetrics {
   private final LongAdder framesReceived = new LongAdder();
   private final LongAdder connectionsOpened = new LongAdder();
   private final ConcurrentHashMap<String, LongAdder> errors = new ConcurrentHashMap<>();
+  private final ConcurrentHashMap<String, LongAdder> slowConsumers = new ConcurrentHashMap<>();
+  private final LongAdder eventsDropped = new LongAdder();
 
   void published() {
     eventsPublished.increment();
@@ -27,6 +29,16 @@ public final class HubMetrics {
 
   void connectionOpened() {
     connectionsOpened.increment();
+  }
+
+  /** A connection overflowed its outbox; {@code policy} says what was done about it. */
+  public void slowConsumer(String policy) {
+    slowConsumers.computeIfAbsent(policy, k -> new LongAdder()).increment();
+  }
+
+  /** Events dropped from full outboxes under the drop-oldest policy. */
+  public void eventsDropped(int count) {
+    eventsDropped.add(count);
   }
 
   /** Counts one error of {@code kind} (an error code, or a close reason like heartbeat_timeout). */
@@ -60,5 +72,9 @@ public final class HubMetrics {
     out.counter("cmws_frames_received_total", "Frames received from clients", framesReceived.sum());
     out.counter("cmws_connections_opened_total", "Connections accepted since start", connectionsOpened.sum());
     out.labelled("cmws_errors_total", "counter", "Errors by kind", "kind", errorCounts());
+    Map<String, Long> slow = new TreeMap<>();
+    slowConsumers.forEach((policy, adder) -> slow.put(policy, adder.sum()));
+    out.labelled("cmws_slow_consumers_total", "counter", "Connections whose outbox overflowed, by policy", "policy", slow);
+    out.counter("cmws_events_dropped_total", "Events dropped from full outboxes (drop-oldest)", eventsDropped.sum());
   }
 }

@@ -11,6 +11,8 @@ public final class CloseCodes {
   public static final int UNAUTHORIZED = 4001;
   /** No liveness signal (pong or heartbeat) within the heartbeat timeout. */
   public static final int HEARTBEAT_TIMEOUT = 4002;
+  /** cmws: the connection's outbox overflowed under the disconnect policy. */
+  public static final int SLOW_CONSUMER = 4008;
 
   public static final String SHUTTING_DOWN_REASON = "Server shutting down";
 

@@ -122,7 +122,7 @@ final class AdminHttpServer {
     exchange.getResponseHeaders().set("Content-Type", "text/event-stream");
     exchange.getResponseHeaders().set("Cache-Control", "no-cache");
     exchange.sendResponseHeaders(200, 0);
-    SseSink sink = new SseSink(STREAM_QUEUE);
+    SseSink sink = new SseSink(STREAM_QUEUE, hub.metrics());
     Connection connection = hub.openLegacyStream(sink, peer, granted.permissions());
     try (OutputStream body = exchange.getResponseBody();
         WritableByteChannel channel = Channels.newChannel(body)) {

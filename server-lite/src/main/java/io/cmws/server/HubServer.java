@@ -46,7 +46,7 @@ public final class HubServer implements AutoCloseable {
     });
     Hub hub = new Hub(config.hub(), Clock.systemUTC(), System::nanoTime, scheduler, version);
     WsTransport transport = new WsTransport(
-        new InetSocketAddress(config.host(), config.port()), hub, config.path(), config.maxFrameBytes());
+        new InetSocketAddress(config.host(), config.port()), hub, config.path(), config.maxFrameBytes(), config.outbox());
     AdminHttpServer admin = null;
     try {
       transport.start();

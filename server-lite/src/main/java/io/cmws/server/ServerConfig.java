@@ -8,7 +8,7 @@ import java.util.Objects;
  * legacy {@code /api/stream}: 0 picks a free port, {@link #ADMIN_DISABLED} turns it off.
  */
 public record ServerConfig(
-    String host, int port, String path, int adminPort, int maxFrameBytes, HubConfig hub) {
+    String host, int port, String path, int adminPort, int maxFrameBytes, OutboxLimits outbox, HubConfig hub) {
 
   public static final String DEFAULT_HOST = "127.0.0.1";
   /** claude-mem's backend port, so its clients connect unchanged. */
@@ -20,6 +20,7 @@ public record ServerConfig(
   public ServerConfig {
     Objects.requireNonNull(host, "host");
     Objects.requireNonNull(hub, "hub");
+    Objects.requireNonNull(outbox, "outbox");
     if (port < 0 || port > 65535) {
       throw new IllegalArgumentException("port must be 0-65535, got " + port);
     }
@@ -36,18 +37,27 @@ public record ServerConfig(
 
   /** Loopback, a free port for both endpoints, reference defaults otherwise: what tests use. */
   public static ServerConfig ephemeral() {
-    return new ServerConfig(DEFAULT_HOST, 0, DEFAULT_PATH, 0, DEFAULT_MAX_FRAME_BYTES, HubConfig.defaults());
+    return new ServerConfig(DEFAULT_HOST, 0, DEFAULT_PATH, 0, DEFAULT_MAX_FRAME_BYTES, OutboxLimits.standard(),
+        HubConfig.defaults());
   }
 
   public ServerConfig withHub(HubConfig newHub) {
-    return new ServerConfig(host, port, path, adminPort, maxFrameBytes, newHub);
+    return new ServerConfig(host, port, path, adminPort, maxFrameBytes, outbox, newHub);
   }
 
   public ServerConfig withMaxFrameBytes(int bytes) {
-    return new ServerConfig(host, port, path, adminPort, bytes, hub);
+    return new ServerConfig(host, port, path, adminPort, bytes, outbox, hub);
   }
 
   public ServerConfig withAdminPort(int newAdminPort) {
-    return new ServerConfig(host, port, path, newAdminPort, maxFrameBytes, hub);
+    return new ServerConfig(host, port, path, newAdminPort, maxFrameBytes, outbox, hub);
+  }
+
+  public ServerConfig withOutbox(OutboxLimits limits) {
+    return new ServerConfig(host, port, path, adminPort, maxFrameBytes, limits, hub);
+  }
+
+  public ServerConfig withPort(int newPort) {
+    return new ServerConfig(host, newPort, path, adminPort, maxFrameBytes, outbox, hub);
   }
 }

@@ -1,6 +1,7 @@
 package io.cmws.server;
 
 import io.cmws.hub.FrameSink;
+import io.cmws.hub.HubMetrics;
 import io.cmws.protocol.EventMessage;
 import java.nio.ByteBuffer;
 import java.util.concurrent.ArrayBlockingQueue;
@@ -16,10 +17,12 @@ final class SseSink implements FrameSink {
   private static final ByteBuffer CLOSE = ByteBuffer.allocate(0);
 
   private final BlockingQueue<ByteBuffer> queue;
+  private final HubMetrics metrics;
   private volatile boolean open = true;
 
-  SseSink(int capacity) {
+  SseSink(int capacity, HubMetrics metrics) {
     this.queue = new ArrayBlockingQueue<>(capacity);
+    this.metrics = metrics;
   }
 
   @Override
@@ -33,6 +36,7 @@ final class SseSink implements FrameSink {
       return false;
     }
     if (!queue.offer(event.sseFrame())) {
+      metrics.slowConsumer(SlowConsumerPolicy.DISCONNECT.wireName());
       close(0, "slow consumer");
       return false;
     }

@@ -37,10 +37,14 @@ final class WsTransport extends WebSocketServer {
   private final CompletableFuture<Void> started = new CompletableFuture<>();
   private final WriteDemandSweeper sweeper = new WriteDemandSweeper(this);
 
-  WsTransport(InetSocketAddress address, Hub hub, String path, int maxFrameBytes) {
+  private final OutboxLimits outboxLimits;
+
+  WsTransport(InetSocketAddress address, Hub hub, String path, int maxFrameBytes, OutboxLimits outboxLimits) {
     super(address, Math.max(2, Runtime.getRuntime().availableProcessors()), drafts(maxFrameBytes));
     this.hub = hub;
     this.path = path;
+    this.outboxLimits = outboxLimits;
+    setWebSocketFactory(new PumpingServerFactory());
     setReuseAddr(true);
     setTcpNoDelay(true);
     setConnectionLostTimeout(0); // the hub's own heartbeat decides liveness
@@ -90,12 +94,18 @@ final class WsTransport extends WebSocketServer {
     boolean proxied = handshake.hasFieldValue("X-Forwarded-For") || handshake.hasFieldValue("Forwarded");
     String origin = handshake.hasFieldValue("Origin") ? handshake.getFieldValue("Origin") : null;
     RemotePeer peer = RemotePeer.of(conn.getRemoteSocketAddress(), proxied, origin);
-    conn.setAttachment(hub.open(new WsFrameSink((WebSocketImpl) conn, this, sweeper), peer));
+    WsFrameSink sink = new WsFrameSink((WebSocketImpl) conn, this, sweeper, outboxLimits, hub.metrics());
+    conn.setAttachment(new WsPeer(hub.open(sink, peer), sink));
+  }
+
+  private static Connection connection(WebSocket conn) {
+    WsPeer peer = conn.getAttachment();
+    return peer == null ? null : peer.connection();
   }
 
   @Override
   public void onMessage(WebSocket conn, String message) {
-    Connection connection = conn.getAttachment();
+    Connection connection = connection(conn);
     if (connection != null) {
       hub.receive(connection, message);
     }
@@ -104,7 +114,7 @@ final class WsTransport extends WebSocketServer {
   /** Binary frames are UTF-8 JSON, as the reference accepts them. */
   @Override
   public void onMessage(WebSocket conn, ByteBuffer message) {
-    Connection connection = conn.getAttachment();
+    Connection connection = connection(conn);
     if (connection == null) {
       return;
     }
@@ -123,7 +133,7 @@ final class WsTransport extends WebSocketServer {
 
   @Override
   public void onWebsocketPong(WebSocket conn, Framedata frame) {
-    Connection connection = conn.getAttachment();
+    Connection connection = connection(conn);
     if (connection != null) {
       hub.pong(connection);
     }
@@ -131,7 +141,7 @@ final class WsTransport extends WebSocketServer {
 
   @Override
   public void onClose(WebSocket conn, int code, String reason, boolean remote) {
-    Connection connection = conn.getAttachment();
+    Connection connection = connection(conn);
     if (connection != null) {
       hub.closed(connection, code, reason);
     }

@@ -12,7 +12,9 @@ import io.cmws.hub.TokenRegistry;
 import io.cmws.hub.TokenSpec;
 import io.cmws.protocol.Json;
 import io.cmws.server.HubServer;
+import io.cmws.server.OutboxLimits;
 import io.cmws.server.ServerConfig;
+import io.cmws.server.SlowConsumerPolicy;
 import io.cmws.tasks.RetryPolicy;
 import io.cmws.tasks.TaskDefaults;
 import io.cmws.tasks.TasksConfig;
@@ -106,6 +108,19 @@ public final class ServeCommand extends BaseCommand implements Callable<Integer>
       description = "Close (4001) a connection that has not authenticated by then (default ${DEFAULT-VALUE}).")
   Duration authTimeout;
 
+  @Option(names = "--outbox-frames", paramLabel = "N", defaultValue = "${env:CMWS_OUTBOX_FRAMES:-10000}",
+      description = "Frames that may wait for one slow client (default ${DEFAULT-VALUE}).")
+  int outboxFrames;
+
+  @Option(names = "--outbox-size", paramLabel = "SIZE", defaultValue = "${env:CMWS_OUTBOX_SIZE:-1MiB}",
+      converter = ByteSizeConverter.class, description = "Bytes that may wait for one slow client (default ${DEFAULT-VALUE}).")
+  int outboxBytes;
+
+  @Option(names = "--slow-consumer", paramLabel = "POLICY", defaultValue = "${env:CMWS_SLOW_CONSUMER:-disconnect}",
+      description = "When a client's outbox is full: disconnect (close 4008) or drop-oldest (it sees a seq gap)"
+          + " (default ${DEFAULT-VALUE}).")
+  String slowConsumer;
+
   @Option(names = "--max-waiting-tasks", paramLabel = "N", defaultValue = "${env:CMWS_MAX_WAITING_TASKS:-10000}",
       description = "Refuse task:submit while this many tasks wait (default ${DEFAULT-VALUE}).")
   int maxWaitingTasks;
@@ -185,7 +200,8 @@ public final class ServeCommand extends BaseCommand implements Callable<Integer>
       HubConfig hub = new HubConfig(new AccessPolicy(registry, allowAnonymous), heartbeatInterval, heartbeatTimeout,
           authTimeout, TasksConfig.standard().withMaxWaiting(maxWaitingTasks).withDefaults(taskDefaults()));
       int admin = adminPort != null ? adminPort : port == 0 ? 0 : port + 2;
-      return new ServerConfig(host, port, path, admin, maxFrameSize, hub);
+      OutboxLimits outbox = new OutboxLimits(outboxFrames, outboxBytes, SlowConsumerPolicy.parse(slowConsumer));
+      return new ServerConfig(host, port, path, admin, maxFrameSize, outbox, hub);
     } catch (IOException e) {
       throw CliException.usage("cannot read tokens file: " + e.getMessage());
     } catch (IllegalArgumentException e) {

@@ -120,7 +120,7 @@ class SubscribeCommandIT {
     sub.out.next(WAIT);
     first.close();
     sub.err.await("reconnecting in", WAIT);
-    try (TestHub second = TestHub.start(c -> new ServerConfig(c.host(), port, c.path(), 0, c.maxFrameBytes(), c.hub()))) {
+    try (TestHub second = TestHub.start(c -> c.withPort(port))) {
       sub.err.await("reconnected to", WAIT);
       publish(second, "r:2", "2");
       assertEquals(0, sub.exitCode());

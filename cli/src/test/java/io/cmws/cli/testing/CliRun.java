@@ -55,7 +55,11 @@ public final class CliRun {
   }
 
   public int exitCode() throws Exception {
-    return exit.get(WAIT.toMillis(), TimeUnit.MILLISECONDS);
+    return exitCode(WAIT);
+  }
+
+  public int exitCode(Duration timeout) throws Exception {
+    return exit.get(timeout.toMillis(), TimeUnit.MILLISECONDS);
   }
 
   public List<String> stdout() {

@@ -34,8 +34,14 @@ public final class CmwsProcess implements AutoCloseable {
   }
 
   public static CmwsProcess start(String... args) throws IOException {
+    return startWithJvm(List.of(), args);
+  }
+
+  /** With JVM options, e.g. a heap limit. */
+  public static CmwsProcess startWithJvm(List<String> jvmOptions, String... args) throws IOException {
     List<String> command = new ArrayList<>();
     command.add(Path.of(System.getProperty("java.home"), "bin", "java").toString());
+    command.addAll(jvmOptions);
     command.add("-jar");
     command.add(jar().toString());
     command.addAll(List.of(args));
@@ -66,6 +72,10 @@ public final class CmwsProcess implements AutoCloseable {
   public void kill() throws InterruptedException {
     process.destroyForcibly();
     process.waitFor();
+  }
+
+  public boolean isAlive() {
+    return process.isAlive();
   }
 
   public long pid() {

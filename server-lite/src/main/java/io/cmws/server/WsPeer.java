@@ -1,0 +1,6 @@
+package io.cmws.server;
+
+import io.cmws.hub.Connection;
+
+/** What the transport attaches to each Java-WebSocket connection. */
+record WsPeer(Connection connection, WsFrameSink sink) {}
