@@ -221,7 +221,7 @@ function _picocli_cmws_serve() {
 
   local commands=""
   local flag_opts="'-q' '--quiet' '-x' '--stacktrace' '--allow-anonymous' '--json' '-h' '--help' '-V' '--version'"
-  local arg_opts="'-v' '--verbose' '--host' '-p' '--port' '--path' '--admin-port' '--token' '--tokens-file' '--max-frame-size' '--heartbeat-interval' '--heartbeat-timeout' '--auth-timeout' '--outbox-frames' '--outbox-size' '--slow-consumer' '--max-waiting-tasks' '--retry-policy'"
+  local arg_opts="'-v' '--verbose' '--host' '-p' '--port' '--path' '--admin-port' '--token' '--tokens-file' '--max-frame-size' '--heartbeat-interval' '--heartbeat-timeout' '--auth-timeout' '--outbox-frames' '--outbox-size' '--slow-consumer' '--history-size' '--max-waiting-tasks' '--retry-policy'"
 
   type compopt &>/dev/null && compopt +o default
 
@@ -271,6 +271,9 @@ function _picocli_cmws_serve() {
     '--slow-consumer')
       return
       ;;
+    '--history-size')
+      return
+      ;;
     '--max-waiting-tasks')
       return
       ;;
@@ -296,7 +299,7 @@ function _picocli_cmws_subscribe() {
 
   local commands=""
   local flag_opts="'-q' '--quiet' '-x' '--stacktrace' '--json' '--raw' '--no-reconnect' '-h' '--help' '-V' '--version'"
-  local arg_opts="'-v' '--verbose' '-n' '--count' '-t' '--timeout' '--url' '--token' '--connect-timeout' '--color'"
+  local arg_opts="'-v' '--verbose' '-n' '--count' '-t' '--timeout' '--last' '--since' '--url' '--token' '--connect-timeout' '--color'"
 
   type compopt &>/dev/null && compopt +o default
 
@@ -308,6 +311,12 @@ function _picocli_cmws_subscribe() {
       return
       ;;
     '-t'|'--timeout')
+      return
+      ;;
+    '--last')
+      return
+      ;;
+    '--since')
       return
       ;;
     '--url')

@@ -20,13 +20,48 @@ import java.util.concurrent.ConcurrentHashMap;
  */
 final class ChannelRouter {
   private final ConcurrentSubscriptionIndex<Connection> index = new ConcurrentSubscriptionIndex<>();
-  private final ConcurrentHashMap<String, ChannelState> channels = new ConcurrentHashMap<>();
+  private final ConcurrentHashMap<String, ChannelLog> channels = new ConcurrentHashMap<>();
   private final Clock clock;
   private final HubMetrics metrics;
+  private final int historySize;
+  private volatile EventListener listener = event -> { };
 
-  ChannelRouter(Clock clock, HubMetrics metrics) {
+  /** Sees every published event, under its channel's lock (the store persists history this way). */
+  @FunctionalInterface
+  interface EventListener {
+    void published(EventMessage event);
+  }
+
+  ChannelRouter(Clock clock, HubMetrics metrics, int historySize) {
     this.clock = clock;
     this.metrics = metrics;
+    this.historySize = historySize;
+  }
+
+  void listener(EventListener newListener) {
+    this.listener = newListener;
+  }
+
+  /** Restores a channel's kept events at startup, oldest first. */
+  void restore(String channel, List<EventMessage> events, long lastSeq) {
+    ChannelLog log = new ChannelLog(historySize, lastSeq);
+    events.forEach(log::restore);
+    channels.put(channel, log);
+  }
+
+  void forEachLog(java.util.function.BiConsumer<String, ChannelLog> action) {
+    channels.forEach(action);
+  }
+
+  /** The last {@code n} kept events of a channel. */
+  ChannelLog.Replay history(String channel, int n) {
+    ChannelLog log = channels.get(channel);
+    if (log == null) {
+      return new ChannelLog.Replay(List.of(), true);
+    }
+    synchronized (log) {
+      return log.last(n);
+    }
   }
 
   /** Validates all patterns first, so a bad one subscribes nothing; returns the newly added. */
@@ -73,9 +108,11 @@ final class ChannelRouter {
 
   /** Publishes on a valid channel name and returns the event's sequence number. */
   long publish(String channel, JsonNode data) {
-    ChannelState state = channels.computeIfAbsent(channel, name -> new ChannelState());
-    synchronized (state) {
-      EventMessage event = new EventMessage(channel, data, clock.millis(), ++state.lastSeq);
+    ChannelLog log = channels.computeIfAbsent(channel, name -> new ChannelLog(historySize, 0));
+    synchronized (log) {
+      EventMessage event = new EventMessage(channel, data, clock.millis(), log.nextSeq());
+      log.append(event);
+      listener.published(event);
       List<ConcurrentSubscriptionIndex.Group<Connection>> groups = index.match(channel);
       int delivered = groups.size() == 1 ? deliverAll(groups.get(0), event) : deliverOnce(groups, event);
       metrics.published();
@@ -91,7 +128,7 @@ final class ChannelRouter {
         });
   }
 
-  private static void validatePatterns(List<String> patterns) {
+  static void validatePatterns(List<String> patterns) {
     for (String pattern : patterns) {
       ChannelNames.patternProblem(pattern)
           .ifPresent(problem -> {
@@ -147,7 +184,7 @@ final class ChannelRouter {
       }
       long seq;
       synchronized (entry.getValue()) {
-        seq = entry.getValue().lastSeq;
+        seq = entry.getValue().lastSeq();
       }
       views.add(new ChannelView(entry.getKey(), seq, subscribers.size()));
     }
@@ -170,10 +207,5 @@ final class ChannelRouter {
 
   int channels() {
     return channels.size();
-  }
-
-  /** Per-channel state; guarded by its own monitor. */
-  private static final class ChannelState {
-    long lastSeq;
   }
 }

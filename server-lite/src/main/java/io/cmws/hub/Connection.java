@@ -34,6 +34,7 @@ public final class Connection implements TaskPeer {
   private volatile double latencyMillis = Double.NaN;
   private volatile ScheduledFuture<?> authTimer;
   private volatile boolean closed;
+  private volatile RecoveryBuffer recovery;
 
   Connection(long number, String id, RemotePeer peer, FrameSink sink, long openedAtMillis, long nowNanos) {
     this.number = number;
@@ -177,7 +178,22 @@ public final class Connection implements TaskPeer {
   }
 
   boolean deliver(EventMessage event, String pattern) {
+    RecoveryBuffer buffer = recovery;
+    if (buffer != null && buffer.hold(event, pattern)) {
+      return true;
+    }
     return sink.sendEvent(event, pattern);
+  }
+
+  /** From now on live events wait in the returned buffer until its {@code finish}. */
+  RecoveryBuffer beginRecovery() {
+    RecoveryBuffer buffer = new RecoveryBuffer();
+    recovery = buffer;
+    return buffer;
+  }
+
+  void endRecovery() {
+    recovery = null;
   }
 
   FrameSink sink() {

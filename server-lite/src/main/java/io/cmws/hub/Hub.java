@@ -7,6 +7,7 @@ import io.cmws.protocol.ChannelNames;
 import io.cmws.protocol.ClientFrame;
 import io.cmws.protocol.CloseCodes;
 import io.cmws.protocol.ErrorCode;
+import io.cmws.protocol.EventMessage;
 import io.cmws.protocol.FrameDecoder;
 import io.cmws.protocol.Json;
 import io.cmws.protocol.ProtocolException;
@@ -47,24 +48,29 @@ public final class Hub implements AutoCloseable {
   private final AuthHandler auth;
   private final TaskHandler tasks;
   private final Introspection introspection;
+  private final Replayer replayer;
   private final ScheduledFuture<?> heartbeat;
   private final ScheduledFuture<?> taskTimer;
 
-  /** A hub with the in-memory task queue of {@code config}. */
+  /** A hub with the in-memory task queue of {@code config} and a fresh history epoch. */
   public Hub(HubConfig config, Clock clock, LongSupplier nanoTime, ScheduledExecutorService scheduler, String version) {
-    this(config, clock, nanoTime, scheduler, version, config.tasks().newQueue());
+    this(config, clock, nanoTime, scheduler, version, config.tasks().newQueue(), freshEpoch());
   }
 
-  /** The scheduler runs timers (heartbeat, pre-auth, leases); the caller owns and shuts it down. */
+  /**
+   * The scheduler runs timers (heartbeat, pre-auth, leases); the caller owns and shuts it down.
+   * {@code epoch} names the history: it changes whenever kept events are lost.
+   */
   public Hub(HubConfig config, Clock clock, LongSupplier nanoTime, ScheduledExecutorService scheduler, String version,
-      TaskQueue queue) {
+      TaskQueue queue, String epoch) {
     this.config = config;
     this.clock = clock;
     this.nanoTime = nanoTime;
     this.scheduler = scheduler;
     this.version = version;
     this.registry = new ConnectionRegistry(clock);
-    this.router = new ChannelRouter(clock, metrics);
+    this.router = new ChannelRouter(clock, metrics, config.historySize());
+    this.replayer = new Replayer(router, epoch, clock);
     this.auth = new AuthHandler(config.access(), registry, router, metrics, nanoTime);
     TaskDispatcher dispatcher = new TaskDispatcher(queue, this::publish, clock);
     this.tasks = new TaskHandler(dispatcher, config.tasks().defaults());
@@ -226,7 +232,19 @@ public final class Hub implements AutoCloseable {
     }
     if (frame instanceof ClientFrame.Subscribe s) {
       require(connection, Permission.SUBSCRIBE, "subscribe");
-      connection.send(new ServerFrame.Subscribed(router.subscribe(connection, s.channels())));
+      if (s.recover() != null || s.last() != null) {
+        ChannelRouter.validatePatterns(s.channels());
+        replayer.subscribe(connection, s);
+      } else {
+        connection.send(new ServerFrame.Subscribed(router.subscribe(connection, s.channels())));
+      }
+    } else if (frame instanceof ClientFrame.History h) {
+      require(connection, Permission.SUBSCRIBE, "history");
+      ChannelRouter.validateChannel(h.channel());
+      ChannelLog.Replay kept = router.history(h.channel(), h.last() == null ? 100 : Math.max(0, h.last()));
+      List<JsonNode> events = kept.events().stream()
+          .map(e -> Json.parseOrString(e.replayJson(null))).toList();
+      connection.send(new ServerFrame.HistoryInfo(h.id(), h.channel(), replayer.epoch(), kept.complete(), events));
     } else if (frame instanceof ClientFrame.Unsubscribe u) {
       connection.send(new ServerFrame.Unsubscribed(router.unsubscribe(connection, u.channels())));
     } else if (frame instanceof ClientFrame.Publish p) {
@@ -303,6 +321,26 @@ public final class Hub implements AutoCloseable {
       metrics.error("auth_timeout");
       connection.close(CloseCodes.UNAUTHORIZED, "Authentication timeout");
     }
+  }
+
+  /** The history epoch of this hub: events and seq numbers are only comparable within one. */
+  public String epoch() {
+    return replayer.epoch();
+  }
+
+  /** Restores a channel's kept events (oldest first) and its seq counter at startup. */
+  public void restoreChannel(String channel, List<EventMessage> events, long lastSeq) {
+    router.restore(channel, events, lastSeq);
+  }
+
+  /** Sees every published event as it is published (persistence). */
+  public void onPublished(java.util.function.Consumer<EventMessage> listener) {
+    router.listener(listener::accept);
+  }
+
+  static String freshEpoch() {
+    return Long.toString(System.currentTimeMillis(), 36) + "-"
+        + Long.toString(java.util.concurrent.ThreadLocalRandom.current().nextLong() & Long.MAX_VALUE, 36);
   }
 
   private static ObjectNode workerEvent(Connection connection) {

@@ -13,15 +13,21 @@ public record HubConfig(
     Duration heartbeatInterval,
     Duration heartbeatTimeout,
     Duration preAuthTimeout,
-    TasksConfig tasks) {
+    TasksConfig tasks,
+    int historySize) {
 
   public static final Duration DEFAULT_HEARTBEAT_INTERVAL = Duration.ofSeconds(30);
   public static final Duration DEFAULT_HEARTBEAT_TIMEOUT = Duration.ofSeconds(60);
   public static final Duration DEFAULT_PRE_AUTH_TIMEOUT = Duration.ofSeconds(10);
+  /** Events kept per channel for replay. */
+  public static final int DEFAULT_HISTORY_SIZE = 1000;
 
   public HubConfig {
     Objects.requireNonNull(access, "access");
     Objects.requireNonNull(tasks, "tasks");
+    if (historySize < 0 || historySize > 1_000_000) {
+      throw new IllegalArgumentException("history size must be 0..1000000 events per channel, got " + historySize);
+    }
     requirePositive("heartbeat interval", heartbeatInterval);
     requirePositive("heartbeat timeout", heartbeatTimeout);
     requirePositive("pre-auth timeout", preAuthTimeout);
@@ -38,23 +44,28 @@ public record HubConfig(
         DEFAULT_HEARTBEAT_INTERVAL,
         DEFAULT_HEARTBEAT_TIMEOUT,
         DEFAULT_PRE_AUTH_TIMEOUT,
-        TasksConfig.standard());
+        TasksConfig.standard(),
+        DEFAULT_HISTORY_SIZE);
   }
 
   public HubConfig withAccess(AccessPolicy newAccess) {
-    return new HubConfig(newAccess, heartbeatInterval, heartbeatTimeout, preAuthTimeout, tasks);
+    return new HubConfig(newAccess, heartbeatInterval, heartbeatTimeout, preAuthTimeout, tasks, historySize);
   }
 
   public HubConfig withHeartbeat(Duration interval, Duration timeout) {
-    return new HubConfig(access, interval, timeout, preAuthTimeout, tasks);
+    return new HubConfig(access, interval, timeout, preAuthTimeout, tasks, historySize);
   }
 
   public HubConfig withPreAuthTimeout(Duration timeout) {
-    return new HubConfig(access, heartbeatInterval, heartbeatTimeout, timeout, tasks);
+    return new HubConfig(access, heartbeatInterval, heartbeatTimeout, timeout, tasks, historySize);
+  }
+
+  public HubConfig withHistorySize(int size) {
+    return new HubConfig(access, heartbeatInterval, heartbeatTimeout, preAuthTimeout, tasks, size);
   }
 
   public HubConfig withTasks(TasksConfig newTasks) {
-    return new HubConfig(access, heartbeatInterval, heartbeatTimeout, preAuthTimeout, newTasks);
+    return new HubConfig(access, heartbeatInterval, heartbeatTimeout, preAuthTimeout, newTasks, historySize);
   }
 
   private static void requirePositive(String what, Duration value) {

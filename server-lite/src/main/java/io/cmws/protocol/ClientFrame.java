@@ -57,7 +57,22 @@ public sealed interface ClientFrame {
 
   record Register(List<String> capabilities, JsonNode metadata) implements ClientFrame {}
 
-  record Subscribe(List<String> channels) implements ClientFrame {}
+  /**
+   * {@code recover} and {@code last} are cmws extensions: replay what was missed, or the last N
+   * events, before the live ones ({@code last: 0} replays nothing but reports the epoch).
+   */
+  record Subscribe(List<String> channels, Recover recover, Integer last) implements ClientFrame {
+    public Subscribe(List<String> channels) {
+      this(channels, null, null);
+    }
+  }
+
+  /**
+   * Where a resuming subscriber left off: the last {@code seq} seen per channel under {@code epoch},
+   * and for channels it has no position for, the time ({@code after}, epoch ms) it subscribed.
+   */
+  @JsonInclude(JsonInclude.Include.NON_NULL)
+  record Recover(String epoch, java.util.Map<String, Long> since, Long after) {}
 
   record Unsubscribe(List<String> channels) implements ClientFrame {}
 

@@ -4,23 +4,22 @@ import com.fasterxml.jackson.core.io.JsonStringEncoder;
 import com.fasterxml.jackson.databind.JsonNode;
 import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;
-import java.util.HashMap;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.Map;
 
 /**
  * One published event and its wire encodings, each built at most once per publish: the payload is
  * serialized once, and the {@code event} frame once per distinct matching pattern, however many
- * subscribers receive it. Confined to the publishing thread; the buffers it hands out are
- * read-only views that may cross threads.
+ * subscribers receive it. Thread-safe: kept events are replayed from other threads later.
  */
 public final class EventMessage {
   private final String channel;
   private final JsonNode data;
   private final long timestamp;
   private final long seq;
-  private String dataJson;
-  private final Map<String, ByteBuffer> wsFrames = new HashMap<>(4);
-  private ByteBuffer sseFrame;
+  private volatile String dataJson;
+  private final Map<String, ByteBuffer> wsFrames = new ConcurrentHashMap<>(4);
+  private volatile ByteBuffer sseFrame;
 
   public EventMessage(String channel, JsonNode data, long timestamp, long seq) {
     this.channel = channel;
@@ -63,14 +62,17 @@ public final class EventMessage {
     return out.append('}').toString();
   }
 
+  /** The {@code event} frame of a replay from history: as {@link #eventJson} plus {@code "replayed":true}. */
+  public String replayJson(String pattern) {
+    String live = eventJson(pattern);
+    return live.substring(0, live.length() - 1) + ",\"replayed\":true}";
+  }
+
   /** The complete, unmasked WebSocket text frame for {@code pattern}; a fresh read-only view. */
   public ByteBuffer wsFrame(String pattern) {
-    ByteBuffer frame = wsFrames.get(pattern);
-    if (frame == null) {
-      frame = WireFrames.text(eventJson(pattern).getBytes(StandardCharsets.UTF_8));
-      wsFrames.put(pattern, frame);
-    }
-    return frame.asReadOnlyBuffer();
+    String key = pattern == null ? "" : pattern;
+    return wsFrames.computeIfAbsent(key, p -> WireFrames.text(eventJson(pattern).getBytes(StandardCharsets.UTF_8)))
+        .asReadOnlyBuffer();
   }
 
   /** The legacy SSE frame of reference-protocol §4.8: {@code data: {type, data, timestamp}}. */

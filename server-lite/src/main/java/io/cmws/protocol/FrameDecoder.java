@@ -45,7 +45,7 @@ public final class FrameDecoder {
           optionalString(node, "systemId"));
       case "register" -> new ClientFrame.Register(
           stringList(node, "capabilities"), optionalObject(node, "metadata"));
-      case "subscribe" -> new ClientFrame.Subscribe(stringList(node, "channels"));
+      case "subscribe" -> decodeSubscribe(node);
       case "unsubscribe" -> new ClientFrame.Unsubscribe(stringList(node, "channels"));
       case "publish" -> decodePublish(node);
       case "ping" -> new ClientFrame.Ping();
@@ -77,6 +77,8 @@ public final class FrameDecoder {
       case "task:cancel" -> new ClientFrame.TaskCancel(
           requiredString(node, "taskId"), optionalString(node, "reason"), optionalId(node));
       case "drain" -> new ClientFrame.Drain(optionalString(node, "workerId"));
+      case "history" -> new ClientFrame.History(
+          requiredString(node, "channel"), optionalInt(node, "last"), optionalId(node));
       case "workers" -> new ClientFrame.Workers(optionalId(node));
       case "channels" -> new ClientFrame.Channels(optionalId(node));
       case "stats" -> new ClientFrame.Stats(optionalId(node));
@@ -102,6 +104,48 @@ public final class FrameDecoder {
         optionalString(node, "clientId"),
         optionalBoolean(node, "watch"),
         optionalId(node));
+  }
+
+  static final int MAX_REPLAY_LAST = 100_000;
+
+  private static ClientFrame.Subscribe decodeSubscribe(JsonNode node) {
+    Integer last = optionalInt(node, "last");
+    if (last != null && (last < 0 || last > MAX_REPLAY_LAST)) {
+      throw bad("'last' must be 0.." + MAX_REPLAY_LAST);
+    }
+    ClientFrame.Recover recover = decodeRecover(node.get("recover"));
+    if (last != null && recover != null) {
+      throw bad("give 'recover' or 'last', not both");
+    }
+    return new ClientFrame.Subscribe(stringList(node, "channels"), recover, last);
+  }
+
+  private static ClientFrame.Recover decodeRecover(JsonNode recover) {
+    if (recover == null || recover.isNull()) {
+      return null;
+    }
+    if (!recover.isObject()) {
+      throw bad("'recover' must be an object {epoch, since, after}");
+    }
+    java.util.Map<String, Long> since = new java.util.LinkedHashMap<>();
+    JsonNode positions = recover.get("since");
+    if (positions != null && !positions.isNull()) {
+      if (!positions.isObject()) {
+        throw bad("'recover.since' must map channels to seq numbers");
+      }
+      for (var entry : positions.properties()) {
+        if (!entry.getValue().canConvertToLong() || entry.getValue().asLong() < 0) {
+          throw bad("'recover.since." + entry.getKey() + "' must be a seq number (0 or more)");
+        }
+        since.put(entry.getKey(), entry.getValue().asLong());
+      }
+    }
+    JsonNode after = recover.get("after");
+    if (after != null && !after.isNull() && !after.canConvertToLong()) {
+      throw bad("'recover.after' must be a time in epoch milliseconds");
+    }
+    return new ClientFrame.Recover(optionalString(recover, "epoch"), since,
+        after == null || after.isNull() ? null : after.asLong());
   }
 
   private static Integer optionalInt(JsonNode node, String field) {

@@ -33,6 +33,7 @@ import java.util.List;
   @JsonSubTypes.Type(value = ServerFrame.WorkersInfo.class, name = "workers:info"),
   @JsonSubTypes.Type(value = ServerFrame.ChannelsInfo.class, name = "channels:info"),
   @JsonSubTypes.Type(value = ServerFrame.StatsInfo.class, name = "stats:info"),
+  @JsonSubTypes.Type(value = ServerFrame.HistoryInfo.class, name = "history:info"),
 })
 @JsonInclude(JsonInclude.Include.NON_NULL)
 public sealed interface ServerFrame {
@@ -56,8 +57,17 @@ public sealed interface ServerFrame {
 
   record Registered(String workerId, List<String> assignedCapabilities) implements ServerFrame {}
 
-  /** Lists only the patterns newly added by this request, as the reference does. */
-  record Subscribed(List<String> channels) implements ServerFrame {}
+  /**
+   * Lists only the patterns newly added by this request, as the reference does. For a subscribe
+   * with {@code recover} or {@code last} (extensions) it also says whether everything asked for was
+   * replayed, how many events were, the hub's history {@code epoch} and its time.
+   */
+  record Subscribed(List<String> channels, Boolean recovered, Integer replayed, String epoch, Long serverTime)
+      implements ServerFrame {
+    public Subscribed(List<String> channels) {
+      this(channels, null, null, null, null);
+    }
+  }
 
   /** Extension: the reference sends no reply to {@code unsubscribe}. */
   record Unsubscribed(List<String> channels) implements ServerFrame {}
@@ -112,6 +122,10 @@ public sealed interface ServerFrame {
   record ChannelsInfo(String id, List<JsonNode> channels, List<JsonNode> patterns) implements ServerFrame {}
 
   record StatsInfo(String id, JsonNode stats) implements ServerFrame {}
+
+  /** Reply to {@code history}: the kept events of a channel, oldest first, as event frames. */
+  record HistoryInfo(String id, String channel, String epoch, boolean complete, List<JsonNode> events)
+      implements ServerFrame {}
 
   /** To a submitter that asked to be notified: the task finished. */
   record TaskResult(String taskId, String state, JsonNode result, String error, Integer attempt)

@@ -121,6 +121,10 @@ public final class ServeCommand extends BaseCommand implements Callable<Integer>
           + " (default ${DEFAULT-VALUE}).")
   String slowConsumer;
 
+  @Option(names = "--history-size", paramLabel = "N", defaultValue = "${env:CMWS_HISTORY_SIZE:-1000}",
+      description = "Events kept per channel for replay to reconnecting subscribers (default ${DEFAULT-VALUE}; 0: none).")
+  int historySize;
+
   @Option(names = "--max-waiting-tasks", paramLabel = "N", defaultValue = "${env:CMWS_MAX_WAITING_TASKS:-10000}",
       description = "Refuse task:submit while this many tasks wait (default ${DEFAULT-VALUE}).")
   int maxWaitingTasks;
@@ -198,7 +202,7 @@ public final class ServeCommand extends BaseCommand implements Callable<Integer>
       TokenRegistry registry = new TokenRegistry(specs);
       requireSafeExposure(registry);
       HubConfig hub = new HubConfig(new AccessPolicy(registry, allowAnonymous), heartbeatInterval, heartbeatTimeout,
-          authTimeout, TasksConfig.standard().withMaxWaiting(maxWaitingTasks).withDefaults(taskDefaults()));
+          authTimeout, TasksConfig.standard().withMaxWaiting(maxWaitingTasks).withDefaults(taskDefaults()), historySize);
       int admin = adminPort != null ? adminPort : port == 0 ? 0 : port + 2;
       OutboxLimits outbox = new OutboxLimits(outboxFrames, outboxBytes, SlowConsumerPolicy.parse(slowConsumer));
       return new ServerConfig(host, port, path, admin, maxFrameSize, outbox, hub);

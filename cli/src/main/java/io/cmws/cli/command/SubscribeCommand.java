@@ -2,6 +2,9 @@ package io.cmws.cli.command;
 
 import io.cmws.cli.client.HubSession;
 import io.cmws.cli.client.Inbound;
+import io.cmws.cli.client.Resume;
+import com.fasterxml.jackson.databind.JsonNode;
+import java.util.ArrayList;
 import io.cmws.cli.option.ConnectionOptions;
 import io.cmws.cli.output.EventPrinter;
 import io.cmws.cli.output.OutputFormat;
@@ -33,7 +36,9 @@ import picocli.CommandLine.Parameters;
       "Print events from channels matching the PATTERNs.",
       "One event per line (text, --raw or --json). Connects as a browser-type",
       "client, so it also works against a claude-mem backend. Reconnects with",
-      "backoff when the connection drops (status on stderr)."
+      "backoff when the connection drops (status on stderr); on a cmws hub it",
+      "resumes after the last event printed, without gap or duplicate as long",
+      "as the hub's history covers the time away."
     },
     exitCodeListHeading = "%nExit codes:%n",
     exitCodeList = {"0:--count reached", "2:bad pattern", "3:cannot connect / connection lost",
@@ -48,6 +53,8 @@ import picocli.CommandLine.Parameters;
       "  cmws subscribe 'session:*'",
       "  cmws subscribe 'task:*' 'writer:pause' --json | jq .data",
       "  cmws subscribe 'session:*' --json --count 2 --timeout 30s",
+      "  cmws subscribe 'task:failed' --last 20           # what happened lately, then live",
+      "  cmws subscribe 'session:*' --since 10m",
       "  cmws subscribe '*' --raw --url ws://hub.example:37777/ws"
     })
 public final class SubscribeCommand extends BaseCommand implements Callable<Integer> {
@@ -77,6 +84,15 @@ public final class SubscribeCommand extends BaseCommand implements Callable<Inte
   @Option(names = "--no-reconnect", description = "Exit 3 when the connection drops instead of reconnecting.")
   boolean noReconnect;
 
+  @Option(names = "--last", paramLabel = "N",
+      description = "First print the last N kept events of the matching channels (cmws hubs).")
+  Integer last;
+
+  @Option(names = "--since", paramLabel = "WHEN|CHANNEL=SEQ",
+      description = "First print kept events published since WHEN (a duration ago like 10m, or an ISO-8601 time),"
+          + " or after SEQ on CHANNEL (repeatable), as a resume point saved by an earlier run.")
+  List<String> since = new ArrayList<>();
+
   @Mixin ConnectionOptions connection;
 
   @Option(names = "--color", paramLabel = "WHEN", defaultValue = "auto",
@@ -93,12 +109,19 @@ public final class SubscribeCommand extends BaseCommand implements Callable<Inte
     if (count != null && count < 1) {
       throw CliException.usage("--count must be at least 1");
     }
+    if (last != null && !since.isEmpty()) {
+      throw CliException.usage("give --last or --since, not both");
+    }
+    if (last != null && last < 0) {
+      throw CliException.usage("--last must be 0 or more");
+    }
     OutputFormat outputFormat = format.json ? OutputFormat.JSON : format.raw ? OutputFormat.RAW : OutputFormat.TEXT;
     EventPrinter printer = new EventPrinter(out(), outputFormat,
         Style.decide(color, root().stdoutIsTerminal(), root().env()));
     Backoff backoff = Backoff.standard();
     Instant idleDeadline = deadlineFromNow();
-    HubSession session = subscribe();
+    Resume resume = new Resume();
+    HubSession session = subscribe(resume, true);
     status("subscribed to " + String.join(" ", patterns) + " on " + connection.url());
     int received = 0;
     try {
@@ -112,6 +135,9 @@ public final class SubscribeCommand extends BaseCommand implements Callable<Inte
         }
         if (next.get() instanceof Inbound.Frame frame) {
           if (frame.type().equals("event")) {
+            if (!resume.isNew(frame.node())) {
+              continue; // replayed, and printed before
+            }
             printer.print(frame.node());
             idleDeadline = deadlineFromNow();
             if (count != null && ++received >= count) {
@@ -123,7 +149,7 @@ public final class SubscribeCommand extends BaseCommand implements Callable<Inte
         } else {
           Inbound.Closed closed = (Inbound.Closed) next.get();
           session.close();
-          session = reconnect(closed, backoff, idleDeadline);
+          session = reconnect(closed, backoff, idleDeadline, resume);
         }
       }
     } finally {
@@ -131,11 +157,25 @@ public final class SubscribeCommand extends BaseCommand implements Callable<Inte
     }
   }
 
-  private HubSession subscribe() {
+  /** Subscribes; on a cmws hub with replay: what --last/--since ask for first, the missed events later. */
+  private HubSession subscribe(Resume resume, boolean first) {
     HubSession session = HubSession.open(connection.url(), connection.token(), connection.connectTimeout());
     try {
-      session.send(new ClientFrame.Subscribe(patterns));
-      session.await(connection.connectTimeout(), "subscribe", "subscribed");
+      if (!session.isCmwsHub()) {
+        if (first && (last != null || !since.isEmpty())) {
+          throw CliException.rejected(connection.url() + " keeps no history (not a cmws hub): drop --last/--since");
+        }
+        session.send(new ClientFrame.Subscribe(patterns));
+        session.await(connection.connectTimeout(), "subscribe", "subscribed");
+        return session;
+      }
+      session.send(first ? resume.first(patterns, last, sinceTime(), sincePositions()) : resume.again(patterns));
+      JsonNode reply = session.await(connection.connectTimeout(), "subscribe", "subscribed");
+      resume.subscribed(reply);
+      if (reply.has("recovered") && !reply.get("recovered").asBoolean()) {
+        status((first ? "" : "after the reconnect: ") + "the hub could not replay everything asked for (history"
+            + " too short, or the hub lost it); " + reply.path("replayed").asInt() + " kept events follow");
+      }
       return session;
     } catch (RuntimeException e) {
       session.close();
@@ -144,7 +184,42 @@ public final class SubscribeCommand extends BaseCommand implements Callable<Inte
   }
 
   /** Reconnects with capped exponential backoff and jitter; gives up on a refusal or the timeout. */
-  private HubSession reconnect(Inbound.Closed closed, Backoff backoff, Instant idleDeadline) {
+  private Long sinceTime() {
+    List<String> times = since.stream().filter(s -> !s.contains("=")).toList();
+    if (times.size() > 1) {
+      throw CliException.usage("give at most one --since time");
+    }
+    if (times.isEmpty()) {
+      return null;
+    }
+    String when = times.get(0);
+    try {
+      return Instant.parse(when).toEpochMilli();
+    } catch (java.time.format.DateTimeParseException e) {
+      try {
+        return Instant.now().minus(DurationConverter.parse(when)).toEpochMilli();
+      } catch (picocli.CommandLine.TypeConversionException notDuration) {
+        throw CliException.usage("--since " + when + ": not a duration (10m), an ISO-8601 time or CHANNEL=SEQ");
+      }
+    }
+  }
+
+  private java.util.Map<String, Long> sincePositions() {
+    java.util.Map<String, Long> positions = new java.util.LinkedHashMap<>();
+    for (String spec : since) {
+      int eq = spec.lastIndexOf('=');
+      if (eq > 0) {
+        try {
+          positions.put(spec.substring(0, eq), Long.parseLong(spec.substring(eq + 1)));
+        } catch (NumberFormatException e) {
+          throw CliException.usage("--since " + spec + ": SEQ must be a number");
+        }
+      }
+    }
+    return positions;
+  }
+
+  private HubSession reconnect(Inbound.Closed closed, Backoff backoff, Instant idleDeadline, Resume resume) {
     if (closed.code() == CloseCodes.UNAUTHORIZED) {
       throw CliException.rejected("the hub refused this client: connection " + closed.describe());
     }
@@ -161,7 +236,7 @@ public final class SubscribeCommand extends BaseCommand implements Callable<Inte
           delay.toMillis() / 1000.0, backoff.attempt()));
       pause(delay);
       try {
-        HubSession session = subscribe();
+        HubSession session = subscribe(resume, false);
         backoff.reset();
         status("reconnected to " + connection.url() + "; subscribed to " + String.join(" ", patterns));
         return session;

@@ -129,6 +129,50 @@ class SubscribeCommandIT {
   }
 
   @Test
+  void resumesAfterABlipWithoutGapOrDuplicate() throws Exception {
+    try (TestHub hub = TestHub.start(); RawClient publisher = hub.subscriber()) {
+      CliRun sub = CliRun.start("subscribe", "b:*", "--json", "--count", "30", "--url", hub.url().toString());
+      sub.err.await("subscribed", WAIT);
+      for (int i = 1; i <= 10; i++) {
+        publisher.send("{\"type\":\"publish\",\"channel\":\"b:x\",\"data\":" + i + "}").expect("published");
+      }
+      for (int i = 0; i < 10; i++) {
+        sub.out.next(WAIT);
+      }
+      hub.server().hub().connections().stream()
+          .filter(c -> c.patterns().contains("b:*"))
+          .forEach(c -> c.close(1012, "blip"));
+      for (int i = 11; i <= 30; i++) { // published while the subscriber is away
+        publisher.send("{\"type\":\"publish\",\"channel\":\"b:x\",\"data\":" + i + "}").expect("published");
+      }
+      assertEquals(0, sub.exitCode());
+      List<String> lines = sub.stdout();
+      assertEquals(30, lines.size());
+      for (int i = 0; i < 30; i++) {
+        JsonNode event = Json.parse(lines.get(i));
+        assertEquals(i + 1, event.get("seq").asInt(), "in order, no gap, no duplicate: " + lines);
+        assertEquals(i + 1, event.get("data").asInt());
+      }
+      assertTrue(sub.stderr().stream().anyMatch(l -> l.contains("reconnected to")), sub.stderr().toString());
+    }
+  }
+
+  @Test
+  void lastAndSinceStartFromTheKeptHistory() throws Exception {
+    try (TestHub hub = TestHub.start(); RawClient publisher = hub.subscriber()) {
+      for (int i = 1; i <= 5; i++) {
+        publisher.send("{\"type\":\"publish\",\"channel\":\"h:x\",\"data\":" + i + "}").expect("published");
+      }
+      CliRun last = CliRun.run("subscribe", "h:*", "--raw", "--last", "2", "--count", "2", "--url", hub.url().toString());
+      assertEquals(List.of("4", "5"), last.stdout());
+      CliRun since = CliRun.run("subscribe", "h:*", "--raw", "--since", "1m", "--count", "5", "--url", hub.url().toString());
+      assertEquals(List.of("1", "2", "3", "4", "5"), since.stdout());
+      CliRun fromSeq = CliRun.run("subscribe", "h:*", "--raw", "--since", "h:x=3", "--count", "2", "--url", hub.url().toString());
+      assertEquals(List.of("4", "5"), fromSeq.stdout());
+    }
+  }
+
+  @Test
   void noReconnectExitsWithTheConnectionCode() throws Exception {
     HubServer server = HubServer.start(ServerConfig.ephemeral(), "test");
     CliRun sub = CliRun.start("subscribe", "*", "--no-reconnect", "--url", server.url().toString());
