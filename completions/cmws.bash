@@ -220,8 +220,8 @@ function _picocli_cmws_serve() {
   local prev_word=${COMP_WORDS[COMP_CWORD-1]}
 
   local commands=""
-  local flag_opts="'-q' '--quiet' '-x' '--stacktrace' '--allow-anonymous' '--json' '-h' '--help' '-V' '--version'"
-  local arg_opts="'-v' '--verbose' '--host' '-p' '--port' '--path' '--admin-port' '--token' '--tokens-file' '--max-frame-size' '--heartbeat-interval' '--heartbeat-timeout' '--auth-timeout' '--outbox-frames' '--outbox-size' '--slow-consumer' '--history-size' '--max-waiting-tasks' '--retry-policy'"
+  local flag_opts="'-q' '--quiet' '-x' '--stacktrace' '--allow-anonymous' '--ephemeral' '--persist-history' '--fsync' '--json' '-h' '--help' '-V' '--version'"
+  local arg_opts="'-v' '--verbose' '--host' '-p' '--port' '--path' '--admin-port' '--token' '--tokens-file' '--max-frame-size' '--heartbeat-interval' '--heartbeat-timeout' '--auth-timeout' '--outbox-frames' '--outbox-size' '--slow-consumer' '--data-dir' '--retention' '--history-size' '--max-waiting-tasks' '--retry-policy'"
 
   type compopt &>/dev/null && compopt +o default
 
@@ -269,6 +269,15 @@ function _picocli_cmws_serve() {
       return
       ;;
     '--slow-consumer')
+      return
+      ;;
+    '--data-dir')
+      local IFS=$'\n'
+      type compopt &>/dev/null && compopt -o filenames
+      COMPREPLY=( $( compgen -f -- "${curr_word}" ) ) # files
+      return $?
+      ;;
+    '--retention')
       return
       ;;
     '--history-size')

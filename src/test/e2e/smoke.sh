@@ -24,7 +24,7 @@ cmws="$tmp/prefix/bin/cmws"
 [ -f "$tmp/prefix/share/bash-completion/completions/cmws" ] || fail "completion not installed"
 CMWS_PREFIX="$tmp/prefix" "$root/install.sh" 2>/dev/null || fail "a second install.sh run (idempotent)"
 
-"$cmws" serve --port 0 --json >"$tmp/serve.out" 2>"$tmp/serve.err" &
+XDG_DATA_HOME="$tmp/data" "$cmws" serve --port 0 --json >"$tmp/serve.out" 2>"$tmp/serve.err" &
 serve_pid=$!; pids+=("$serve_pid")
 wait_for "$tmp/serve.out" '"url"' 30
 url="$(sed -n 's/.*"url":"\([^"]*\)".*/\1/p' "$tmp/serve.out")"
@@ -58,4 +58,5 @@ set -e
 
 kill -TERM "$serve_pid"
 if ! wait "$serve_pid"; then fail "serve did not exit 0 on SIGTERM"; fi
+[ -f "$tmp/data/cmws/hub.db" ] || fail "the default store was not created under XDG_DATA_HOME"
 echo "smoke: passed"

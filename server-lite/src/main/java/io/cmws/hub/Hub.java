@@ -13,7 +13,6 @@ import io.cmws.protocol.Json;
 import io.cmws.protocol.ProtocolException;
 import io.cmws.protocol.ServerFrame;
 import io.cmws.tasks.TaskDispatcher;
-import io.cmws.tasks.TaskQueue;
 import java.time.Clock;
 import java.util.Collection;
 import java.util.List;
@@ -52,17 +51,14 @@ public final class Hub implements AutoCloseable {
   private final ScheduledFuture<?> heartbeat;
   private final ScheduledFuture<?> taskTimer;
 
-  /** A hub with the in-memory task queue of {@code config} and a fresh history epoch. */
+  /** A hub that keeps everything in memory. */
   public Hub(HubConfig config, Clock clock, LongSupplier nanoTime, ScheduledExecutorService scheduler, String version) {
-    this(config, clock, nanoTime, scheduler, version, config.tasks().newQueue(), freshEpoch());
+    this(config, clock, nanoTime, scheduler, version, HubStorage.ephemeral(config));
   }
 
-  /**
-   * The scheduler runs timers (heartbeat, pre-auth, leases); the caller owns and shuts it down.
-   * {@code epoch} names the history: it changes whenever kept events are lost.
-   */
+  /** The scheduler runs timers (heartbeat, pre-auth, leases); the caller owns and shuts it down. */
   public Hub(HubConfig config, Clock clock, LongSupplier nanoTime, ScheduledExecutorService scheduler, String version,
-      TaskQueue queue, String epoch) {
+      HubStorage storage) {
     this.config = config;
     this.clock = clock;
     this.nanoTime = nanoTime;
@@ -70,10 +66,12 @@ public final class Hub implements AutoCloseable {
     this.version = version;
     this.registry = new ConnectionRegistry(clock);
     this.router = new ChannelRouter(clock, metrics, config.historySize());
-    this.replayer = new Replayer(router, epoch, clock);
+    storage.channels().forEach(kept -> router.restore(kept.channel(), kept.events(), kept.lastSeq()));
+    router.listener(storage.onPublished()::accept);
+    this.replayer = new Replayer(router, storage.epoch(), clock);
     this.auth = new AuthHandler(config.access(), registry, router, metrics, nanoTime);
-    TaskDispatcher dispatcher = new TaskDispatcher(queue, this::publish, clock);
-    this.tasks = new TaskHandler(dispatcher, config.tasks().defaults());
+    TaskDispatcher dispatcher = new TaskDispatcher(storage.queue(), this::publish, clock);
+    this.tasks = new TaskHandler(dispatcher, config.tasks().defaults(), storage.journal());
     this.introspection = new Introspection(registry, router, metrics, dispatcher, clock.millis());
     long tick = config.tasks().tick().toNanos();
     this.taskTimer = scheduler.scheduleAtFixedRate(
@@ -328,17 +326,8 @@ public final class Hub implements AutoCloseable {
     return replayer.epoch();
   }
 
-  /** Restores a channel's kept events (oldest first) and its seq counter at startup. */
-  public void restoreChannel(String channel, List<EventMessage> events, long lastSeq) {
-    router.restore(channel, events, lastSeq);
-  }
-
-  /** Sees every published event as it is published (persistence). */
-  public void onPublished(java.util.function.Consumer<EventMessage> listener) {
-    router.listener(listener::accept);
-  }
-
-  static String freshEpoch() {
+  /** A new history epoch: a time and a random part, so two never collide in practice. */
+  public static String freshEpoch() {
     return Long.toString(System.currentTimeMillis(), 36) + "-"
         + Long.toString(java.util.concurrent.ThreadLocalRandom.current().nextLong() & Long.MAX_VALUE, 36);
   }

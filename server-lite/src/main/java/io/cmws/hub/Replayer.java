@@ -39,7 +39,9 @@ final class Replayer {
       request.channels().forEach(pattern -> matcher.add(pattern, pattern));
       Map<String, List<EventMessage>> replays = new HashMap<>();
       Map<String, String> patternOf = new HashMap<>();
-      boolean[] complete = {true};
+      ClientFrame.Recover recover = request.recover();
+      // positions from another epoch cannot be honoured, whatever is kept now
+      boolean[] complete = {recover == null || recover.epoch() == null || recover.epoch().equals(epoch)};
       router.forEachLog((channel, log) -> {
         List<ConcurrentSubscriptionIndex.Group<String>> groups = matcher.match(channel);
         if (groups.isEmpty()) {

@@ -9,6 +9,7 @@ import io.cmws.protocol.ServerFrame;
 import io.cmws.tasks.Task;
 import io.cmws.tasks.TaskDefaults;
 import io.cmws.tasks.TaskDispatcher;
+import io.cmws.tasks.TaskJournal;
 import io.cmws.tasks.TaskQueue;
 import io.cmws.tasks.TaskRequest;
 import io.cmws.tasks.TaskState;
@@ -24,10 +25,12 @@ final class TaskHandler {
 
   private final TaskDispatcher dispatcher;
   private final TaskDefaults defaults;
+  private final TaskJournal journal;
 
-  TaskHandler(TaskDispatcher dispatcher, TaskDefaults defaults) {
+  TaskHandler(TaskDispatcher dispatcher, TaskDefaults defaults, TaskJournal journal) {
     this.dispatcher = dispatcher;
     this.defaults = defaults;
+    this.journal = journal;
   }
 
   TaskDispatcher dispatcher() {
@@ -50,7 +53,11 @@ final class TaskHandler {
     } catch (TaskQueue.QueueFullException e) {
       throw new ProtocolException(ErrorCode.QUEUE_FULL, e.getMessage());
     }
-    connection.send(new ServerFrame.TaskSubmitted(submit.id(), submitted.taskId(), submitted.deduplicated()));
+    // acknowledged only once the task would survive a crash of the hub
+    journal.whenDurable(
+        () -> connection.send(new ServerFrame.TaskSubmitted(submit.id(), submitted.taskId(), submitted.deduplicated())),
+        failure -> connection.send(new ServerFrame.Error("task " + submitted.taskId() + " could not be stored: "
+            + failure.getMessage(), ErrorCode.INTERNAL.wireName(), "task:submit", null, submit.id())));
   }
 
   void get(Connection connection, ClientFrame.TaskGet get) {

@@ -88,7 +88,8 @@ public final class EventMessage {
     return sseFrame.asReadOnlyBuffer();
   }
 
-  private String dataJson() {
+  /** The payload as JSON text, serialized once. */
+  public String dataJson() {
     if (dataJson == null) {
       dataJson = Json.write(data);
     }

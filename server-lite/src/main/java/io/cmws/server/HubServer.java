@@ -1,6 +1,11 @@
 package io.cmws.server;
 
 import io.cmws.hub.Hub;
+import io.cmws.hub.HubStorage;
+import io.cmws.store.SqliteStore;
+import io.cmws.tasks.InMemoryTaskQueue;
+import io.cmws.tasks.TaskJournal;
+import java.util.List;
 import java.io.IOException;
 import java.net.InetSocketAddress;
 import java.net.URI;
@@ -18,6 +23,7 @@ import java.util.concurrent.TimeoutException;
  * client with 1001 "Server shutting down".
  */
 public final class HubServer implements AutoCloseable {
+  private static final org.slf4j.Logger LOG = org.slf4j.LoggerFactory.getLogger(HubServer.class);
   private static final long START_TIMEOUT_SECONDS = 10;
   private static final int CLOSE_GRACE_MILLIS = 2000;
   /** Bounds how long a frame can be stuck by Java-WebSocket's write race; see WriteDemandSweeper. */
@@ -28,14 +34,16 @@ public final class HubServer implements AutoCloseable {
   private final Hub hub;
   private final WsTransport transport;
   private final AdminHttpServer admin;
+  private final SqliteStore store;
 
   private HubServer(ServerConfig config, ScheduledExecutorService scheduler, Hub hub, WsTransport transport,
-      AdminHttpServer admin) {
+      AdminHttpServer admin, SqliteStore store) {
     this.config = config;
     this.scheduler = scheduler;
     this.hub = hub;
     this.transport = transport;
     this.admin = admin;
+    this.store = store;
   }
 
   public static HubServer start(ServerConfig config, String version) throws IOException {
@@ -44,7 +52,31 @@ public final class HubServer implements AutoCloseable {
       thread.setDaemon(true);
       return thread;
     });
-    Hub hub = new Hub(config.hub(), Clock.systemUTC(), System::nanoTime, scheduler, version);
+    Clock clock = Clock.systemUTC();
+    InMemoryTaskQueue queue = new InMemoryTaskQueue(config.hub().tasks().defaults(), config.hub().tasks().maxWaiting(),
+        config.hub().tasks().maxFinished());
+    SqliteStore store = null;
+    HubStorage storage;
+    if (config.store() == null) {
+      storage = new HubStorage(queue, TaskJournal.NONE, Hub.freshEpoch(), List.of(), event -> { });
+    } else {
+      try {
+        store = SqliteStore.open(config.store(), config.hub().historySize(), Hub.freshEpoch());
+        queue.journal(store);
+        int requeued = queue.restore(store.loadTasks(), clock.millis());
+        if (requeued > 0) {
+          LOG.info("requeued {} tasks that were running when the hub stopped", requeued);
+        }
+        storage = new HubStorage(queue, store, store.epoch(), store.loadChannels(), store::appendEvent);
+      } catch (IOException e) {
+        if (store != null) {
+          store.close();
+        }
+        scheduler.shutdownNow();
+        throw e;
+      }
+    }
+    Hub hub = new Hub(config.hub(), clock, System::nanoTime, scheduler, version, storage);
     WsTransport transport = new WsTransport(
         new InetSocketAddress(config.host(), config.port()), hub, config.path(), config.maxFrameBytes(), config.outbox());
     AdminHttpServer admin = null;
@@ -58,10 +90,21 @@ public final class HubServer implements AutoCloseable {
     } catch (IOException | RuntimeException e) {
       stopQuietly(transport);
       scheduler.shutdownNow();
+      if (store != null) {
+        store.close();
+      }
       throw e instanceof IOException io ? io : new IOException(e.getMessage(), e);
     }
     scheduler.scheduleWithFixedDelay(transport.sweeper()::sweep, SWEEP_MILLIS, SWEEP_MILLIS, TimeUnit.MILLISECONDS);
-    return new HubServer(config, scheduler, hub, transport, admin);
+    SqliteStore durable = store;
+    scheduler.scheduleWithFixedDelay(() -> {
+      long cutoff = clock.millis() - config.retention().toMillis();
+      queue.prune(cutoff);
+      if (durable != null) {
+        durable.pruneFinishedBefore(cutoff);
+      }
+    }, 1, 1, TimeUnit.MINUTES);
+    return new HubServer(config, scheduler, hub, transport, admin, store);
   }
 
   private static void awaitStart(WsTransport transport, ServerConfig config) throws IOException {
@@ -111,6 +154,9 @@ public final class HubServer implements AutoCloseable {
       admin.stop();
     }
     scheduler.shutdownNow();
+    if (store != null) {
+      store.close(); // after the transport: every change it caused is committed
+    }
   }
 
   private static void stopQuietly(WsTransport transport) {

@@ -1,14 +1,26 @@
 package io.cmws.server;
 
 import io.cmws.hub.HubConfig;
+import io.cmws.store.StoreOptions;
+import java.time.Duration;
 import java.util.Objects;
 
 /**
  * Where and how the hub listens. {@code adminPort} serves {@code /health}, {@code /metrics} and the
- * legacy {@code /api/stream}: 0 picks a free port, {@link #ADMIN_DISABLED} turns it off.
+ * legacy {@code /api/stream}: 0 picks a free port, {@link #ADMIN_DISABLED} turns it off. A null
+ * {@code store} keeps everything in memory ({@code --ephemeral}); {@code retention} is how long
+ * finished tasks stay inspectable.
  */
 public record ServerConfig(
-    String host, int port, String path, int adminPort, int maxFrameBytes, OutboxLimits outbox, HubConfig hub) {
+    String host,
+    int port,
+    String path,
+    int adminPort,
+    int maxFrameBytes,
+    OutboxLimits outbox,
+    HubConfig hub,
+    StoreOptions store,
+    Duration retention) {
 
   public static final String DEFAULT_HOST = "127.0.0.1";
   /** claude-mem's backend port, so its clients connect unchanged. */
@@ -21,6 +33,7 @@ public record ServerConfig(
     Objects.requireNonNull(host, "host");
     Objects.requireNonNull(hub, "hub");
     Objects.requireNonNull(outbox, "outbox");
+    Objects.requireNonNull(retention, "retention");
     if (port < 0 || port > 65535) {
       throw new IllegalArgumentException("port must be 0-65535, got " + port);
     }
@@ -38,26 +51,32 @@ public record ServerConfig(
   /** Loopback, a free port for both endpoints, reference defaults otherwise: what tests use. */
   public static ServerConfig ephemeral() {
     return new ServerConfig(DEFAULT_HOST, 0, DEFAULT_PATH, 0, DEFAULT_MAX_FRAME_BYTES, OutboxLimits.standard(),
-        HubConfig.defaults());
+        HubConfig.defaults(), null, StoreOptions.DEFAULT_RETENTION);
   }
 
   public ServerConfig withHub(HubConfig newHub) {
-    return new ServerConfig(host, port, path, adminPort, maxFrameBytes, outbox, newHub);
+    return new ServerConfig(host, port, path, adminPort, maxFrameBytes, outbox, newHub, store, retention);
   }
 
   public ServerConfig withMaxFrameBytes(int bytes) {
-    return new ServerConfig(host, port, path, adminPort, bytes, outbox, hub);
+    return new ServerConfig(host, port, path, adminPort, bytes, outbox, hub, store, retention);
   }
 
   public ServerConfig withAdminPort(int newAdminPort) {
-    return new ServerConfig(host, port, path, newAdminPort, maxFrameBytes, outbox, hub);
+    return new ServerConfig(host, port, path, newAdminPort, maxFrameBytes, outbox, hub, store, retention);
   }
 
   public ServerConfig withOutbox(OutboxLimits limits) {
-    return new ServerConfig(host, port, path, adminPort, maxFrameBytes, limits, hub);
+    return new ServerConfig(host, port, path, adminPort, maxFrameBytes, limits, hub, store, retention);
+  }
+
+  /** Durable: tasks (and history, if so configured) in SQLite under {@code options.dataDir()}. */
+  public ServerConfig withStore(StoreOptions options) {
+    return new ServerConfig(host, port, path, adminPort, maxFrameBytes, outbox, hub, options,
+        options == null ? retention : options.retention());
   }
 
   public ServerConfig withPort(int newPort) {
-    return new ServerConfig(host, newPort, path, adminPort, maxFrameBytes, outbox, hub);
+    return new ServerConfig(host, newPort, path, adminPort, maxFrameBytes, outbox, hub, store, retention);
   }
 }

@@ -32,6 +32,7 @@ public final class InMemoryTaskQueue implements TaskQueue {
   private final ArrayDeque<TaskEntry> finished = new ArrayDeque<>();
   private long nextSeq;
   private int waiting;
+  private TaskJournal journal = TaskJournal.NONE;
 
   private record Delayed(TaskEntry entry, int version, long due) {}
 
@@ -47,6 +48,62 @@ public final class InMemoryTaskQueue implements TaskQueue {
     this.maxWaiting = maxWaiting;
     this.maxFinished = maxFinished;
     this.jitter = jitter;
+  }
+
+  /** Records every state change from now on. */
+  public synchronized void journal(TaskJournal newJournal) {
+    this.journal = newJournal;
+  }
+
+  /**
+   * Rebuilds the queue from stored tasks after a restart. Waiting tasks wait again; a task that
+   * was running lost that attempt (the hub went away under it) and waits again at once, or fails
+   * if it has no attempts left; finished tasks are kept for inspection. Returns how many were requeued.
+   */
+  public synchronized int restore(List<StoredTask> stored, long now) {
+    int requeued = 0;
+    List<StoredTask> ordered = new ArrayList<>(stored);
+    ordered.sort(Comparator.comparingLong(StoredTask::seq));
+    for (StoredTask task : ordered) {
+      TaskEntry entry = TaskEntry.restored(task);
+      tasks.put(entry.id, entry);
+      nextSeq = Math.max(nextSeq, entry.seq + 1);
+      if (entry.state.isFinished()) {
+        finished.add(entry);
+        continue;
+      }
+      if (entry.request.deduplicationKey() != null) {
+        byDeduplicationKey.put(entry.request.deduplicationKey(), entry.id);
+      }
+      if (entry.state == TaskState.ASSIGNED) {
+        requeued++;
+        entry.error = "hub restarted during attempt " + entry.attempt;
+        if (entry.attempt >= entry.request.maxRetries()) {
+          finish(entry, TaskState.FAILED, now);
+          continue;
+        }
+        entry.state = TaskState.PENDING;
+        entry.retryAfter = null;
+      }
+      waiting++;
+      if (entry.retryAfter != null) {
+        delayed.add(new Delayed(entry, entry.version, entry.retryAfter));
+      } else {
+        enqueue(entry);
+      }
+      journal.record(entry.stored());
+    }
+    return requeued;
+  }
+
+  /** Drops finished tasks that finished before {@code cutoff}; returns how many. */
+  public synchronized int prune(long cutoff) {
+    int pruned = 0;
+    while (!finished.isEmpty() && finished.peek().completedAt != null && finished.peek().completedAt < cutoff) {
+      tasks.remove(finished.poll().id);
+      pruned++;
+    }
+    return pruned;
   }
 
   @Override
@@ -65,6 +122,7 @@ public final class InMemoryTaskQueue implements TaskQueue {
     }
     waiting++;
     enqueue(entry);
+    journal.record(entry.stored());
     return new Submitted(entry.id, false);
   }
 
@@ -94,6 +152,7 @@ public final class InMemoryTaskQueue implements TaskQueue {
     best.assignedAt = now;
     best.leaseUntil = now + best.request.timeoutMillis();
     leases.add(new LeaseRef(best, best.attempt, best.leaseUntil));
+    journal.record(best.stored());
     return Optional.of(new Claimed(best.id, best.request.type(), best.request.payload(), best.request.capability(),
         best.attempt, best.request.timeoutMillis(), workerId));
   }
@@ -108,6 +167,7 @@ public final class InMemoryTaskQueue implements TaskQueue {
     entry.result = result;
     entry.error = null;
     finish(entry, TaskState.COMPLETED, now);
+    journal.record(entry.stored());
     return transition(Kind.COMPLETED, entry, null, 0);
   }
 
@@ -121,6 +181,7 @@ public final class InMemoryTaskQueue implements TaskQueue {
     entry.error = error;
     if (!retryable || entry.attempt >= entry.request.maxRetries()) {
       finish(entry, TaskState.FAILED, now);
+      journal.record(entry.stored());
       return transition(Kind.FAILED, entry, error, 0);
     }
     long delay = defaults.retry(entry.request.type()).delayMillis(entry.attempt, jitter);
@@ -129,6 +190,7 @@ public final class InMemoryTaskQueue implements TaskQueue {
     entry.version++;
     waiting++;
     delayed.add(new Delayed(entry, entry.version, entry.retryAfter));
+    journal.record(entry.stored());
     return transition(Kind.RETRYING, entry, error, delay);
   }
 
@@ -142,11 +204,13 @@ public final class InMemoryTaskQueue implements TaskQueue {
     entry.error = reason;
     if (entry.attempt >= entry.request.maxRetries()) {
       finish(entry, TaskState.FAILED, now);
+      journal.record(entry.stored());
       return transition(Kind.FAILED, entry, reason, 0);
     }
     entry.state = TaskState.PENDING;
     waiting++;
     enqueue(entry);
+    journal.record(entry.stored());
     return transition(Kind.REQUEUED, entry, reason, 0);
   }
 
@@ -177,6 +241,7 @@ public final class InMemoryTaskQueue implements TaskQueue {
     }
     entry.error = reason;
     finish(entry, TaskState.CANCELLED, now);
+    journal.record(entry.stored());
     return transition(Kind.CANCELLED, entry, reason, 0);
   }
 

@@ -42,6 +42,29 @@ final class TaskEntry {
     return state == TaskState.PENDING && retryAfter == null;
   }
 
+  StoredTask stored() {
+    return new StoredTask(id, seq, request.type(), request.payload(), request.capability(),
+        request.fallbackCapabilities(), request.priority(), request.maxRetries(), request.timeoutMillis(),
+        request.deduplicationKey(), request.clientId(), request.owner(), state.wireName(), attempt, workerId, createdAt,
+        assignedAt, completedAt, retryAfter, result, error);
+  }
+
+  static TaskEntry restored(StoredTask stored) {
+    TaskRequest request = new TaskRequest(stored.type(), stored.payload(), stored.capability(),
+        stored.fallbackCapabilities() == null ? java.util.List.of() : stored.fallbackCapabilities(), stored.priority(),
+        stored.maxRetries(), stored.timeoutMs(), stored.deduplicationKey(), stored.clientId(), stored.owner());
+    TaskEntry entry = new TaskEntry(stored.id(), request, stored.seq(), stored.createdAt());
+    entry.state = TaskState.fromWireName(stored.state());
+    entry.attempt = stored.attempt();
+    entry.workerId = stored.workerId();
+    entry.assignedAt = stored.assignedAt();
+    entry.completedAt = stored.completedAt();
+    entry.retryAfter = stored.retryAfter();
+    entry.result = stored.result();
+    entry.error = stored.error();
+    return entry;
+  }
+
   Task snapshot() {
     return new Task(id, request.type(), state.wireName(), request.capability(), request.fallbackCapabilities(),
         request.priority(), request.maxRetries(), attempt, request.timeoutMillis(), workerId, request.clientId(),

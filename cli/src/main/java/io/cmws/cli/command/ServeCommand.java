@@ -15,6 +15,7 @@ import io.cmws.server.HubServer;
 import io.cmws.server.OutboxLimits;
 import io.cmws.server.ServerConfig;
 import io.cmws.server.SlowConsumerPolicy;
+import io.cmws.store.StoreOptions;
 import io.cmws.tasks.RetryPolicy;
 import io.cmws.tasks.TaskDefaults;
 import io.cmws.tasks.TasksConfig;
@@ -121,6 +122,28 @@ public final class ServeCommand extends BaseCommand implements Callable<Integer>
           + " (default ${DEFAULT-VALUE}).")
   String slowConsumer;
 
+  @Option(names = "--data-dir", paramLabel = "DIR", defaultValue = "${env:CMWS_DATA_DIR}",
+      description = "Where tasks and history are kept (SQLite; env CMWS_DATA_DIR;"
+          + " default ${XDG_DATA_HOME:-~/.local/share}/cmws). One hub per directory.")
+  Path dataDir;
+
+  @Option(names = "--ephemeral", defaultValue = "${env:CMWS_EPHEMERAL:-false}",
+      description = "Keep everything in memory: tasks and history are lost when the hub stops (env CMWS_EPHEMERAL).")
+  boolean ephemeral;
+
+  @Option(names = "--persist-history", negatable = true, defaultValue = "true", fallbackValue = "true",
+      description = "Keep channel history in the store too, so replay works across restarts (default: on).")
+  boolean persistHistory;
+
+  @Option(names = "--retention", paramLabel = "DURATION", defaultValue = "${env:CMWS_RETENTION:-24h}",
+      converter = DurationConverter.class,
+      description = "How long finished tasks stay inspectable (default ${DEFAULT-VALUE}).")
+  Duration retention;
+
+  @Option(names = "--fsync", description = "Commit to the disk before acknowledging (survives power loss, slower);"
+      + " by default commits survive a crash of the hub but not of the machine.")
+  boolean fsync;
+
   @Option(names = "--history-size", paramLabel = "N", defaultValue = "${env:CMWS_HISTORY_SIZE:-1000}",
       description = "Events kept per channel for replay to reconnecting subscribers (default ${DEFAULT-VALUE}; 0: none).")
   int historySize;
@@ -147,7 +170,8 @@ public final class ServeCommand extends BaseCommand implements Callable<Integer>
       throw new CliException(ExitCode.FAILURE, "LISTEN", e.getMessage(), e);
     }
     String admin = server.adminUrl().map(Object::toString).orElse("off");
-    status("hub listening on " + server.url() + " (admin " + admin + ")");
+    status("hub listening on " + server.url() + " (admin " + admin + "; "
+        + (config.store() == null ? "in memory" : "data in " + config.store().dataDir()) + ")");
     if (json) {
       var line = Json.object();
       line.put("type", "listening");
@@ -205,12 +229,23 @@ public final class ServeCommand extends BaseCommand implements Callable<Integer>
           authTimeout, TasksConfig.standard().withMaxWaiting(maxWaitingTasks).withDefaults(taskDefaults()), historySize);
       int admin = adminPort != null ? adminPort : port == 0 ? 0 : port + 2;
       OutboxLimits outbox = new OutboxLimits(outboxFrames, outboxBytes, SlowConsumerPolicy.parse(slowConsumer));
-      return new ServerConfig(host, port, path, admin, maxFrameSize, outbox, hub);
+      StoreOptions store = ephemeral ? null : new StoreOptions(dataDir(), persistHistory, retention, fsync);
+      return new ServerConfig(host, port, path, admin, maxFrameSize, outbox, hub, store, retention);
     } catch (IOException e) {
       throw CliException.usage("cannot read tokens file: " + e.getMessage());
     } catch (IllegalArgumentException e) {
       throw CliException.usage(e.getMessage());
     }
+  }
+
+  private Path dataDir() {
+    if (dataDir != null) {
+      return dataDir;
+    }
+    String dataHome = root().env().get("XDG_DATA_HOME");
+    return dataHome == null || dataHome.isBlank()
+        ? Path.of(System.getProperty("user.home"), ".local", "share", "cmws")
+        : Path.of(dataHome, "cmws");
   }
 
   private TaskDefaults taskDefaults() {

@@ -47,6 +47,8 @@ public final class CmwsProcess implements AutoCloseable {
     command.addAll(List.of(args));
     ProcessBuilder builder = new ProcessBuilder(command);
     builder.environment().keySet().removeIf(key -> key.startsWith("CMWS_"));
+    // each process its own data directory, so hubs never share (or find) a store by accident
+    builder.environment().put("XDG_DATA_HOME", Files.createTempDirectory("cmws-data").toString());
     return new CmwsProcess(builder.start());
   }
 

@@ -1,0 +1,363 @@
+package io.cmws.store;
+
+import com.fasterxml.jackson.core.JsonProcessingException;
+import io.cmws.hub.HubStorage;
+import io.cmws.protocol.EventMessage;
+import io.cmws.protocol.Json;
+import io.cmws.tasks.StoredTask;
+import io.cmws.tasks.TaskJournal;
+import java.io.IOException;
+import java.nio.channels.FileChannel;
+import java.nio.channels.FileLock;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.StandardOpenOption;
+import java.sql.Connection;
+import java.sql.DriverManager;
+import java.sql.PreparedStatement;
+import java.sql.ResultSet;
+import java.sql.SQLException;
+import java.sql.Statement;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.BlockingQueue;
+import java.util.concurrent.LinkedBlockingQueue;
+import java.util.function.Consumer;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Tasks and channel history in SQLite under the data directory. Changes are handed to one writer
+ * thread that commits them in groups (group commit): one transaction per batch of whatever has
+ * queued up, then the acknowledgements waiting on that batch go out. A file lock keeps a second
+ * hub off the same directory.
+ */
+public final class SqliteStore implements TaskJournal, AutoCloseable {
+  private static final Logger LOG = LoggerFactory.getLogger(SqliteStore.class);
+  private static final int MAX_BATCH = 20_000;
+
+  private final Connection db;
+  private final FileChannel lockChannel;
+  private final FileLock lock;
+  private final StoreOptions options;
+  private final int historySize;
+  private final String epoch;
+  private final BlockingQueue<Object> pending = new LinkedBlockingQueue<>();
+  private final Thread writer;
+  private volatile boolean closing;
+
+  private record Barrier(Runnable onDurable, Consumer<Exception> onFailure) {}
+
+  private record Prune(long finishedBefore) {}
+
+  private static final Object STOP = new Object();
+
+  private SqliteStore(Connection db, FileChannel lockChannel, FileLock lock, StoreOptions options, int historySize,
+      String epoch) {
+    this.db = db;
+    this.lockChannel = lockChannel;
+    this.lock = lock;
+    this.options = options;
+    this.historySize = historySize;
+    this.epoch = epoch;
+    this.writer = new Thread(this::writeLoop, "cmws-store-writer");
+    this.writer.setDaemon(true);
+    this.writer.start();
+  }
+
+  /** Opens (or creates) the store in {@code options.dataDir()}; fails if another hub holds it. */
+  public static SqliteStore open(StoreOptions options, int historySize, String freshEpoch) throws IOException {
+    Path dir = options.dataDir();
+    Files.createDirectories(dir);
+    FileChannel lockChannel = FileChannel.open(dir.resolve("hub.lock"), StandardOpenOption.CREATE, StandardOpenOption.WRITE);
+    FileLock lock;
+    try {
+      lock = lockChannel.tryLock();
+    } catch (java.nio.channels.OverlappingFileLockException e) {
+      lock = null; // held by this very process
+    }
+    if (lock == null) {
+      lockChannel.close();
+      throw new IOException("another cmws hub is using " + dir + " (give each hub its own --data-dir)");
+    }
+    try {
+      Connection db = DriverManager.getConnection("jdbc:sqlite:" + dir.resolve("hub.db"));
+      try (Statement statement = db.createStatement()) {
+        statement.execute("PRAGMA journal_mode=WAL");
+        statement.execute("PRAGMA synchronous=" + (options.fsync() ? "FULL" : "NORMAL"));
+        statement.execute("CREATE TABLE IF NOT EXISTS meta (key TEXT PRIMARY KEY, value TEXT NOT NULL)");
+        statement.execute("CREATE TABLE IF NOT EXISTS tasks (id TEXT PRIMARY KEY, seq INTEGER NOT NULL,"
+            + " finished_at INTEGER, body TEXT NOT NULL)");
+        statement.execute("CREATE INDEX IF NOT EXISTS tasks_finished ON tasks(finished_at)");
+        statement.execute("CREATE TABLE IF NOT EXISTS events (channel TEXT NOT NULL, seq INTEGER NOT NULL,"
+            + " ts INTEGER NOT NULL, data TEXT NOT NULL, PRIMARY KEY (channel, seq)) WITHOUT ROWID");
+        statement.execute("CREATE TABLE IF NOT EXISTS channels (channel TEXT PRIMARY KEY, last_seq INTEGER NOT NULL)");
+      }
+      db.setAutoCommit(false);
+      String epoch = options.persistHistory() ? epoch(db, freshEpoch) : freshEpoch;
+      setMeta(db, "clean", "false"); // until close() says otherwise
+      if (!options.persistHistory()) {
+        try (Statement statement = db.createStatement()) {
+          statement.execute("DELETE FROM events");
+          statement.execute("DELETE FROM channels");
+        }
+      }
+      db.commit();
+      return new SqliteStore(db, lockChannel, lock, options, historySize, epoch);
+    } catch (SQLException e) {
+      lock.release();
+      lockChannel.close();
+      throw new IOException("cannot open the store in " + dir + ": " + e.getMessage(), e);
+    }
+  }
+
+  /**
+   * The history epoch. It survives a clean stop. After a crash the newest events may not have
+   * reached the disk although subscribers saw them, so their seq numbers would be handed out
+   * again: a new epoch tells resuming subscribers that their positions no longer hold.
+   */
+  private static String epoch(Connection db, String freshEpoch) throws SQLException {
+    String stored = meta(db, "epoch");
+    boolean clean = "true".equals(meta(db, "clean"));
+    if (stored != null && (clean || meta(db, "clean") == null)) {
+      return stored;
+    }
+    if (stored != null) {
+      LOG.warn("the hub did not stop cleanly: the newest history may be missing; new history epoch {}", freshEpoch);
+    }
+    setMeta(db, "epoch", freshEpoch);
+    return freshEpoch;
+  }
+
+  private static String meta(Connection db, String key) throws SQLException {
+    try (PreparedStatement select = db.prepareStatement("SELECT value FROM meta WHERE key = ?")) {
+      select.setString(1, key);
+      try (ResultSet row = select.executeQuery()) {
+        return row.next() ? row.getString(1) : null;
+      }
+    }
+  }
+
+  private static void setMeta(Connection db, String key, String value) throws SQLException {
+    try (PreparedStatement upsert = db.prepareStatement("INSERT OR REPLACE INTO meta (key, value) VALUES (?, ?)")) {
+      upsert.setString(1, key);
+      upsert.setString(2, value);
+      upsert.executeUpdate();
+    }
+  }
+
+  public String epoch() {
+    return epoch;
+  }
+
+  /** Every stored task, as the queue left it. */
+  public synchronized List<StoredTask> loadTasks() throws IOException {
+    List<StoredTask> tasks = new ArrayList<>();
+    try (Statement statement = db.createStatement();
+        ResultSet rows = statement.executeQuery("SELECT body FROM tasks ORDER BY seq")) {
+      while (rows.next()) {
+        tasks.add(Json.MAPPER.readValue(rows.getString(1), StoredTask.class));
+      }
+      return tasks;
+    } catch (SQLException | JsonProcessingException e) {
+      throw new IOException("cannot read stored tasks: " + e.getMessage(), e);
+    }
+  }
+
+  /** The kept channels: their seq counters and last events, oldest first. */
+  public synchronized List<HubStorage.KeptChannel> loadChannels() throws IOException {
+    Map<String, Long> lastSeq = new LinkedHashMap<>();
+    Map<String, List<EventMessage>> events = new LinkedHashMap<>();
+    try (Statement statement = db.createStatement()) {
+      try (ResultSet rows = statement.executeQuery("SELECT channel, last_seq FROM channels")) {
+        while (rows.next()) {
+          lastSeq.put(rows.getString(1), rows.getLong(2));
+        }
+      }
+      try (ResultSet rows = statement.executeQuery("SELECT channel, seq, ts, data FROM events ORDER BY channel, seq")) {
+        while (rows.next()) {
+          events.computeIfAbsent(rows.getString(1), c -> new ArrayList<>())
+              .add(new EventMessage(rows.getString(1), Json.parse(rows.getString(4)), rows.getLong(3), rows.getLong(2)));
+        }
+      }
+    } catch (SQLException | JsonProcessingException e) {
+      throw new IOException("cannot read stored history: " + e.getMessage(), e);
+    }
+    List<HubStorage.KeptChannel> kept = new ArrayList<>();
+    lastSeq.forEach((channel, seq) -> kept.add(new HubStorage.KeptChannel(channel, seq, events.getOrDefault(channel, List.of()))));
+    return kept;
+  }
+
+  @Override
+  public void record(StoredTask task) {
+    pending.add(task);
+  }
+
+  /** Persists a published event (history), if history is persisted. */
+  public void appendEvent(EventMessage event) {
+    if (options.persistHistory()) {
+      pending.add(event);
+    }
+  }
+
+  @Override
+  public void whenDurable(Runnable onDurable, Consumer<Exception> onFailure) {
+    if (closing) {
+      onFailure.accept(new IOException("the store is closing"));
+      return;
+    }
+    pending.add(new Barrier(onDurable, onFailure));
+  }
+
+  /** Deletes tasks that finished before {@code cutoff} (epoch ms). */
+  public void pruneFinishedBefore(long cutoff) {
+    pending.add(new Prune(cutoff));
+  }
+
+  /** Changes handed over but not yet committed. */
+  public int backlog() {
+    return pending.size();
+  }
+
+  private void writeLoop() {
+    List<Object> batch = new ArrayList<>();
+    while (true) {
+      try {
+        batch.add(pending.take());
+      } catch (InterruptedException e) {
+        return;
+      }
+      pending.drainTo(batch, MAX_BATCH);
+      boolean stop = batch.remove(STOP);
+      commit(batch);
+      batch.clear();
+      if (stop) {
+        return;
+      }
+    }
+  }
+
+  private void commit(List<Object> batch) {
+    Map<String, StoredTask> tasks = new LinkedHashMap<>();
+    List<EventMessage> events = new ArrayList<>();
+    List<Barrier> barriers = new ArrayList<>();
+    List<Long> prunes = new ArrayList<>();
+    for (Object item : batch) {
+      if (item instanceof StoredTask task) {
+        tasks.put(task.id(), task); // only the latest state of a task per batch is written
+      } else if (item instanceof EventMessage event) {
+        events.add(event);
+      } else if (item instanceof Barrier barrier) {
+        barriers.add(barrier);
+      } else if (item instanceof Prune prune) {
+        prunes.add(prune.finishedBefore());
+      }
+    }
+    try {
+      writeTasks(tasks.values());
+      writeEvents(events);
+      for (long cutoff : prunes) {
+        try (PreparedStatement delete = db.prepareStatement("DELETE FROM tasks WHERE finished_at < ?")) {
+          delete.setLong(1, cutoff);
+          delete.executeUpdate();
+        }
+      }
+      db.commit();
+    } catch (SQLException | JsonProcessingException | RuntimeException e) {
+      LOG.error("store commit of {} changes failed", batch.size(), e);
+      try {
+        db.rollback();
+      } catch (SQLException rollback) {
+        LOG.error("store rollback failed", rollback);
+      }
+      Exception failure = e;
+      barriers.forEach(barrier -> runQuietly(() -> barrier.onFailure().accept(failure)));
+      return;
+    }
+    barriers.forEach(barrier -> runQuietly(barrier.onDurable()));
+  }
+
+  private void writeTasks(Iterable<StoredTask> tasks) throws SQLException, JsonProcessingException {
+    try (PreparedStatement upsert = db.prepareStatement(
+        "INSERT OR REPLACE INTO tasks (id, seq, finished_at, body) VALUES (?, ?, ?, ?)")) {
+      for (StoredTask task : tasks) {
+        upsert.setString(1, task.id());
+        upsert.setLong(2, task.seq());
+        if (task.isFinished() && task.completedAt() != null) {
+          upsert.setLong(3, task.completedAt());
+        } else {
+          upsert.setNull(3, java.sql.Types.INTEGER);
+        }
+        upsert.setString(4, Json.MAPPER.writeValueAsString(task));
+        upsert.addBatch();
+      }
+      upsert.executeBatch();
+    }
+  }
+
+  private void writeEvents(List<EventMessage> events) throws SQLException {
+    if (events.isEmpty()) {
+      return;
+    }
+    Map<String, Long> lastSeq = new LinkedHashMap<>();
+    try (PreparedStatement insert = db.prepareStatement(
+        "INSERT OR REPLACE INTO events (channel, seq, ts, data) VALUES (?, ?, ?, ?)")) {
+      for (EventMessage event : events) {
+        if (historySize > 0) {
+          insert.setString(1, event.channel());
+          insert.setLong(2, event.seq());
+          insert.setLong(3, event.timestamp());
+          insert.setString(4, event.dataJson());
+          insert.addBatch();
+        }
+        lastSeq.merge(event.channel(), event.seq(), Math::max);
+      }
+      insert.executeBatch();
+    }
+    try (PreparedStatement counter = db.prepareStatement("INSERT INTO channels (channel, last_seq) VALUES (?, ?)"
+            + " ON CONFLICT(channel) DO UPDATE SET last_seq = max(last_seq, excluded.last_seq)");
+        PreparedStatement trim = db.prepareStatement("DELETE FROM events WHERE channel = ? AND seq <= ?")) {
+      for (Map.Entry<String, Long> channel : lastSeq.entrySet()) {
+        counter.setString(1, channel.getKey());
+        counter.setLong(2, channel.getValue());
+        counter.addBatch();
+        trim.setString(1, channel.getKey());
+        trim.setLong(2, channel.getValue() - historySize);
+        trim.addBatch();
+      }
+      counter.executeBatch();
+      trim.executeBatch();
+    }
+  }
+
+  private static void runQuietly(Runnable action) {
+    try {
+      action.run();
+    } catch (RuntimeException e) {
+      LOG.warn("acknowledgement after commit failed", e);
+    }
+  }
+
+  /** Commits what is pending, then closes. */
+  @Override
+  public void close() {
+    closing = true;
+    pending.add(STOP);
+    try {
+      writer.join(10_000);
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+    }
+    try {
+      setMeta(db, "clean", "true");
+      db.commit();
+      db.close();
+      lock.release();
+      lockChannel.close();
+    } catch (SQLException | IOException e) {
+      LOG.warn("closing the store", e);
+    }
+  }
+}
