@@ -1,31 +1,36 @@
 package io.cmws.server;
 
+import java.io.IOException;
 import java.nio.ByteBuffer;
+import java.nio.channels.ByteChannel;
+import java.nio.channels.GatheringByteChannel;
 import java.util.ArrayDeque;
 import java.util.Iterator;
 import java.util.Queue;
 
 /**
- * One connection's frames waiting in front of Java-WebSocket's unbounded out-queue, which is kept
- * short ({@link #WIRE_LOW_WATER} frames): frames move on as the selector thread writes. Bounded in
- * frames and bytes; when full, events (never replies) may be dropped oldest first. Frames keep
- * their order. Thread-safe: publishers offer, the selector thread and the sweeper transfer.
+ * One connection's frames on their way to the socket, in order, bounded in frames and bytes. The
+ * selector thread writes them straight from here, many per system call. When full, events (never replies) may be dropped
+ * oldest first. The frame at the head may be partly written. Thread-safe: every write to the
+ * socket happens under this object's lock.
  */
 final class Outbox {
-  static final int WIRE_LOW_WATER = 32;
+  private static final int MAX_GATHER = 64;
+  private static final long MAX_GATHER_BYTES = 256 * 1024;
 
   private final OutboxLimits limits;
   private final ArrayDeque<Entry> waiting = new ArrayDeque<>();
+  private final ByteBuffer[] gather = new ByteBuffer[MAX_GATHER];
   private long bytes;
 
   private record Entry(ByteBuffer frame, boolean droppable) {}
 
   /** What {@link #offer} did. */
   enum Offer {
-    /** Went straight to the wire queue: the caller asks for a write. */
-    WIRE,
-    /** Waits here. */
+    /** Queued behind others: a write is already on its way. */
     QUEUED,
+    /** Queued, and the outbox was empty: the caller asks for a write. */
+    FIRST,
     /** Full, and the policy (or the frame) forbids dropping: the connection must go. */
     OVERFLOW
   }
@@ -35,41 +40,70 @@ final class Outbox {
   }
 
   /** Offers a frame; {@code dropped[0]} receives the number of events dropped to make room. */
-  synchronized Offer offer(ByteBuffer frame, boolean droppable, Queue<ByteBuffer> wire, int[] dropped) {
-    if (waiting.isEmpty() && wire.size() < WIRE_LOW_WATER) {
-      wire.add(frame);
-      return Offer.WIRE;
-    }
+  synchronized Offer offer(ByteBuffer frame, boolean droppable, int[] dropped) {
     int size = frame.remaining();
-    while (waiting.size() + 1 > limits.maxFrames() || bytes + size > limits.maxBytes()) {
+    while (!waiting.isEmpty() && (waiting.size() + 1 > limits.maxFrames() || bytes + size > limits.maxBytes())) {
       if (limits.policy() != SlowConsumerPolicy.DROP_OLDEST || !dropOldestEvent()) {
         return Offer.OVERFLOW;
       }
       dropped[0]++;
     }
+    boolean first = waiting.isEmpty();
     waiting.addLast(new Entry(frame, droppable));
     bytes += size;
-    return Offer.QUEUED;
+    return first ? Offer.FIRST : Offer.QUEUED;
   }
 
-  /** Moves waiting frames to the wire queue while it is short; returns how many moved. */
-  synchronized int transfer(Queue<ByteBuffer> wire) {
-    int moved = 0;
-    while (!waiting.isEmpty() && wire.size() < WIRE_LOW_WATER) {
-      Entry entry = waiting.pollFirst();
-      bytes -= entry.frame().remaining();
-      wire.add(entry.frame());
-      moved++;
+  /** Writes as much as the socket takes, in one gathering write; true if everything went out. */
+  synchronized boolean writeTo(GatheringByteChannel channel) throws IOException {
+    while (!waiting.isEmpty()) {
+      int count = 0;
+      long batch = 0;
+      for (Iterator<Entry> it = waiting.iterator(); it.hasNext() && count < MAX_GATHER && batch < MAX_GATHER_BYTES; ) {
+        ByteBuffer frame = it.next().frame();
+        gather[count++] = frame;
+        batch += frame.remaining();
+      }
+      long written = channel.write(gather, 0, count);
+      bytes -= written;
+      java.util.Arrays.fill(gather, 0, count, null);
+      while (!waiting.isEmpty() && !waiting.peekFirst().frame().hasRemaining()) {
+        waiting.pollFirst();
+      }
+      if (written < batch) {
+        return false; // the socket is full; the selector calls again when it drains
+      }
     }
-    return moved;
+    return true;
+  }
+
+  /**
+   * Writes one of the library's own frames (pong, close), after the rest of a frame of ours that
+   * went out only partly: frames never interleave on the wire.
+   */
+  synchronized int writeLibraryFrame(ByteBuffer frame, ByteChannel channel) throws IOException {
+    Entry head = waiting.peekFirst();
+    if (head != null && head.frame().position() > 0) {
+      bytes -= channel.write(head.frame());
+      if (head.frame().hasRemaining()) {
+        return 0;
+      }
+      waiting.pollFirst();
+    }
+    return channel.write(frame);
+  }
+
+  /** Moves everything to {@code queue}, e.g. ahead of a close frame the library queues. */
+  synchronized void moveTo(Queue<ByteBuffer> queue) {
+    for (Entry entry : waiting) {
+      queue.add(entry.frame());
+    }
+    waiting.clear();
+    bytes = 0;
   }
 
   synchronized boolean isEmpty() {
     return waiting.isEmpty();
-  }
-
-  synchronized long bytes() {
-    return bytes;
   }
 
   synchronized void clear() {
@@ -77,8 +111,18 @@ final class Outbox {
     bytes = 0;
   }
 
+  /** Drops the oldest event not yet started on the wire (the head may be half written). */
   private boolean dropOldestEvent() {
-    for (Iterator<Entry> it = waiting.iterator(); it.hasNext(); ) {
+    Iterator<Entry> it = waiting.iterator();
+    if (it.hasNext()) {
+      Entry head = it.next();
+      if (head.droppable() && head.frame().position() == 0) {
+        it.remove();
+        bytes -= head.frame().remaining();
+        return true;
+      }
+    }
+    while (it.hasNext()) {
       Entry entry = it.next();
       if (entry.droppable()) {
         it.remove();

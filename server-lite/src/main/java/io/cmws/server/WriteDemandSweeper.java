@@ -64,7 +64,7 @@ final class WriteDemandSweeper {
       try {
         if (key == null || !key.isValid() || !socket.isOpen()) {
           recentlyWritten.remove(sink);
-        } else if (sink.pump() > 0 || (key.interestOps() & SelectionKey.OP_WRITE) == 0) {
+        } else if ((key.interestOps() & SelectionKey.OP_WRITE) == 0 && !sink.isScheduled()) {
           sink.demandWrite();
         }
       } catch (CancelledKeyException e) {

@@ -24,10 +24,13 @@ final class WsFrameSink implements FrameSink {
   private final Outbox outbox;
   private final OutboxLimits limits;
   private final HubMetrics metrics;
+  private final WriteScheduler scheduler;
   private volatile int closeCode = CloseCodes.GOING_AWAY;
+  private volatile boolean scheduled;
 
-  WsFrameSink(WebSocketImpl socket, WebSocketServer server, WriteDemandSweeper sweeper, OutboxLimits limits,
-      HubMetrics metrics) {
+  WsFrameSink(WebSocketImpl socket, WebSocketServer server, WriteDemandSweeper sweeper, WriteScheduler scheduler,
+      OutboxLimits limits, HubMetrics metrics) {
+    this.scheduler = scheduler;
     this.socket = socket;
     this.server = server;
     this.sweeper = sweeper;
@@ -51,13 +54,24 @@ final class WsFrameSink implements FrameSink {
       return false;
     }
     int[] dropped = new int[1];
-    Outbox.Offer offer = outbox.offer(frame, droppable, socket.outQueue, dropped);
+    Outbox.Offer offer = outbox.offer(frame, droppable, dropped);
     if (dropped[0] > 0) {
       metrics.eventsDropped(dropped[0]);
     }
     switch (offer) {
-      case WIRE -> server.onWriteDemand(socket);
-      case QUEUED -> { }
+      case FIRST -> {
+        sweeper.written(this);
+        if (droppable) {
+          scheduler.request(this); // events may wait a moment to share a write with the next ones
+        } else {
+          demandWrite(); // replies go now, and take whatever events wait with them
+        }
+      }
+      case QUEUED -> {
+        if (!droppable) {
+          demandWrite();
+        }
+      }
       case OVERFLOW -> {
         metrics.slowConsumer(limits.policy().wireName());
         outbox.clear();
@@ -65,13 +79,17 @@ final class WsFrameSink implements FrameSink {
         return false;
       }
     }
-    sweeper.written(this);
     return true;
   }
 
-  /** Moves waiting frames on; called on the selector thread after a write, and by the sweeper. */
-  int pump() {
-    return outbox.transfer(socket.outQueue);
+  /** Writes one of the library's own frames after the rest of a partly written one of ours. */
+  int writeLibraryFrame(ByteBuffer frame, java.nio.channels.ByteChannel channel) throws java.io.IOException {
+    return outbox.writeLibraryFrame(frame, channel);
+  }
+
+  /** Writes waiting frames; on the selector thread. */
+  void flush(java.nio.channels.GatheringByteChannel channel) throws java.io.IOException {
+    outbox.writeTo(channel);
   }
 
   WebSocketImpl socket() {
@@ -80,6 +98,15 @@ final class WsFrameSink implements FrameSink {
 
   boolean hasWaiting() {
     return !outbox.isEmpty();
+  }
+
+  /** Whether the write scheduler holds a write request of this connection. */
+  boolean isScheduled() {
+    return scheduled;
+  }
+
+  void scheduled(boolean value) {
+    scheduled = value;
   }
 
   void demandWrite() {
@@ -99,6 +126,7 @@ final class WsFrameSink implements FrameSink {
   @Override
   public void close(int code, String reason) {
     closeCode = code;
+    outbox.moveTo(socket.outQueue); // what we said before closing goes out before the close frame
     socket.close(code, reason);
     sweeper.closing(this);
   }

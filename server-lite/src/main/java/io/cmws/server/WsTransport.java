@@ -36,8 +36,11 @@ final class WsTransport extends WebSocketServer {
   private final String path;
   private final CompletableFuture<Void> started = new CompletableFuture<>();
   private final WriteDemandSweeper sweeper = new WriteDemandSweeper(this);
+  private final WriteScheduler writes = new WriteScheduler();
 
   private final OutboxLimits outboxLimits;
+  /** Java's default listen backlog (50) drops SYNs under a burst of connects: a 1 s retransmit each. */
+  private static final int ACCEPT_BACKLOG = 4096;
 
   WsTransport(InetSocketAddress address, Hub hub, String path, int maxFrameBytes, OutboxLimits outboxLimits) {
     super(address, Math.max(2, Runtime.getRuntime().availableProcessors()), drafts(maxFrameBytes));
@@ -48,6 +51,7 @@ final class WsTransport extends WebSocketServer {
     setReuseAddr(true);
     setTcpNoDelay(true);
     setConnectionLostTimeout(0); // the hub's own heartbeat decides liveness
+    setMaxPendingConnections(ACCEPT_BACKLOG);
     setDaemon(true);
   }
 
@@ -62,6 +66,12 @@ final class WsTransport extends WebSocketServer {
 
   WriteDemandSweeper sweeper() {
     return sweeper;
+  }
+
+  @Override
+  public void stop(int timeout, String closeMessage) throws InterruptedException {
+    super.stop(timeout, closeMessage);
+    writes.close();
   }
 
   @Override
@@ -94,7 +104,7 @@ final class WsTransport extends WebSocketServer {
     boolean proxied = handshake.hasFieldValue("X-Forwarded-For") || handshake.hasFieldValue("Forwarded");
     String origin = handshake.hasFieldValue("Origin") ? handshake.getFieldValue("Origin") : null;
     RemotePeer peer = RemotePeer.of(conn.getRemoteSocketAddress(), proxied, origin);
-    WsFrameSink sink = new WsFrameSink((WebSocketImpl) conn, this, sweeper, outboxLimits, hub.metrics());
+    WsFrameSink sink = new WsFrameSink((WebSocketImpl) conn, this, sweeper, writes, outboxLimits, hub.metrics());
     conn.setAttachment(new WsPeer(hub.open(sink, peer), sink));
   }
 
