@@ -26,6 +26,8 @@ final class TaskRunner implements AutoCloseable {
   private final ExecutorService pool;
   private final ScheduledExecutorService timers;
   private final Map<String, RunningTask> running = new ConcurrentHashMap<>();
+  /** Tasks started whose outcome has not been handed to the reporter yet (a freed slot may still be reporting). */
+  private final java.util.concurrent.atomic.AtomicInteger unreported = new java.util.concurrent.atomic.AtomicInteger();
 
   /** Where outcomes go; called on task threads. */
   interface Reporter {
@@ -71,6 +73,7 @@ final class TaskRunner implements AutoCloseable {
   /** Starts a task on a free thread; the caller checked capacity and the executor. */
   void start(RunningTask task, TaskExecutor executor) {
     running.put(task.taskId(), task);
+    unreported.incrementAndGet();
     task.future = pool.submit(() -> run(task, executor));
     timers.schedule(() -> stop(task, "timed out after " + task.timeout().toMillis() + " ms"),
         task.timeout().toMillis() + 1000, TimeUnit.MILLISECONDS); // shell commands time out by themselves first
@@ -99,7 +102,13 @@ final class TaskRunner implements AutoCloseable {
       finish(task, () -> reporter.failed(task, executorName(executor) + " failed: " + e, true));
     } finally {
       running.remove(task.taskId(), task);
+      unreported.decrementAndGet();
     }
+  }
+
+  /** Whether a task runs or its outcome is still on its way to the hub: a draining worker waits for this. */
+  boolean busy() {
+    return unreported.get() > 0;
   }
 
   /** A stopped task: timeouts are retryable, cancellations are not. */
@@ -132,10 +141,10 @@ final class TaskRunner implements AutoCloseable {
   /** Waits until no task runs, at most {@code timeout}. */
   boolean awaitIdle(Duration timeout) throws InterruptedException {
     long deadline = System.nanoTime() + timeout.toNanos();
-    while (!running.isEmpty() && System.nanoTime() < deadline) {
+    while (busy() && System.nanoTime() < deadline) {
       Thread.sleep(20);
     }
-    return running.isEmpty();
+    return !busy();
   }
 
   private void stop(RunningTask task, String reason) {

@@ -179,7 +179,7 @@ final class WorkerRuntime implements TaskRunner.Reporter {
     log.status("stopping: waiting up to " + settings.drainTimeout().toSeconds() + " s for " + runner.running() + " running tasks");
     long deadline = System.nanoTime() + settings.drainTimeout().toNanos();
     long nextHeartbeat = System.nanoTime();
-    while (runner.running() > 0 && System.nanoTime() < deadline) {
+    while (runner.busy() && System.nanoTime() < deadline) {
       if (System.nanoTime() >= nextHeartbeat) {
         connected.send(new ClientFrame.Heartbeat(workerId, runner.runningIds()));
         nextHeartbeat = System.nanoTime() + settings.heartbeatInterval().toNanos();
@@ -189,7 +189,7 @@ final class WorkerRuntime implements TaskRunner.Reporter {
         handle(connected, frame);
       }
     }
-    if (runner.running() > 0) {
+    if (runner.busy()) {
       runner.abortAll("worker stopped before finishing (drain timeout)");
       runner.awaitIdle(Duration.ofSeconds(5));
     }
