@@ -58,6 +58,7 @@ final class AdminHttpServer {
     server.createContext("/health", exchange -> guarded(exchange, this::health));
     server.createContext("/metrics", exchange -> guarded(exchange, this::metrics));
     server.createContext("/api/stream", exchange -> guarded(exchange, this::stream));
+    server.createContext("/debug/heap", exchange -> guarded(exchange, this::heap));
     server.createContext("/", exchange -> guarded(exchange, e -> respond(e, 404, "text/plain", "not found\n")));
   }
 
@@ -84,6 +85,22 @@ final class AdminHttpServer {
     body.put("server", Hub.SERVER_NAME);
     body.put("version", version);
     body.put("uptimeMs", System.currentTimeMillis() - startedAtMillis);
+    body.put("connections", hub.connections().size());
+    body.put("pid", ProcessHandle.current().pid());
+    respond(exchange, 200, "application/json", Json.write(body) + "\n");
+  }
+
+  /** Heap in use after a full GC, for measuring memory per connection; loopback callers only. */
+  private void heap(HttpExchange exchange) throws IOException {
+    if (!exchange.getRemoteAddress().getAddress().isLoopbackAddress()) {
+      respond(exchange, 403, "text/plain", "loopback only\n");
+      return;
+    }
+    Runtime runtime = Runtime.getRuntime();
+    System.gc();
+    System.gc();
+    var body = Json.object();
+    body.put("usedBytes", runtime.totalMemory() - runtime.freeMemory());
     body.put("connections", hub.connections().size());
     respond(exchange, 200, "application/json", Json.write(body) + "\n");
   }
