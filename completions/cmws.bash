@@ -160,11 +160,15 @@ function _complete_cmws() {
   if [ "${COMP_LINE}" = "${COMP_WORDS[0]} worker" ];    then _picocli_cmws; return $?; fi
   if [ "${COMP_LINE}" = "${COMP_WORDS[0]} task" ];    then _picocli_cmws; return $?; fi
   if [ "${COMP_LINE}" = "${COMP_WORDS[0]} repl" ];    then _picocli_cmws; return $?; fi
+  if [ "${COMP_LINE}" = "${COMP_WORDS[0]} bench" ];    then _picocli_cmws; return $?; fi
   if [ "${COMP_LINE}" = "${COMP_WORDS[0]} generate-completion" ];    then _picocli_cmws; return $?; fi
   if [ "${COMP_LINE}" = "${COMP_WORDS[0]} task submit" ];    then _picocli_cmws_task; return $?; fi
   if [ "${COMP_LINE}" = "${COMP_WORDS[0]} task list" ];    then _picocli_cmws_task; return $?; fi
   if [ "${COMP_LINE}" = "${COMP_WORDS[0]} task get" ];    then _picocli_cmws_task; return $?; fi
   if [ "${COMP_LINE}" = "${COMP_WORDS[0]} task cancel" ];    then _picocli_cmws_task; return $?; fi
+  if [ "${COMP_LINE}" = "${COMP_WORDS[0]} bench pubsub" ];    then _picocli_cmws_bench; return $?; fi
+  if [ "${COMP_LINE}" = "${COMP_WORDS[0]} bench tasks" ];    then _picocli_cmws_bench; return $?; fi
+  if [ "${COMP_LINE}" = "${COMP_WORDS[0]} bench connections" ];    then _picocli_cmws_bench; return $?; fi
 
   # Find the longest sequence of subcommands and call the bash function for that subcommand.
   local cmds0=(serve)
@@ -173,17 +177,25 @@ function _complete_cmws() {
   local cmds3=(worker)
   local cmds4=(task)
   local cmds5=(repl)
-  local cmds6=(generate-completion)
-  local cmds7=(task submit)
-  local cmds8=(task list)
-  local cmds9=(task get)
-  local cmds10=(task cancel)
+  local cmds6=(bench)
+  local cmds7=(generate-completion)
+  local cmds8=(task submit)
+  local cmds9=(task list)
+  local cmds10=(task get)
+  local cmds11=(task cancel)
+  local cmds12=(bench pubsub)
+  local cmds13=(bench tasks)
+  local cmds14=(bench connections)
 
-  if CompWordsContainsArray "${cmds10[@]}"; then _picocli_cmws_task_cancel; return $?; fi
-  if CompWordsContainsArray "${cmds9[@]}"; then _picocli_cmws_task_get; return $?; fi
-  if CompWordsContainsArray "${cmds8[@]}"; then _picocli_cmws_task_list; return $?; fi
-  if CompWordsContainsArray "${cmds7[@]}"; then _picocli_cmws_task_submit; return $?; fi
-  if CompWordsContainsArray "${cmds6[@]}"; then _picocli_cmws_generatecompletion; return $?; fi
+  if CompWordsContainsArray "${cmds14[@]}"; then _picocli_cmws_bench_connections; return $?; fi
+  if CompWordsContainsArray "${cmds13[@]}"; then _picocli_cmws_bench_tasks; return $?; fi
+  if CompWordsContainsArray "${cmds12[@]}"; then _picocli_cmws_bench_pubsub; return $?; fi
+  if CompWordsContainsArray "${cmds11[@]}"; then _picocli_cmws_task_cancel; return $?; fi
+  if CompWordsContainsArray "${cmds10[@]}"; then _picocli_cmws_task_get; return $?; fi
+  if CompWordsContainsArray "${cmds9[@]}"; then _picocli_cmws_task_list; return $?; fi
+  if CompWordsContainsArray "${cmds8[@]}"; then _picocli_cmws_task_submit; return $?; fi
+  if CompWordsContainsArray "${cmds7[@]}"; then _picocli_cmws_generatecompletion; return $?; fi
+  if CompWordsContainsArray "${cmds6[@]}"; then _picocli_cmws_bench; return $?; fi
   if CompWordsContainsArray "${cmds5[@]}"; then _picocli_cmws_repl; return $?; fi
   if CompWordsContainsArray "${cmds4[@]}"; then _picocli_cmws_task; return $?; fi
   if CompWordsContainsArray "${cmds3[@]}"; then _picocli_cmws_worker; return $?; fi
@@ -200,7 +212,7 @@ function _picocli_cmws() {
   # Get completion data
   local curr_word=${COMP_WORDS[COMP_CWORD]}
 
-  local commands="serve subscribe publish worker task repl generate-completion"
+  local commands="serve subscribe publish worker task repl bench generate-completion"
   local flag_opts="'-h' '--help' '-V' '--version'"
   local arg_opts=""
 
@@ -522,6 +534,24 @@ function _picocli_cmws_repl() {
   fi
 }
 
+# Generates completions for the options and subcommands of the `bench` subcommand.
+function _picocli_cmws_bench() {
+  # Get completion data
+  local curr_word=${COMP_WORDS[COMP_CWORD]}
+
+  local commands="pubsub tasks connections"
+  local flag_opts="'-h' '--help' '-V' '--version'"
+  local arg_opts=""
+
+  if [[ "${curr_word}" == -* ]]; then
+    COMPREPLY=( $(compgen -W "${flag_opts} ${arg_opts}" -- "${curr_word}") )
+  else
+    local positionals=""
+    local IFS=$'\n'
+    COMPREPLY=( $(compgen -W "${commands// /$'\n'}${IFS}${positionals}" -- "${curr_word}") )
+  fi
+}
+
 # Generates completions for the options and subcommands of the `generate-completion` subcommand.
 function _picocli_cmws_generatecompletion() {
   # Get completion data
@@ -701,6 +731,168 @@ function _picocli_cmws_task_cancel() {
       return
       ;;
     '--reason')
+      return
+      ;;
+  esac
+
+  if [[ "${curr_word}" == -* ]]; then
+    COMPREPLY=( $(compgen -W "${flag_opts} ${arg_opts}" -- "${curr_word}") )
+  else
+    local positionals=""
+    local IFS=$'\n'
+    COMPREPLY=( $(compgen -W "${commands// /$'\n'}${IFS}${positionals}" -- "${curr_word}") )
+  fi
+}
+
+# Generates completions for the options and subcommands of the `pubsub` subcommand.
+function _picocli_cmws_bench_pubsub() {
+  # Get completion data
+  local curr_word=${COMP_WORDS[COMP_CWORD]}
+  local prev_word=${COMP_WORDS[COMP_CWORD-1]}
+
+  local commands=""
+  local flag_opts="'--json' '-q' '--quiet' '--no-publish' '-h' '--help' '-V' '--version'"
+  local arg_opts="'--url' '--token' '--connect-timeout' '-d' '--duration' '--admin-url' '-s' '--subscribers' '--patterns' '-p' '--publishers' '--size' '--rate' '--channel' '--warmup'"
+
+  type compopt &>/dev/null && compopt +o default
+
+  case ${prev_word} in
+    '--url')
+      return
+      ;;
+    '--token')
+      return
+      ;;
+    '--connect-timeout')
+      return
+      ;;
+    '-d'|'--duration')
+      return
+      ;;
+    '--admin-url')
+      return
+      ;;
+    '-s'|'--subscribers')
+      return
+      ;;
+    '--patterns')
+      return
+      ;;
+    '-p'|'--publishers')
+      return
+      ;;
+    '--size')
+      return
+      ;;
+    '--rate')
+      return
+      ;;
+    '--channel')
+      return
+      ;;
+    '--warmup')
+      return
+      ;;
+  esac
+
+  if [[ "${curr_word}" == -* ]]; then
+    COMPREPLY=( $(compgen -W "${flag_opts} ${arg_opts}" -- "${curr_word}") )
+  else
+    local positionals=""
+    local IFS=$'\n'
+    COMPREPLY=( $(compgen -W "${commands// /$'\n'}${IFS}${positionals}" -- "${curr_word}") )
+  fi
+}
+
+# Generates completions for the options and subcommands of the `tasks` subcommand.
+function _picocli_cmws_bench_tasks() {
+  # Get completion data
+  local curr_word=${COMP_WORDS[COMP_CWORD]}
+  local prev_word=${COMP_WORDS[COMP_CWORD-1]}
+
+  local commands=""
+  local flag_opts="'--json' '-q' '--quiet' '--external-workers' '-h' '--help' '-V' '--version'"
+  local arg_opts="'--url' '--token' '--connect-timeout' '-d' '--duration' '--admin-url' '-w' '--workers' '-c' '--concurrency' '--window' '--type' '--warmup'"
+
+  type compopt &>/dev/null && compopt +o default
+
+  case ${prev_word} in
+    '--url')
+      return
+      ;;
+    '--token')
+      return
+      ;;
+    '--connect-timeout')
+      return
+      ;;
+    '-d'|'--duration')
+      return
+      ;;
+    '--admin-url')
+      return
+      ;;
+    '-w'|'--workers')
+      return
+      ;;
+    '-c'|'--concurrency')
+      return
+      ;;
+    '--window')
+      return
+      ;;
+    '--type')
+      return
+      ;;
+    '--warmup')
+      return
+      ;;
+  esac
+
+  if [[ "${curr_word}" == -* ]]; then
+    COMPREPLY=( $(compgen -W "${flag_opts} ${arg_opts}" -- "${curr_word}") )
+  else
+    local positionals=""
+    local IFS=$'\n'
+    COMPREPLY=( $(compgen -W "${commands// /$'\n'}${IFS}${positionals}" -- "${curr_word}") )
+  fi
+}
+
+# Generates completions for the options and subcommands of the `connections` subcommand.
+function _picocli_cmws_bench_connections() {
+  # Get completion data
+  local curr_word=${COMP_WORDS[COMP_CWORD]}
+  local prev_word=${COMP_WORDS[COMP_CWORD-1]}
+
+  local commands=""
+  local flag_opts="'--json' '-q' '--quiet' '-h' '--help' '-V' '--version'"
+  local arg_opts="'--url' '--token' '--connect-timeout' '-d' '--duration' '--admin-url' '-n' '--connections' '--in-flight' '--hold'"
+
+  type compopt &>/dev/null && compopt +o default
+
+  case ${prev_word} in
+    '--url')
+      return
+      ;;
+    '--token')
+      return
+      ;;
+    '--connect-timeout')
+      return
+      ;;
+    '-d'|'--duration')
+      return
+      ;;
+    '--admin-url')
+      return
+      ;;
+    '-n'|'--connections')
+      return
+      ;;
+    '--in-flight')
+      return
+      ;;
+    '--hold')
       return
       ;;
   esac

@@ -22,6 +22,8 @@ CMWS_PREFIX="$tmp/prefix" "$root/install.sh"
 cmws="$tmp/prefix/bin/cmws"
 "$cmws" --version | grep -q '^cmws ' || fail "--version"
 [ -f "$tmp/prefix/share/bash-completion/completions/cmws" ] || fail "completion not installed"
+[ -s "$tmp/prefix/lib/cmws/cmws.jsa" ] || fail "no class-data-sharing archive"
+CMWS_JAVA_OPTS=-Xshare:on "$cmws" --version >/dev/null || fail "the launcher cannot map its class-data-sharing archive"
 CMWS_PREFIX="$tmp/prefix" "$root/install.sh" 2>/dev/null || fail "a second install.sh run (idempotent)"
 
 XDG_DATA_HOME="$tmp/data" "$cmws" serve --port 0 --json >"$tmp/serve.out" 2>"$tmp/serve.err" &

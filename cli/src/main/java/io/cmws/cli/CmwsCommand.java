@@ -1,5 +1,6 @@
 package io.cmws.cli;
 
+import io.cmws.cli.bench.BenchCommand;
 import io.cmws.cli.command.PublishCommand;
 import io.cmws.cli.command.ReplCommand;
 import io.cmws.cli.command.ServeCommand;
@@ -11,7 +12,10 @@ import io.cmws.cli.client.HubSession;
 import java.io.InputStream;
 import java.net.URI;
 import java.time.Duration;
+import java.util.Collections;
+import java.util.LinkedHashMap;
 import java.util.Map;
+import java.util.function.Supplier;
 import picocli.AutoComplete;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
@@ -26,15 +30,6 @@ import picocli.CommandLine.Spec;
     description = {
       "A unified WebSocket hub with wildcard channels, wire-compatible with claude-mem.",
       ""
-    },
-    subcommands = {
-      ServeCommand.class,
-      SubscribeCommand.class,
-      PublishCommand.class,
-      WorkerCommand.class,
-      TaskCommand.class,
-      ReplCommand.class,
-      AutoComplete.GenerateCompletion.class,
     },
     exitCodeListHeading = "%nExit codes:%n",
     exitCodeList = {
@@ -54,6 +49,25 @@ import picocli.CommandLine.Spec;
       "  source <(cmws generate-completion)   # completion in bash or zsh"
     })
 public final class CmwsCommand implements Runnable, CliContext {
+  /**
+   * The subcommands, in help order. Built on demand: picocli reads a command's annotations when
+   * it is added, and a short-lived {@code cmws publish} should not pay for the whole tree.
+   */
+  static final Map<String, Supplier<Object>> SUBCOMMANDS = subcommands();
+
+  private static Map<String, Supplier<Object>> subcommands() {
+    Map<String, Supplier<Object>> all = new LinkedHashMap<>();
+    all.put("serve", ServeCommand::new);
+    all.put("subscribe", SubscribeCommand::new);
+    all.put("publish", PublishCommand::new);
+    all.put("worker", WorkerCommand::new);
+    all.put("task", TaskCommand::new);
+    all.put("repl", ReplCommand::new);
+    all.put("bench", BenchCommand::new);
+    all.put("generate-completion", AutoComplete.GenerateCompletion::new);
+    return Collections.unmodifiableMap(all);
+  }
+
   private final InputStream stdin;
   private final Map<String, String> env;
   private final boolean stdoutIsTerminal;

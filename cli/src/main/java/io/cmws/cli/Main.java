@@ -42,15 +42,30 @@ public final class Main {
 
   public static int run(InputStream in, PrintWriter out, PrintWriter err, Map<String, String> env,
       boolean stdoutIsTerminal, String... args) {
-    CommandLine commandLine = commandLine(new CmwsCommand(in, env, stdoutIsTerminal));
+    CommandLine commandLine = commandLine(new CmwsCommand(in, env, stdoutIsTerminal), args);
     commandLine.setOut(out);
     commandLine.setErr(err);
     return commandLine.execute(args);
   }
 
-  /** The configured command tree; also used to generate the completion script. */
+  /** The configured, complete command tree; also used to generate the completion script. */
   public static CommandLine commandLine(CmwsCommand root) {
-    return configure(new CommandLine(root));
+    return commandLine(root, new String[0]);
+  }
+
+  /**
+   * The tree {@code args} need: only the named subcommand when the first argument names one
+   * (start-up time), the whole tree for help, errors and the completion script.
+   */
+  static CommandLine commandLine(CmwsCommand root, String[] args) {
+    CommandLine commandLine = new CommandLine(root);
+    String first = args.length > 0 ? args[0] : "";
+    if (CmwsCommand.SUBCOMMANDS.containsKey(first) && !first.equals("generate-completion")) {
+      commandLine.addSubcommand(first, CmwsCommand.SUBCOMMANDS.get(first).get());
+    } else {
+      CmwsCommand.SUBCOMMANDS.forEach((name, command) -> commandLine.addSubcommand(name, command.get()));
+    }
+    return configure(commandLine);
   }
 
   /** One exit-code mapping and error output for every command tree (the CLI's and the REPL's). */
