@@ -50,6 +50,7 @@ public final class Hub implements AutoCloseable {
   private final Replayer replayer;
   private final ScheduledFuture<?> heartbeat;
   private final ScheduledFuture<?> taskTimer;
+  private final java.util.function.Supplier<String> unavailable;
 
   /** A hub that keeps everything in memory. */
   public Hub(HubConfig config, Clock clock, LongSupplier nanoTime, ScheduledExecutorService scheduler, String version) {
@@ -68,6 +69,7 @@ public final class Hub implements AutoCloseable {
     this.router = new ChannelRouter(clock, metrics, config.historySize());
     storage.channels().forEach(kept -> router.restore(kept.channel(), kept.events(), kept.lastSeq()));
     router.listener(storage.onPublished()::accept);
+    this.unavailable = storage.unavailable();
     this.replayer = new Replayer(router, storage.epoch(), clock);
     this.auth = new AuthHandler(config.access(), registry, router, metrics, nanoTime);
     TaskDispatcher dispatcher = new TaskDispatcher(storage.queue(), this::publish, clock);
@@ -247,6 +249,7 @@ public final class Hub implements AutoCloseable {
       connection.send(new ServerFrame.Unsubscribed(router.unsubscribe(connection, u.channels())));
     } else if (frame instanceof ClientFrame.Publish p) {
       require(connection, Permission.BROADCAST, "publish");
+      requireAvailable();
       long seq = publish(p.channel(), p.data());
       connection.send(new ServerFrame.Published(p.id(), p.channel(), seq));
     } else if (frame instanceof ClientFrame.TaskProgress
@@ -256,6 +259,7 @@ public final class Hub implements AutoCloseable {
       tasks.report(connection, frame);
     } else if (frame instanceof ClientFrame.TaskSubmit submit) {
       require(connection, Permission.TASK_SUBMIT, "task:submit");
+      requireAvailable();
       tasks.submit(connection, submit);
     } else if (frame instanceof ClientFrame.TaskGet get) {
       requireEither(connection, Permission.TASK_SUBMIT, Permission.ADMIN, "task:get");
@@ -298,6 +302,14 @@ public final class Hub implements AutoCloseable {
   private static void requireEither(Connection connection, Permission one, Permission other, String action) {
     if (!connection.has(one) && !connection.has(other)) {
       throw new PermissionDenied(one, action);
+    }
+  }
+
+  /** Refuses what the storage cannot take now, with the reason, rather than queueing without bound. */
+  private void requireAvailable() {
+    String why = unavailable.get();
+    if (why != null) {
+      throw new ProtocolException(ErrorCode.UNAVAILABLE, why);
     }
   }
 

@@ -14,6 +14,8 @@ public enum ErrorCode {
   NOT_FOUND("not_found"),
   NOT_OWNER("not_owner"),
   QUEUE_FULL("queue_full"),
+  /** The hub cannot take this now (its store is behind, its Redis is down); retrying later may work. */
+  UNAVAILABLE("unavailable"),
   INTERNAL("internal");
 
   private final String wireName;

@@ -58,7 +58,7 @@ public final class HubServer implements AutoCloseable {
     SqliteStore store = null;
     HubStorage storage;
     if (config.store() == null) {
-      storage = new HubStorage(queue, TaskJournal.NONE, Hub.freshEpoch(), List.of(), event -> { });
+      storage = new HubStorage(queue, TaskJournal.NONE, Hub.freshEpoch(), List.of(), event -> { }, () -> null);
     } else {
       try {
         store = SqliteStore.open(config.store(), config.hub().historySize(), Hub.freshEpoch());
@@ -67,7 +67,8 @@ public final class HubServer implements AutoCloseable {
         if (requeued > 0) {
           LOG.info("requeued {} tasks that were running when the hub stopped", requeued);
         }
-        storage = new HubStorage(queue, store, store.epoch(), store.loadChannels(), store::appendEvent);
+        storage = new HubStorage(queue, store, store.epoch(), store.loadChannels(), store::appendEvent,
+            store::overloaded);
       } catch (IOException e) {
         if (store != null) {
           store.close();

@@ -37,6 +37,7 @@ import org.slf4j.LoggerFactory;
 public final class SqliteStore implements TaskJournal, AutoCloseable {
   private static final Logger LOG = LoggerFactory.getLogger(SqliteStore.class);
   private static final int MAX_BATCH = 20_000;
+  static final int MAX_BACKLOG = 200_000;
 
   private final Connection db;
   private final FileChannel lockChannel;
@@ -214,6 +215,16 @@ public final class SqliteStore implements TaskJournal, AutoCloseable {
   /** Deletes tasks that finished before {@code cutoff} (epoch ms). */
   public void pruneFinishedBefore(long cutoff) {
     pending.add(new Prune(cutoff));
+  }
+
+  /**
+   * Null, or why the hub should refuse new publishes and submissions for now: the writer is
+   * further behind than {@link #MAX_BACKLOG} changes, and memory would grow without bound.
+   */
+  public String overloaded() {
+    int backlog = pending.size();
+    return backlog <= MAX_BACKLOG ? null
+        : "the store is behind: " + backlog + " changes wait to be written to disk; retry shortly";
   }
 
   /** Changes handed over but not yet committed. */
