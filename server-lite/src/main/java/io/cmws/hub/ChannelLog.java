@@ -50,6 +50,18 @@ final class ChannelLog {
     }
   }
 
+  /**
+   * Appends an event numbered elsewhere (by the shared bus). A seq beyond the next one means the
+   * events between are gone: anything up to this event's time may be missing from a replay.
+   */
+  void appendNumbered(EventMessage event) {
+    if (event.seq() > lastSeq + 1) {
+      droppedUntil = Math.max(droppedUntil, event.timestamp());
+    }
+    append(event);
+    lastSeq = event.seq();
+  }
+
   /** Restores a kept event at startup; events come oldest first. */
   void restore(EventMessage event) {
     if (size == 0 && event.seq() > 1) {

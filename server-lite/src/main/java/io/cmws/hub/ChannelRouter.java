@@ -121,6 +121,41 @@ final class ChannelRouter {
     }
   }
 
+  /**
+   * Delivers an event numbered by the shared bus, in seq order per channel; one this hub already
+   * has is ignored. Holds the channel's lock like {@link #publish}.
+   */
+  void deliver(EventMessage event) {
+    ChannelLog log = channels.computeIfAbsent(event.channel(), name -> new ChannelLog(historySize, 0));
+    synchronized (log) {
+      if (event.seq() <= log.lastSeq()) {
+        return;
+      }
+      log.appendNumbered(event);
+      listener.published(event);
+      List<ConcurrentSubscriptionIndex.Group<Connection>> groups = index.match(event.channel());
+      int delivered = groups.size() == 1 ? deliverAll(groups.get(0), event) : deliverOnce(groups, event);
+      metrics.published();
+      metrics.delivered(delivered);
+    }
+  }
+
+  /** The newest seq kept for a channel; 0 if none. */
+  long lastSeq(String channel) {
+    ChannelLog log = channels.get(channel);
+    if (log == null) {
+      return 0;
+    }
+    synchronized (log) {
+      return log.lastSeq();
+    }
+  }
+
+  /** Forgets every channel's history and counter (a new epoch); subscriptions stay. */
+  void resetHistory() {
+    channels.clear();
+  }
+
   static void validateChannel(String channel) {
     ChannelNames.channelProblem(channel)
         .ifPresent(problem -> {

@@ -51,6 +51,8 @@ public final class Hub implements AutoCloseable {
   private final ScheduledFuture<?> heartbeat;
   private final ScheduledFuture<?> taskTimer;
   private final java.util.function.Supplier<String> unavailable;
+  /** Null in a hub of its own; else how events reach the other hubs (and come back to this one). */
+  private final EventBus bus;
 
   /** A hub that keeps everything in memory. */
   public Hub(HubConfig config, Clock clock, LongSupplier nanoTime, ScheduledExecutorService scheduler, String version) {
@@ -70,6 +72,7 @@ public final class Hub implements AutoCloseable {
     storage.channels().forEach(kept -> router.restore(kept.channel(), kept.events(), kept.lastSeq()));
     router.listener(storage.onPublished()::accept);
     this.unavailable = storage.unavailable();
+    this.bus = storage.bus();
     this.replayer = new Replayer(router, storage.epoch(), clock);
     this.auth = new AuthHandler(config.access(), registry, router, metrics, nanoTime);
     TaskDispatcher dispatcher = new TaskDispatcher(storage.queue(), this::publish, clock);
@@ -82,6 +85,29 @@ public final class Hub implements AutoCloseable {
     long interval = config.heartbeatInterval().toNanos();
     this.heartbeat = scheduler.scheduleAtFixedRate(
         () -> guarded("heartbeat", () -> liveness.tick(nanoTime.getAsLong())), interval, interval, TimeUnit.NANOSECONDS);
+    if (bus != null) {
+      replayer.epoch(bus.start(new BusSink()));
+    }
+  }
+
+  /** Events from the shared bus: every hub's, this one's included. */
+  private final class BusSink implements EventBus.Sink {
+    @Override
+    public long lastSeq(String channel) {
+      return router.lastSeq(channel);
+    }
+
+    @Override
+    public void event(EventMessage event) {
+      router.deliver(event);
+    }
+
+    @Override
+    public void epochChanged(String epoch) {
+      LOG.warn("the shared history was lost (new epoch {}); clients recovering from before get recovered:false", epoch);
+      router.resetHistory();
+      replayer.epoch(epoch);
+    }
   }
 
   /** Registers a new connection and greets it with {@code connection:pending}. */
@@ -148,10 +174,29 @@ public final class Hub implements AutoCloseable {
     LOG.debug("Closed {}: {} {}", connection, code, reason);
   }
 
-  /** Publishes from inside the hub; returns the event's {@code seq}. */
-  public long publish(String channel, JsonNode data) {
+  /** Publishes from inside the hub (task and worker events); a failure is logged, not thrown. */
+  public void publish(String channel, JsonNode data) {
+    publish(channel, data, (seq, error) -> {
+      if (error != null) {
+        LOG.warn("event on {} not published: {}", channel, error.getMessage());
+      }
+    });
+  }
+
+  /** Publishes; {@code done} learns the seq or the error, at once or (through the bus) later. */
+  public void publish(String channel, JsonNode data, EventBus.Published done) {
     ChannelRouter.validateChannel(channel);
-    return router.publish(channel, data);
+    if (bus == null) {
+      done.done(router.publish(channel, data), null);
+    } else {
+      bus.publish(channel, data, clock.millis(), done);
+    }
+  }
+
+  /** Null while the hub can take publishes and submissions; else why not (for clients and /health). */
+  public String unavailable() {
+    String why = bus == null ? null : bus.unavailable();
+    return why != null ? why : unavailable.get();
   }
 
   public HubMetrics metrics() {
@@ -190,6 +235,9 @@ public final class Hub implements AutoCloseable {
   /** Closes every connection with 1001 "Server shutting down" and stops the timers. */
   @Override
   public void close() {
+    if (bus != null) {
+      bus.close();
+    }
     heartbeat.cancel(false);
     taskTimer.cancel(false);
     for (Connection connection : registry.all()) {
@@ -250,8 +298,13 @@ public final class Hub implements AutoCloseable {
     } else if (frame instanceof ClientFrame.Publish p) {
       require(connection, Permission.BROADCAST, "publish");
       requireAvailable();
-      long seq = publish(p.channel(), p.data());
-      connection.send(new ServerFrame.Published(p.id(), p.channel(), seq));
+      publish(p.channel(), p.data(), (seq, error) -> {
+        if (error == null) {
+          connection.send(new ServerFrame.Published(p.id(), p.channel(), seq));
+        } else {
+          reject(connection, "publish", p, new ProtocolException(ErrorCode.UNAVAILABLE, "not published: " + error.getMessage()));
+        }
+      });
     } else if (frame instanceof ClientFrame.TaskProgress
         || frame instanceof ClientFrame.TaskComplete
         || frame instanceof ClientFrame.TaskError) {
@@ -307,7 +360,7 @@ public final class Hub implements AutoCloseable {
 
   /** Refuses what the storage cannot take now, with the reason, rather than queueing without bound. */
   private void requireAvailable() {
-    String why = unavailable.get();
+    String why = unavailable();
     if (why != null) {
       throw new ProtocolException(ErrorCode.UNAVAILABLE, why);
     }

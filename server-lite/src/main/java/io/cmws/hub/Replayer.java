@@ -18,7 +18,7 @@ import java.util.PriorityQueue;
  */
 final class Replayer {
   private final ChannelRouter router;
-  private final String epoch;
+  private volatile String epoch;
   private final java.time.Clock clock;
 
   Replayer(ChannelRouter router, String epoch, java.time.Clock clock) {
@@ -31,7 +31,13 @@ final class Replayer {
     return epoch;
   }
 
+  /** The history started over (shared history lost): positions from before mean nothing now. */
+  void epoch(String newEpoch) {
+    this.epoch = newEpoch;
+  }
+
   void subscribe(Connection connection, ClientFrame.Subscribe request) {
+    String epoch = this.epoch;
     RecoveryBuffer buffer = connection.beginRecovery();
     try {
       List<String> added = router.subscribe(connection, request.channels());
@@ -49,7 +55,7 @@ final class Replayer {
         }
         ChannelLog.Replay replay;
         synchronized (log) {
-          replay = select(request, channel, log);
+          replay = select(request, channel, log, epoch);
         }
         complete[0] &= replay.complete();
         if (!replay.events().isEmpty()) {
@@ -57,13 +63,13 @@ final class Replayer {
           patternOf.put(channel, groups.get(0).pattern());
         }
       });
-      buffer.finish(held -> send(connection, added, replays, patternOf, held, complete[0]));
+      buffer.finish(held -> send(connection, added, replays, patternOf, held, complete[0], epoch));
     } finally {
       connection.endRecovery();
     }
   }
 
-  private ChannelLog.Replay select(ClientFrame.Subscribe request, String channel, ChannelLog log) {
+  private ChannelLog.Replay select(ClientFrame.Subscribe request, String channel, ChannelLog log, String epoch) {
     if (request.last() != null) {
       return log.last(request.last());
     }
@@ -81,7 +87,7 @@ final class Replayer {
   }
 
   private void send(Connection connection, List<String> added, Map<String, List<EventMessage>> replays,
-      Map<String, String> patternOf, List<RecoveryBuffer.Held> held, boolean complete) {
+      Map<String, String> patternOf, List<RecoveryBuffer.Held> held, boolean complete, String epoch) {
     Map<String, Long> firstHeld = new HashMap<>();
     for (RecoveryBuffer.Held h : held) {
       firstHeld.putIfAbsent(h.event().channel(), h.event().seq());

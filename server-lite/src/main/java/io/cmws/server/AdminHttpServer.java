@@ -79,15 +79,20 @@ final class AdminHttpServer {
     executor.shutdownNow();
   }
 
+  /** 200 "ok", or 503 "degraded" with the reason while publishes and submissions are refused. */
   private void health(HttpExchange exchange) throws IOException {
+    String degraded = hub.unavailable();
     var body = Json.object();
-    body.put("status", "ok");
+    body.put("status", degraded == null ? "ok" : "degraded");
+    if (degraded != null) {
+      body.put("reason", degraded);
+    }
     body.put("server", Hub.SERVER_NAME);
     body.put("version", version);
     body.put("uptimeMs", System.currentTimeMillis() - startedAtMillis);
     body.put("connections", hub.connections().size());
     body.put("pid", ProcessHandle.current().pid());
-    respond(exchange, 200, "application/json", Json.write(body) + "\n");
+    respond(exchange, degraded == null ? 200 : 503, "application/json", Json.write(body) + "\n");
   }
 
   /** Heap in use after a full GC, for measuring memory per connection; loopback callers only. */

@@ -2,6 +2,7 @@ package io.cmws.server;
 
 import io.cmws.hub.Hub;
 import io.cmws.hub.HubStorage;
+import io.cmws.redis.RedisEventBus;
 import io.cmws.store.SqliteStore;
 import io.cmws.tasks.InMemoryTaskQueue;
 import io.cmws.tasks.TaskJournal;
@@ -57,8 +58,17 @@ public final class HubServer implements AutoCloseable {
         config.hub().tasks().maxFinished());
     SqliteStore store = null;
     HubStorage storage;
-    if (config.store() == null) {
-      storage = new HubStorage(queue, TaskJournal.NONE, Hub.freshEpoch(), List.of(), event -> { }, () -> null);
+    if (config.redis() != null) {
+      RedisEventBus bus;
+      try {
+        bus = RedisEventBus.connect(config.redis(), config.hub().historySize());
+      } catch (RuntimeException e) {
+        scheduler.shutdownNow();
+        throw e;
+      }
+      storage = new HubStorage(queue, TaskJournal.NONE, Hub.freshEpoch(), List.of(), event -> { }, () -> null, bus);
+    } else if (config.store() == null) {
+      storage = new HubStorage(queue, TaskJournal.NONE, Hub.freshEpoch(), List.of(), event -> { }, () -> null, null);
     } else {
       try {
         store = SqliteStore.open(config.store(), config.hub().historySize(), Hub.freshEpoch());
@@ -68,7 +78,7 @@ public final class HubServer implements AutoCloseable {
           LOG.info("requeued {} tasks that were running when the hub stopped", requeued);
         }
         storage = new HubStorage(queue, store, store.epoch(), store.loadChannels(), store::appendEvent,
-            store::overloaded);
+            store::overloaded, null);
       } catch (IOException e) {
         if (store != null) {
           store.close();
@@ -90,6 +100,7 @@ public final class HubServer implements AutoCloseable {
       }
     } catch (IOException | RuntimeException e) {
       stopQuietly(transport);
+      hub.close();
       scheduler.shutdownNow();
       if (store != null) {
         store.close();

@@ -1,6 +1,7 @@
 package io.cmws.server;
 
 import io.cmws.hub.HubConfig;
+import io.cmws.redis.RedisSettings;
 import io.cmws.store.StoreOptions;
 import java.time.Duration;
 import java.util.Objects;
@@ -9,7 +10,8 @@ import java.util.Objects;
  * Where and how the hub listens. {@code adminPort} serves {@code /health}, {@code /metrics} and the
  * legacy {@code /api/stream}: 0 picks a free port, {@link #ADMIN_DISABLED} turns it off. A null
  * {@code store} keeps everything in memory ({@code --ephemeral}); {@code retention} is how long
- * finished tasks stay inspectable.
+ * finished tasks stay inspectable. With {@code redis}, several hubs share channels, history and
+ * tasks through it and {@code store} is not used.
  */
 public record ServerConfig(
     String host,
@@ -20,7 +22,8 @@ public record ServerConfig(
     OutboxLimits outbox,
     HubConfig hub,
     StoreOptions store,
-    Duration retention) {
+    Duration retention,
+    RedisSettings redis) {
 
   public static final String DEFAULT_HOST = "127.0.0.1";
   /** claude-mem's backend port, so its clients connect unchanged. */
@@ -51,32 +54,37 @@ public record ServerConfig(
   /** Loopback, a free port for both endpoints, reference defaults otherwise: what tests use. */
   public static ServerConfig ephemeral() {
     return new ServerConfig(DEFAULT_HOST, 0, DEFAULT_PATH, 0, DEFAULT_MAX_FRAME_BYTES, OutboxLimits.standard(),
-        HubConfig.defaults(), null, StoreOptions.DEFAULT_RETENTION);
+        HubConfig.defaults(), null, StoreOptions.DEFAULT_RETENTION, null);
+  }
+
+  /** Shares channels, history and tasks with other hubs through Redis; null for a hub of its own. */
+  public ServerConfig withRedis(RedisSettings settings) {
+    return new ServerConfig(host, port, path, adminPort, maxFrameBytes, outbox, hub, store, retention, settings);
   }
 
   public ServerConfig withHub(HubConfig newHub) {
-    return new ServerConfig(host, port, path, adminPort, maxFrameBytes, outbox, newHub, store, retention);
+    return new ServerConfig(host, port, path, adminPort, maxFrameBytes, outbox, newHub, store, retention, redis);
   }
 
   public ServerConfig withMaxFrameBytes(int bytes) {
-    return new ServerConfig(host, port, path, adminPort, bytes, outbox, hub, store, retention);
+    return new ServerConfig(host, port, path, adminPort, bytes, outbox, hub, store, retention, redis);
   }
 
   public ServerConfig withAdminPort(int newAdminPort) {
-    return new ServerConfig(host, port, path, newAdminPort, maxFrameBytes, outbox, hub, store, retention);
+    return new ServerConfig(host, port, path, newAdminPort, maxFrameBytes, outbox, hub, store, retention, redis);
   }
 
   public ServerConfig withOutbox(OutboxLimits limits) {
-    return new ServerConfig(host, port, path, adminPort, maxFrameBytes, limits, hub, store, retention);
+    return new ServerConfig(host, port, path, adminPort, maxFrameBytes, limits, hub, store, retention, redis);
   }
 
   /** Durable: tasks (and history, if so configured) in SQLite under {@code options.dataDir()}. */
   public ServerConfig withStore(StoreOptions options) {
     return new ServerConfig(host, port, path, adminPort, maxFrameBytes, outbox, hub, options,
-        options == null ? retention : options.retention());
+        options == null ? retention : options.retention(), redis);
   }
 
   public ServerConfig withPort(int newPort) {
-    return new ServerConfig(host, newPort, path, adminPort, maxFrameBytes, outbox, hub, store, retention);
+    return new ServerConfig(host, newPort, path, adminPort, maxFrameBytes, outbox, hub, store, retention, redis);
   }
 }

@@ -15,6 +15,8 @@ import io.cmws.server.HubServer;
 import io.cmws.server.OutboxLimits;
 import io.cmws.server.ServerConfig;
 import io.cmws.server.SlowConsumerPolicy;
+import io.cmws.redis.RedisSettings;
+import io.cmws.redis.RedisUnavailableException;
 import io.cmws.store.StoreOptions;
 import io.cmws.tasks.RetryPolicy;
 import io.cmws.tasks.TaskDefaults;
@@ -46,11 +48,13 @@ import picocli.CommandLine.Option;
       "JSON line. SIGTERM or Ctrl-C closes every client with 1001, exit 0."
     },
     exitCodeListHeading = "%nExit codes:%n",
-    exitCodeList = {"0:stopped by SIGTERM/Ctrl-C", "1:cannot listen (port in use, ...)", "2:bad option"},
+    exitCodeList = {"0:stopped by SIGTERM/Ctrl-C", "1:cannot listen (port in use, ...)", "2:bad option",
+      "3:cannot reach Redis (--redis)"},
     footerHeading = "%nExamples:%n",
     footer = {
       "  cmws serve                 # ws://127.0.0.1:37777/ws, admin :37779",
       "  cmws serve --port 0 --json # free port; the URL is on stdout",
+      "  cmws serve --redis redis://127.0.0.1:6379   # one of several hubs",
       "  cmws serve --host 0.0.0.0 --token ops=\"$SECRET\" \\",
       "             --token ui=\"$UI_SECRET\":subscribe",
       "  curl -s http://127.0.0.1:37779/metrics"
@@ -157,6 +161,16 @@ public final class ServeCommand extends BaseCommand implements Callable<Integer>
           + " 'observation=500ms,30s,0.1'. Defaults are claude-mem's (1s,60s,0.2 for other types). Repeatable.")
   List<String> retryPolicies = new ArrayList<>();
 
+  @Option(names = "--redis", paramLabel = "URL", defaultValue = "${env:CMWS_REDIS}",
+      description = "Share channels, history and tasks with every hub on this Redis: redis://[user:password@]host:port[/db]"
+          + " or rediss:// for TLS (env CMWS_REDIS). The data dir is not used then.")
+  String redis;
+
+  @Option(names = "--redis-prefix", paramLabel = "PREFIX", defaultValue = "${env:CMWS_REDIS_PREFIX:-cmws}",
+      description = "Prefix of every Redis key and channel; hubs with the same Redis and prefix form one group"
+          + " (env CMWS_REDIS_PREFIX; default ${DEFAULT-VALUE}).")
+  String redisPrefix;
+
   @Option(names = "--json", description = "Also print the listening URLs to stdout as one JSON line.")
   boolean json;
 
@@ -168,10 +182,13 @@ public final class ServeCommand extends BaseCommand implements Callable<Integer>
       server = HubServer.start(config, VersionProvider.version());
     } catch (IOException e) {
       throw new CliException(ExitCode.FAILURE, "LISTEN", e.getMessage(), e);
+    } catch (RedisUnavailableException e) {
+      throw new CliException(ExitCode.CONNECTION, "REDIS", e.getMessage(), e);
     }
     String admin = server.adminUrl().map(Object::toString).orElse("off");
-    status("hub listening on " + server.url() + " (admin " + admin + "; "
-        + (config.store() == null ? "in memory" : "data in " + config.store().dataDir()) + ")");
+    String where = config.redis() != null ? "shared through Redis at " + config.redis().describe()
+        : config.store() == null ? "in memory" : "data in " + config.store().dataDir();
+    status("hub listening on " + server.url() + " (admin " + admin + "; " + where + ")");
     if (json) {
       var line = Json.object();
       line.put("type", "listening");
@@ -229,8 +246,10 @@ public final class ServeCommand extends BaseCommand implements Callable<Integer>
           authTimeout, TasksConfig.standard().withMaxWaiting(maxWaitingTasks).withDefaults(taskDefaults()), historySize);
       int admin = adminPort != null ? adminPort : port == 0 ? 0 : port + 2;
       OutboxLimits outbox = new OutboxLimits(outboxFrames, outboxBytes, SlowConsumerPolicy.parse(slowConsumer));
-      StoreOptions store = ephemeral ? null : new StoreOptions(dataDir(), persistHistory, retention, fsync);
-      return new ServerConfig(host, port, path, admin, maxFrameSize, outbox, hub, store, retention);
+      RedisSettings shared = redis == null || redis.isBlank() ? null
+          : new RedisSettings(java.net.URI.create(redis.trim()), redisPrefix);
+      StoreOptions store = ephemeral || shared != null ? null : new StoreOptions(dataDir(), persistHistory, retention, fsync);
+      return new ServerConfig(host, port, path, admin, maxFrameSize, outbox, hub, store, retention, shared);
     } catch (IOException e) {
       throw CliException.usage("cannot read tokens file: " + e.getMessage());
     } catch (IllegalArgumentException e) {

@@ -1,0 +1,403 @@
+package io.cmws.redis;
+
+import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.databind.JsonNode;
+import io.cmws.hub.EventBus;
+import io.cmws.hub.Hub;
+import io.cmws.protocol.EventMessage;
+import io.cmws.protocol.Json;
+import java.util.ArrayList;
+import java.util.Collections;
+import java.util.List;
+import java.util.concurrent.ArrayBlockingQueue;
+import java.util.concurrent.BlockingQueue;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.TimeUnit;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+import redis.clients.jedis.Jedis;
+import redis.clients.jedis.JedisPooled;
+import redis.clients.jedis.JedisPubSub;
+import redis.clients.jedis.Pipeline;
+import redis.clients.jedis.Response;
+import redis.clients.jedis.exceptions.JedisDataException;
+import redis.clients.jedis.exceptions.JedisException;
+import redis.clients.jedis.exceptions.JedisNoScriptException;
+import redis.clients.jedis.params.SetParams;
+import redis.clients.jedis.resps.StreamEntry;
+
+/**
+ * Channels shared by several hubs through Redis. A publish runs one Lua script that takes the
+ * channel's next seq from a shared counter, appends the event to the channel's stream (capped at
+ * the history size) and announces it on one pub/sub channel that every hub listens to; each hub
+ * then matches patterns itself and keeps the history locally, as a hub of its own would.
+ * Announcements missed while a hub was cut off are read back from the streams, so every hub
+ * holds every channel's events in seq order with no gap the streams can fill.
+ *
+ * <p>Two threads: one sends publishes in pipelined batches (callers never wait on Redis), one
+ * listens and reconnects with backoff. While Redis is unreachable, {@link #unavailable} says so
+ * and publishes fail with that reason.
+ */
+public final class RedisEventBus implements EventBus {
+  private static final Logger LOG = LoggerFactory.getLogger(RedisEventBus.class);
+  private static final int MAX_WAITING = 100_000;
+  private static final int MAX_BATCH = 1_000;
+  private static final long MAX_BACKOFF_MS = 5_000;
+  private static final long START_TIMEOUT_S = 10;
+
+  private static final LuaScript PUBLISH = new LuaScript("""
+      local epoch = redis.call('GET', KEYS[5])
+      if not epoch then return redis.error_reply('NOEPOCH the shared history epoch is missing') end
+      local seq = redis.call('HINCRBY', KEYS[1], ARGV[1], 1)
+      redis.call('XADD', KEYS[2], 'MAXLEN', '~', ARGV[4], seq .. '-1', 'd', ARGV[2], 't', ARGV[3])
+      redis.call('SADD', KEYS[3], ARGV[1])
+      redis.call('PUBLISH', KEYS[4], epoch .. '\\n' .. seq .. '\\n' .. ARGV[3] .. '\\n' .. ARGV[1] .. '\\n' .. ARGV[2])
+      return seq
+      """);
+
+  private record Pending(String channel, String data, long timestamp, Published done) {}
+
+  private final RedisSettings settings;
+  private final RedisKeys keys;
+  private final JedisPooled redis;
+  private final int historySize;
+  private final BlockingQueue<Pending> waiting = new ArrayBlockingQueue<>(MAX_WAITING);
+  private final CountDownLatch firstSync = new CountDownLatch(1);
+  private volatile boolean running = true;
+  private volatile String down;
+  private volatile String epoch;
+  private volatile JedisPubSub listener;
+  private Sink sink;
+  private Thread publisher;
+  private Thread subscriber;
+
+  /** Connects and makes sure there is an epoch; throws {@link RedisUnavailableException} if Redis cannot be reached. */
+  public static RedisEventBus connect(RedisSettings settings, int historySize) {
+    JedisPooled redis = new JedisPooled(settings.url());
+    try {
+      RedisEventBus bus = new RedisEventBus(settings, redis, historySize);
+      bus.epoch = bus.ensureEpoch();
+      return bus;
+    } catch (JedisException e) {
+      redis.close();
+      throw new RedisUnavailableException("cannot reach Redis at " + settings.describe() + ": " + e.getMessage(), e);
+    }
+  }
+
+  private RedisEventBus(RedisSettings settings, JedisPooled redis, int historySize) {
+    this.settings = settings;
+    this.keys = new RedisKeys(settings.prefix());
+    this.redis = redis;
+    this.historySize = Math.max(1, historySize);
+  }
+
+  JedisPooled redis() {
+    return redis;
+  }
+
+  @Override
+  public String start(Sink newSink) {
+    this.sink = newSink;
+    publisher = daemon("cmws-redis-publisher", this::publishLoop);
+    subscriber = daemon("cmws-redis-subscriber", this::listenLoop);
+    try {
+      if (!firstSync.await(START_TIMEOUT_S, TimeUnit.SECONDS)) {
+        LOG.warn("history not yet read back from Redis after {} s; carrying on", START_TIMEOUT_S);
+      }
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+    }
+    return epoch;
+  }
+
+  @Override
+  public void publish(String channel, JsonNode data, long timestamp, Published done) {
+    String why = down;
+    if (!running || why != null) {
+      done.done(0, new IllegalStateException(running ? why : "the hub is stopping"));
+    } else if (!waiting.offer(new Pending(channel, Json.write(data), timestamp, done))) {
+      done.done(0, new IllegalStateException(MAX_WAITING + " publishes are already waiting for Redis"));
+    }
+  }
+
+  @Override
+  public String unavailable() {
+    return down;
+  }
+
+  @Override
+  public void close() {
+    running = false;
+    reconnectListener();
+    if (publisher != null) {
+      publisher.interrupt();
+      join(publisher);
+    }
+    if (subscriber != null) {
+      join(subscriber);
+    }
+    for (Pending pending = waiting.poll(); pending != null; pending = waiting.poll()) {
+      pending.done().done(0, new IllegalStateException("the hub is stopping"));
+    }
+    redis.close();
+  }
+
+  // ---- publishing
+
+  private void publishLoop() {
+    List<Pending> batch = new ArrayList<>(MAX_BATCH);
+    while (running) {
+      try {
+        Pending first = waiting.poll(100, TimeUnit.MILLISECONDS);
+        if (first == null) {
+          continue;
+        }
+        batch.add(first);
+        waiting.drainTo(batch, MAX_BATCH - 1);
+        send(batch);
+      } catch (InterruptedException e) {
+        if (!running) {
+          return;
+        }
+      } catch (RuntimeException e) {
+        LOG.error("publishing to Redis failed", e);
+        batch.forEach(p -> p.done().done(0, e));
+      } finally {
+        batch.clear();
+      }
+    }
+  }
+
+  /** Sends a batch in one pipeline; retries once if Redis had forgotten the script. */
+  private void send(List<Pending> batch) {
+    List<Response<Object>> replies;
+    try {
+      replies = pipeline(batch);
+    } catch (JedisException e) {
+      markDown(e);
+      batch.forEach(p -> p.done().done(0, new IllegalStateException(unavailableText(e))));
+      reconnectListener(); // it clears the state once it has read back what was missed
+      return;
+    }
+    List<Pending> retry = new ArrayList<>();
+    for (int i = 0; i < batch.size(); i++) {
+      Pending pending = batch.get(i);
+      try {
+        pending.done().done((Long) replies.get(i).get(), null);
+      } catch (JedisNoScriptException e) {
+        retry.add(pending);
+      } catch (JedisDataException e) {
+        if (String.valueOf(e.getMessage()).startsWith("NOEPOCH")) {
+          ensureEpoch(); // the shared history is gone: start a new one; the listener notices
+        }
+        pending.done().done(0, new IllegalStateException("Redis refused the event: " + e.getMessage()));
+      }
+    }
+    if (!retry.isEmpty()) {
+      PUBLISH.load(redis);
+      send(retry);
+    }
+  }
+
+  private List<Response<Object>> pipeline(List<Pending> batch) {
+    List<Response<Object>> replies = new ArrayList<>(batch.size());
+    try (Pipeline pipeline = redis.pipelined()) {
+      for (Pending p : batch) {
+        replies.add(pipeline.evalsha(PUBLISH.sha(),
+            List.of(keys.seqs(), keys.history(p.channel()), keys.channels(), keys.events(), keys.epoch()),
+            List.of(p.channel(), p.data(), Long.toString(p.timestamp()), Integer.toString(historySize))));
+      }
+      pipeline.sync();
+    }
+    return replies;
+  }
+
+  // ---- listening
+
+  private void reconnectListener() {
+    JedisPubSub current = listener;
+    if (current != null && current.isSubscribed()) {
+      try {
+        current.unsubscribe();
+      } catch (JedisException e) {
+        // its connection is broken too: the listen loop is reconnecting already
+      }
+    }
+  }
+
+  private void listenLoop() {
+    long backoff = 100;
+    while (running) {
+      Listener current = new Listener();
+      listener = current;
+      try (Jedis connection = new Jedis(settings.url())) {
+        connection.subscribe(current, keys.events());
+      } catch (JedisException e) {
+        if (running) {
+          markDown(e);
+        }
+      }
+      if (current.synced) {
+        backoff = 100;
+      }
+      if (running) {
+        sleep(backoff);
+        backoff = Math.min(MAX_BACKOFF_MS, backoff * 2);
+      }
+    }
+  }
+
+  private final class Listener extends JedisPubSub {
+    volatile boolean synced;
+
+    @Override
+    public void onSubscribe(String channel, int subscribedChannels) {
+      try {
+        resync();
+        synced = true;
+        markUp();
+        firstSync.countDown();
+      } catch (JedisException | IllegalStateException e) {
+        markDown(e);
+        unsubscribe();
+      }
+    }
+
+    @Override
+    public void onMessage(String channel, String message) {
+      try {
+        receive(message);
+      } catch (RuntimeException e) {
+        LOG.error("could not deliver an event from Redis: {}", e.toString(), e);
+      }
+    }
+  }
+
+  /** One announcement: {@code epoch \n seq \n timestamp \n channel \n data}. */
+  private void receive(String message) {
+    String[] parts = message.split("\n", 5);
+    if (parts.length != 5) {
+      LOG.warn("ignoring a malformed announcement on {}", keys.events());
+      return;
+    }
+    if (!parts[0].equals(epoch)) {
+      checkEpoch();
+      if (!parts[0].equals(epoch)) {
+        return; // from a history that no longer exists
+      }
+    }
+    long seq = Long.parseLong(parts[1]);
+    String channel = parts[3];
+    long last = sink.lastSeq(channel);
+    if (seq <= last) {
+      return;
+    }
+    if (seq > last + 1) {
+      catchUp(channel, last, seq - 1);
+    }
+    sink.event(new EventMessage(channel, parse(parts[4]), Long.parseLong(parts[2]), seq));
+  }
+
+  /**
+   * Reads back what this hub may have missed: a new epoch voids the local history; then every
+   * channel's stream after the newest seq held here (or its whole kept tail, for a new hub).
+   */
+  private void resync() {
+    checkEpoch();
+    for (String channel : redis.smembers(keys.channels())) {
+      long last = sink.lastSeq(channel);
+      List<StreamEntry> entries;
+      if (last == 0) {
+        entries = new ArrayList<>(redis.xrevrange(keys.history(channel), "+", "-", historySize));
+        Collections.reverse(entries);
+      } else {
+        entries = redis.xrange(keys.history(channel), (last + 1) + "-1", "+");
+      }
+      entries.forEach(entry -> sink.event(event(channel, entry)));
+    }
+  }
+
+  private void catchUp(String channel, long after, long upTo) {
+    for (StreamEntry entry : redis.xrange(keys.history(channel), (after + 1) + "-1", upTo + "-1")) {
+      sink.event(event(channel, entry));
+    }
+  }
+
+  private void checkEpoch() {
+    String current = ensureEpoch();
+    if (!current.equals(epoch)) {
+      String previous = epoch;
+      epoch = current;
+      if (previous != null && sink != null) {
+        sink.epochChanged(current);
+      }
+    }
+  }
+
+  /** The shared epoch; a Redis without one (new, or restarted without persistence) gets a new one. */
+  private String ensureEpoch() {
+    redis.set(keys.epoch(), Hub.freshEpoch(), SetParams.setParams().nx());
+    String current = redis.get(keys.epoch());
+    if (current == null) {
+      throw new IllegalStateException("Redis lost the epoch key just after setting it");
+    }
+    return current;
+  }
+
+  private static EventMessage event(String channel, StreamEntry entry) {
+    return new EventMessage(channel, parse(entry.getFields().get("d")), Long.parseLong(entry.getFields().get("t")),
+        entry.getID().getTime());
+  }
+
+  private static JsonNode parse(String json) {
+    try {
+      return Json.parse(json);
+    } catch (JsonProcessingException e) {
+      throw new IllegalStateException("an event in Redis is not JSON: " + e.getOriginalMessage(), e);
+    }
+  }
+
+  // ---- health
+
+  private void markDown(Exception e) {
+    String why = unavailableText(e);
+    if (down == null) {
+      LOG.warn("{}; publishes and submissions are refused until it is back", why);
+    }
+    down = why;
+  }
+
+  private void markUp() {
+    if (down != null) {
+      LOG.info("Redis at {} is reachable again", settings.describe());
+    }
+    down = null;
+  }
+
+  private String unavailableText(Exception e) {
+    return "Redis at " + settings.describe() + " is unreachable: " + e.getMessage();
+  }
+
+  private static Thread daemon(String name, Runnable body) {
+    Thread thread = new Thread(body, name);
+    thread.setDaemon(true);
+    thread.start();
+    return thread;
+  }
+
+  private static void sleep(long millis) {
+    try {
+      Thread.sleep(millis);
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+    }
+  }
+
+  private static void join(Thread thread) {
+    try {
+      thread.join(5_000);
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+    }
+  }
+}
