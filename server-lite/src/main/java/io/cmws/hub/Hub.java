@@ -13,6 +13,12 @@ import io.cmws.protocol.Json;
 import io.cmws.protocol.ProtocolException;
 import io.cmws.protocol.ServerFrame;
 import io.cmws.tasks.TaskDispatcher;
+import io.cmws.tasks.TaskQueue;
+import io.cmws.tasks.TaskSignals;
+import java.util.concurrent.Executor;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.atomic.AtomicBoolean;
 import java.time.Clock;
 import java.util.Collection;
 import java.util.List;
@@ -53,6 +59,8 @@ public final class Hub implements AutoCloseable {
   private final java.util.function.Supplier<String> unavailable;
   /** Null in a hub of its own; else how events reach the other hubs (and come back to this one). */
   private final EventBus bus;
+  /** Where task work runs: in place, or (sharing a queue in Redis) on a thread of its own. */
+  private final Executor lane;
 
   /** A hub that keeps everything in memory. */
   public Hub(HubConfig config, Clock clock, LongSupplier nanoTime, ScheduledExecutorService scheduler, String version) {
@@ -79,14 +87,85 @@ public final class Hub implements AutoCloseable {
     this.tasks = new TaskHandler(dispatcher, config.tasks().defaults(), storage.journal());
     this.introspection = new Introspection(registry, router, metrics, dispatcher, clock.millis());
     long tick = config.tasks().tick().toNanos();
+    this.lane = storage.bus() == null ? Runnable::run : newTaskLane();
+    dispatcher.signals(storage.signals());
+    AtomicBoolean tickQueued = new AtomicBoolean();
     this.taskTimer = scheduler.scheduleAtFixedRate(
-        () -> guarded("task timer", dispatcher::tick), tick, tick, TimeUnit.NANOSECONDS);
+        () -> once(tickQueued, () -> guarded("task timer", dispatcher::tick)), tick, tick, TimeUnit.NANOSECONDS);
     LivenessMonitor liveness = new LivenessMonitor(registry, metrics, config.heartbeatTimeout());
     long interval = config.heartbeatInterval().toNanos();
     this.heartbeat = scheduler.scheduleAtFixedRate(
         () -> guarded("heartbeat", () -> liveness.tick(nanoTime.getAsLong())), interval, interval, TimeUnit.NANOSECONDS);
     if (bus != null) {
       replayer.epoch(bus.start(new BusSink()));
+    }
+    storage.signals().listen(new SignalListener(dispatcher));
+  }
+
+  /**
+   * Task work that may wait on the shared queue's Redis runs on one thread of its own, never on the
+   * transport's threads; a hub of its own runs it in place. Errors become error frames as usual.
+   */
+  private void onTaskLane(Connection connection, String type, ClientFrame frame, Runnable work) {
+    lane.execute(() -> {
+      try {
+        work.run();
+      } catch (ProtocolException e) {
+        reject(connection, type, frame, e);
+      } catch (TaskQueue.UnavailableException e) {
+        reject(connection, type, frame, new ProtocolException(ErrorCode.UNAVAILABLE, e.getMessage()));
+      } catch (RuntimeException e) {
+        LOG.error("Internal error handling {} from {}", type, connection, e);
+        reject(connection, type, frame, new ProtocolException(ErrorCode.INTERNAL, "Internal error handling " + type));
+      }
+    });
+  }
+
+  private static Executor newTaskLane() {
+    return Executors.newSingleThreadExecutor(runnable -> {
+      Thread thread = new Thread(runnable, "cmws-task-lane");
+      thread.setDaemon(true);
+      return thread;
+    });
+  }
+
+  /** Queues {@code work} on the lane unless it is queued already (timer ticks and wake-ups pile up otherwise). */
+  private void once(AtomicBoolean queued, Runnable work) {
+    if (queued.compareAndSet(false, true)) {
+      lane.execute(() -> {
+        queued.set(false);
+        work.run();
+      });
+    }
+  }
+
+  /** Other hubs' dispatchers, through the shared queue's signals. */
+  private final class SignalListener implements TaskSignals.Listener {
+    private final TaskDispatcher dispatcher;
+    private final AtomicBoolean dispatchQueued = new AtomicBoolean();
+
+    SignalListener(TaskDispatcher dispatcher) {
+      this.dispatcher = dispatcher;
+    }
+
+    @Override
+    public void waiting() {
+      once(dispatchQueued, () -> guarded("task wake-up", dispatcher::remoteWaiting));
+    }
+
+    @Override
+    public void finished(String taskId) {
+      lane.execute(() -> guarded("task result", () -> dispatcher.remoteFinished(taskId)));
+    }
+
+    @Override
+    public void takenAway(String taskId, String workerId, int attempt, String reason) {
+      lane.execute(() -> guarded("task taken away", () -> dispatcher.remoteTakenAway(taskId, workerId, attempt, reason)));
+    }
+
+    @Override
+    public void missedSome() {
+      lane.execute(() -> guarded("task resync", dispatcher::remoteMissedSome));
     }
   }
 
@@ -169,7 +248,7 @@ public final class Hub implements AutoCloseable {
     }
     if (connection.isRegistered()) {
       publish("worker:disconnected", workerEvent(connection));
-      tasks.dispatcher().workerGone(connection);
+      lane.execute(() -> guarded("worker gone", () -> tasks.dispatcher().workerGone(connection)));
     }
     LOG.debug("Closed {}: {} {}", connection, code, reason);
   }
@@ -177,8 +256,10 @@ public final class Hub implements AutoCloseable {
   /** Publishes from inside the hub (task and worker events); a failure is logged, not thrown. */
   public void publish(String channel, JsonNode data) {
     publish(channel, data, (seq, error) -> {
-      if (error != null) {
+      if (error != null && unavailable() == null) {
         LOG.warn("event on {} not published: {}", channel, error.getMessage());
+      } else if (error != null) {
+        LOG.debug("event on {} not published: {}", channel, error.getMessage()); // the outage was logged once
       }
     });
   }
@@ -238,6 +319,9 @@ public final class Hub implements AutoCloseable {
     if (bus != null) {
       bus.close();
     }
+    if (lane instanceof ExecutorService service) {
+      service.shutdown();
+    }
     heartbeat.cancel(false);
     taskTimer.cancel(false);
     for (Connection connection : registry.all()) {
@@ -255,7 +339,7 @@ public final class Hub implements AutoCloseable {
         data.set("capabilities", Json.MAPPER.valueToTree(r.capabilities()));
         publish("worker:connected", data);
         if (connection.has(Permission.TASK_RECEIVE)) {
-          tasks.registered(connection, r);
+          onTaskLane(connection, "register", frame, () -> tasks.registered(connection, r));
         }
       }
     } else if (frame instanceof ClientFrame.Ping) {
@@ -266,7 +350,7 @@ public final class Hub implements AutoCloseable {
     } else if (frame instanceof ClientFrame.Heartbeat) {
       markAlive(connection, true);
       if (connection.isRegistered()) {
-        tasks.dispatcher().heartbeat(connection);
+        onTaskLane(connection, "heartbeat", frame, () -> tasks.dispatcher().heartbeat(connection));
       }
       connection.send(new ServerFrame.HeartbeatAck(clock.millis()));
     } else {
@@ -284,7 +368,7 @@ public final class Hub implements AutoCloseable {
         ChannelRouter.validatePatterns(s.channels());
         replayer.subscribe(connection, s);
       } else {
-        connection.send(new ServerFrame.Subscribed(router.subscribe(connection, s.channels())));
+        subscribeLive(connection, s.channels());
       }
     } else if (frame instanceof ClientFrame.History h) {
       require(connection, Permission.SUBSCRIBE, "history");
@@ -309,25 +393,25 @@ public final class Hub implements AutoCloseable {
         || frame instanceof ClientFrame.TaskComplete
         || frame instanceof ClientFrame.TaskError) {
       require(connection, Permission.TASK_COMPLETE, "task results");
-      tasks.report(connection, frame);
+      onTaskLane(connection, typeOf(frame), frame, () -> tasks.report(connection, frame));
     } else if (frame instanceof ClientFrame.TaskSubmit submit) {
       require(connection, Permission.TASK_SUBMIT, "task:submit");
       requireAvailable();
-      tasks.submit(connection, submit);
+      onTaskLane(connection, "task:submit", frame, () -> tasks.submit(connection, submit));
     } else if (frame instanceof ClientFrame.TaskGet get) {
       requireEither(connection, Permission.TASK_SUBMIT, Permission.ADMIN, "task:get");
-      tasks.get(connection, get);
+      onTaskLane(connection, "task:get", frame, () -> tasks.get(connection, get));
     } else if (frame instanceof ClientFrame.TaskList list) {
       requireEither(connection, Permission.TASK_SUBMIT, Permission.ADMIN, "task:list");
-      tasks.list(connection, list);
+      onTaskLane(connection, "task:list", frame, () -> tasks.list(connection, list));
     } else if (frame instanceof ClientFrame.TaskCancel cancel) {
       requireEither(connection, Permission.TASK_SUBMIT, Permission.ADMIN, "task:cancel");
-      tasks.cancel(connection, cancel);
+      onTaskLane(connection, "task:cancel", frame, () -> tasks.cancel(connection, cancel));
     } else if (frame instanceof ClientFrame.Drain) {
       if (!connection.isRegistered()) {
         throw new ProtocolException(ErrorCode.NOT_A_WORKER, "drain is for registered workers");
       }
-      tasks.dispatcher().workerDraining(connection);
+      onTaskLane(connection, "drain", frame, () -> tasks.dispatcher().workerDraining(connection));
     } else if (frame instanceof ClientFrame.Workers w) {
       require(connection, Permission.ADMIN, "workers");
       connection.send(introspection.workers(w.id()));
@@ -355,6 +439,26 @@ public final class Hub implements AutoCloseable {
   private static void requireEither(Connection connection, Permission one, Permission other, String action) {
     if (!connection.has(one) && !connection.has(other)) {
       throw new PermissionDenied(one, action);
+    }
+  }
+
+  /**
+   * Subscribes; events published meanwhile wait until the {@code subscribed} reply is out, so a
+   * client never sees an event of a subscription before the reply that confirms it.
+   */
+  private void subscribeLive(Connection connection, List<String> patterns) {
+    ChannelRouter.validatePatterns(patterns); // before holding anything: a refusal must not swallow events
+    RecoveryBuffer buffer = connection.beginRecovery();
+    try {
+      List<String> added = router.subscribe(connection, patterns);
+      buffer.finish(held -> {
+        connection.send(new ServerFrame.Subscribed(added));
+        for (RecoveryBuffer.Held h : held) {
+          connection.sink().sendEvent(h.event(), h.pattern());
+        }
+      });
+    } finally {
+      connection.endRecovery();
     }
   }
 
@@ -397,6 +501,11 @@ public final class Hub implements AutoCloseable {
         + Long.toString(java.util.concurrent.ThreadLocalRandom.current().nextLong() & Long.MAX_VALUE, 36);
   }
 
+  private static String typeOf(ClientFrame report) {
+    return report instanceof ClientFrame.TaskProgress ? "task:progress"
+        : report instanceof ClientFrame.TaskComplete ? "task:complete" : "task:error";
+  }
+
   private static ObjectNode workerEvent(Connection connection) {
     ObjectNode data = Json.object();
     data.put("workerId", connection.id());
@@ -406,6 +515,8 @@ public final class Hub implements AutoCloseable {
   private void guarded(String what, Runnable task) {
     try {
       task.run();
+    } catch (TaskQueue.UnavailableException e) {
+      LOG.debug("{} skipped: {}", what, e.getMessage()); // the bus already said Redis is down, once
     } catch (RuntimeException e) {
       LOG.error("{} failed", what, e);
     }

@@ -13,6 +13,7 @@ import java.util.concurrent.ArrayBlockingQueue;
 import java.util.concurrent.BlockingQueue;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
+import java.util.function.Consumer;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import redis.clients.jedis.Jedis;
@@ -42,7 +43,7 @@ public final class RedisEventBus implements EventBus {
   private static final Logger LOG = LoggerFactory.getLogger(RedisEventBus.class);
   private static final int MAX_WAITING = 100_000;
   private static final int MAX_BATCH = 1_000;
-  private static final long MAX_BACKOFF_MS = 5_000;
+  private static final long MAX_BACKOFF_MS = 2_000;
   private static final long START_TIMEOUT_S = 10;
 
   private static final LuaScript PUBLISH = new LuaScript("""
@@ -67,6 +68,7 @@ public final class RedisEventBus implements EventBus {
   private volatile String down;
   private volatile String epoch;
   private volatile JedisPubSub listener;
+  private volatile Consumer<String> signalHandler = message -> { };
   private Sink sink;
   private Thread publisher;
   private Thread subscriber;
@@ -95,6 +97,27 @@ public final class RedisEventBus implements EventBus {
     return redis;
   }
 
+  String prefix() {
+    return settings.prefix();
+  }
+
+  /**
+   * Other components' signals ride on the listener's connection: {@code handler} gets each, and
+   * {@code "M"} after a reconnect (signals may have been missed meanwhile).
+   */
+  void onSignal(Consumer<String> handler) {
+    this.signalHandler = handler;
+  }
+
+  /** Sends a signal to every hub (this one included); lost if Redis is down, like any pub/sub message. */
+  void signal(String message) {
+    try {
+      redis.publish(keys.signals(), message);
+    } catch (JedisException e) {
+      markDown(e);
+    }
+  }
+
   @Override
   public String start(Sink newSink) {
     this.sink = newSink;
@@ -112,9 +135,10 @@ public final class RedisEventBus implements EventBus {
 
   @Override
   public void publish(String channel, JsonNode data, long timestamp, Published done) {
-    String why = down;
-    if (!running || why != null) {
-      done.done(0, new IllegalStateException(running ? why : "the hub is stopping"));
+    // no refusal while marked down: clients are refused before they get here (Hub.unavailable),
+    // and the hub's own events get their chance the moment Redis answers again
+    if (!running) {
+      done.done(0, new IllegalStateException("the hub is stopping"));
     } else if (!waiting.offer(new Pending(channel, Json.write(data), timestamp, done))) {
       done.done(0, new IllegalStateException(MAX_WAITING + " publishes are already waiting for Redis"));
     }
@@ -187,7 +211,7 @@ public final class RedisEventBus implements EventBus {
       } catch (JedisNoScriptException e) {
         retry.add(pending);
       } catch (JedisDataException e) {
-        if (String.valueOf(e.getMessage()).startsWith("NOEPOCH")) {
+        if (String.valueOf(e.getMessage()).contains("NOEPOCH")) {
           ensureEpoch(); // the shared history is gone: start a new one; the listener notices
         }
         pending.done().done(0, new IllegalStateException("Redis refused the event: " + e.getMessage()));
@@ -231,7 +255,7 @@ public final class RedisEventBus implements EventBus {
       Listener current = new Listener();
       listener = current;
       try (Jedis connection = new Jedis(settings.url())) {
-        connection.subscribe(current, keys.events());
+        connection.subscribe(current, keys.events(), keys.signals());
       } catch (JedisException e) {
         if (running) {
           markDown(e);
@@ -252,10 +276,16 @@ public final class RedisEventBus implements EventBus {
 
     @Override
     public void onSubscribe(String channel, int subscribedChannels) {
+      if (!channel.equals(keys.signals())) {
+        return; // the events channel comes first; resync once both are subscribed
+      }
       try {
         resync();
         synced = true;
         markUp();
+        if (firstSync.getCount() == 0) {
+          signalHandler.accept("M");
+        }
         firstSync.countDown();
       } catch (JedisException | IllegalStateException e) {
         markDown(e);
@@ -266,6 +296,10 @@ public final class RedisEventBus implements EventBus {
     @Override
     public void onMessage(String channel, String message) {
       try {
+        if (channel.equals(keys.signals())) {
+          signalHandler.accept(message);
+          return;
+        }
         receive(message);
       } catch (RuntimeException e) {
         LOG.error("could not deliver an event from Redis: {}", e.toString(), e);

@@ -28,6 +28,11 @@ final class RedisKeys {
     return prefix + ":channels";
   }
 
+  /** Pub/sub channel of the task dispatchers' signals. */
+  String signals() {
+    return prefix + ":signals";
+  }
+
   /** Pub/sub channel every hub listens on for events. */
   String events() {
     return prefix + ":events";

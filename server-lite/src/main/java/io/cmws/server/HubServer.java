@@ -3,6 +3,8 @@ package io.cmws.server;
 import io.cmws.hub.Hub;
 import io.cmws.hub.HubStorage;
 import io.cmws.redis.RedisEventBus;
+import io.cmws.redis.RedisTaskQueue;
+import io.cmws.redis.RedisTaskSignals;
 import io.cmws.store.SqliteStore;
 import io.cmws.tasks.InMemoryTaskQueue;
 import io.cmws.tasks.TaskJournal;
@@ -57,6 +59,7 @@ public final class HubServer implements AutoCloseable {
     InMemoryTaskQueue queue = new InMemoryTaskQueue(config.hub().tasks().defaults(), config.hub().tasks().maxWaiting(),
         config.hub().tasks().maxFinished());
     SqliteStore store = null;
+    RedisTaskQueue redisQueue = null;
     HubStorage storage;
     if (config.redis() != null) {
       RedisEventBus bus;
@@ -66,9 +69,12 @@ public final class HubServer implements AutoCloseable {
         scheduler.shutdownNow();
         throw e;
       }
-      storage = new HubStorage(queue, TaskJournal.NONE, Hub.freshEpoch(), List.of(), event -> { }, () -> null, bus);
+      RedisTaskQueue shared = RedisTaskQueue.sharing(bus, config.hub().tasks().defaults(), config.hub().tasks().maxWaiting());
+      redisQueue = shared;
+      storage = new HubStorage(shared, TaskJournal.NONE, Hub.freshEpoch(), List.of(), event -> { }, () -> null, bus,
+          new RedisTaskSignals(bus));
     } else if (config.store() == null) {
-      storage = new HubStorage(queue, TaskJournal.NONE, Hub.freshEpoch(), List.of(), event -> { }, () -> null, null);
+      storage = new HubStorage(queue, TaskJournal.NONE, Hub.freshEpoch(), List.of(), event -> { }, () -> null, null, io.cmws.tasks.TaskSignals.NONE);
     } else {
       try {
         store = SqliteStore.open(config.store(), config.hub().historySize(), Hub.freshEpoch());
@@ -78,7 +84,7 @@ public final class HubServer implements AutoCloseable {
           LOG.info("requeued {} tasks that were running when the hub stopped", requeued);
         }
         storage = new HubStorage(queue, store, store.epoch(), store.loadChannels(), store::appendEvent,
-            store::overloaded, null);
+            store::overloaded, null, io.cmws.tasks.TaskSignals.NONE);
       } catch (IOException e) {
         if (store != null) {
           store.close();
@@ -109,11 +115,19 @@ public final class HubServer implements AutoCloseable {
     }
     scheduler.scheduleWithFixedDelay(transport.sweeper()::sweep, SWEEP_MILLIS, SWEEP_MILLIS, TimeUnit.MILLISECONDS);
     SqliteStore durable = store;
+    RedisTaskQueue shared = redisQueue;
     scheduler.scheduleWithFixedDelay(() -> {
       long cutoff = clock.millis() - config.retention().toMillis();
       queue.prune(cutoff);
       if (durable != null) {
         durable.pruneFinishedBefore(cutoff);
+      }
+      if (shared != null) {
+        try {
+          shared.prune(cutoff);
+        } catch (RuntimeException e) {
+          LOG.warn("pruning finished tasks in Redis failed: {}", e.getMessage());
+        }
       }
     }, 1, 1, TimeUnit.MINUTES);
     return new HubServer(config, scheduler, hub, transport, admin, store);

@@ -20,12 +20,14 @@ import java.util.Optional;
  * timer (leases, retries). The lock order is dispatcher, then queue, then channel locks.
  */
 public final class TaskDispatcher {
+  static final String LEASE_EXPIRED = "lease expired";
   private final TaskQueue queue;
   private final TaskEvents events;
   private final Clock clock;
   private final WorkerSlots workers = new WorkerSlots();
   private final Map<String, TaskPeer> watchers = new HashMap<>();
   private final Map<String, Long> outcomes = new java.util.TreeMap<>();
+  private TaskSignals signals = TaskSignals.NONE;
 
   public TaskDispatcher(TaskQueue queue, TaskEvents.Publisher publisher, Clock clock) {
     this.queue = queue;
@@ -35,6 +37,56 @@ public final class TaskDispatcher {
 
   public TaskQueue queue() {
     return queue;
+  }
+
+  /** How this dispatcher tells other hubs' dispatchers about shared tasks. */
+  public synchronized void signals(TaskSignals newSignals) {
+    this.signals = newSignals;
+  }
+
+  // ---- what other hubs sharing the queue signal
+
+  /** Tasks may be waiting: fill free slots. */
+  public synchronized void remoteWaiting() {
+    dispatch();
+  }
+
+  /** A task finished elsewhere: its watcher here gets the result. */
+  public synchronized void remoteFinished(String taskId) {
+    TaskPeer watcher = watchers.get(taskId);
+    if (watcher == null) {
+      return;
+    }
+    Optional<Task> task = queue.get(taskId);
+    if (task.isPresent() && TaskState.fromWireName(task.get().state()).isFinished()) {
+      watchers.remove(taskId);
+      Task t = task.get();
+      watcher.send(new ServerFrame.TaskResult(taskId, t.state(), t.result(), t.error(), t.attempt()));
+    }
+  }
+
+  /** Signals may have been missed: answer watchers whose tasks finished meanwhile, and look for work. */
+  public synchronized void remoteMissedSome() {
+    for (String taskId : List.copyOf(watchers.keySet())) {
+      remoteFinished(taskId);
+    }
+    dispatch();
+  }
+
+  /** Another hub cancelled a task or expired its lease; if one of our workers holds it, it stops. */
+  public synchronized void remoteTakenAway(String taskId, String workerId, int attempt, String reason) {
+    WorkerSlot slot = workers.get(workerId);
+    if (slot == null || !slot.held.remove(taskId, attempt)) {
+      return; // not ours, or we hold a newer attempt of it
+    }
+    if (reason.startsWith(LEASE_EXPIRED)) {
+      slot.suspect = true; // a late report of this attempt is refused with not_owner
+    } else {
+      slot.cancelled.add(taskId);
+    }
+    slot.peer.send(new ServerFrame.TaskCancel(taskId, reason));
+    workers.refresh(slot);
+    dispatch();
   }
 
   /** Queues a task; a {@code watcher} gets {@code task:result} when it finishes. */
@@ -48,6 +100,9 @@ public final class TaskDispatcher {
       watchers.put(submitted.taskId(), watcher);
     }
     dispatch();
+    if (!submitted.deduplicated()) {
+      signals.waiting();
+    }
     return submitted;
   }
 
@@ -122,6 +177,8 @@ public final class TaskDispatcher {
         slot.cancelled.add(taskId);
         slot.peer.send(new ServerFrame.TaskCancel(taskId, reason));
         workers.refresh(slot);
+      } else {
+        signals.takenAway(taskId, transition.workerId(), transition.attempt(), reason); // on another hub's worker
       }
     }
     finished(transition);
@@ -132,16 +189,23 @@ public final class TaskDispatcher {
   /** Timer work: due retries wait again, expired leases lose their attempt. */
   public synchronized void tick() {
     long now = clock.millis();
-    queue.promoteDue(now);
+    if (queue.promoteDue(now)) {
+      signals.waiting();
+    }
     for (TaskQueue.Lease lease : queue.expiredLeases(now)) {
       WorkerSlot slot = workers.get(lease.workerId());
-      if (slot != null && slot.held.remove(lease.taskId(), lease.attempt())) {
+      boolean ours = slot != null && slot.held.remove(lease.taskId(), lease.attempt());
+      if (ours) {
         // a late report of this attempt is refused with not_owner, unlike a cancelled task's
-        slot.peer.send(new ServerFrame.TaskCancel(lease.taskId(), "lease expired"));
+        slot.peer.send(new ServerFrame.TaskCancel(lease.taskId(), LEASE_EXPIRED));
         slot.suspect = true;
         workers.refresh(slot);
       }
-      finished(queue.abandon(lease.taskId(), lease.attempt(), "lease expired", now));
+      Transition transition = queue.abandon(lease.taskId(), lease.attempt(), LEASE_EXPIRED, now);
+      if (!ours && transition.changed() && lease.workerId() != null) {
+        signals.takenAway(lease.taskId(), lease.workerId(), lease.attempt(), LEASE_EXPIRED); // another hub's, or a dead hub's
+      }
+      finished(transition);
     }
     dispatch();
   }
@@ -199,7 +263,11 @@ public final class TaskDispatcher {
       outcomes.merge(transition.kind().name().toLowerCase(java.util.Locale.ROOT), 1L, Long::sum);
     }
     Transition.Kind kind = transition.kind();
+    if (kind == Transition.Kind.REQUEUED) {
+      signals.waiting();
+    }
     if (kind == Transition.Kind.COMPLETED || kind == Transition.Kind.FAILED || kind == Transition.Kind.CANCELLED) {
+      signals.finished(transition.taskId());
       TaskPeer watcher = watchers.remove(transition.taskId());
       if (watcher != null) {
         Optional<Task> task = queue.get(transition.taskId());

@@ -94,6 +94,15 @@ public interface TaskQueue {
     }
   }
 
+  /** The queue's storage cannot be reached (a shared queue whose Redis is down); nothing changed. */
+  final class UnavailableException extends RuntimeException {
+    private static final long serialVersionUID = 1L;
+
+    public UnavailableException(String message, Throwable cause) {
+      super(message, cause);
+    }
+  }
+
   /** The waiting limit is reached; the submission was refused, nothing was queued. */
   final class QueueFullException extends RuntimeException {
     private static final long serialVersionUID = 1L;

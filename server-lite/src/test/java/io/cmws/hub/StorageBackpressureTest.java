@@ -25,7 +25,7 @@ class StorageBackpressureTest {
   private final List<EventMessage> stored = new CopyOnWriteArrayList<>();
   private final HubConfig config = HubConfig.defaults();
   private final Hub hub = new Hub(config, Clock.systemUTC(), System::nanoTime, scheduler, "test",
-      new HubStorage(config.tasks().newQueue(), TaskJournal.NONE, Hub.freshEpoch(), List.of(), stored::add, unavailable::get, null));
+      new HubStorage(config.tasks().newQueue(), TaskJournal.NONE, Hub.freshEpoch(), List.of(), stored::add, unavailable::get, null, io.cmws.tasks.TaskSignals.NONE));
 
   /** Keeps what the hub sends. */
   static final class Sink implements FrameSink {

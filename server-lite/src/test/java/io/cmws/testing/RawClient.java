@@ -69,6 +69,11 @@ public final class RawClient implements AutoCloseable {
     return frame;
   }
 
+  /** The next frame within {@code timeout}, or null. */
+  public JsonNode poll(java.time.Duration timeout) throws InterruptedException {
+    return frames.poll(timeout.toMillis(), TimeUnit.MILLISECONDS);
+  }
+
   /** The next frame, which must have {@code type}; server pings in between are answered. */
   public JsonNode expect(String type) throws InterruptedException {
     JsonNode frame = next();

@@ -84,6 +84,17 @@ abstract class BenchBase {
     return connection.url();
   }
 
+  /** With several {@code --url}s, connection {@code i} goes to hub {@code i mod n}: load spread over the hubs. */
+  URI url(int i) {
+    java.util.List<URI> all = connection.hubs().all();
+    return all.get(Math.floorMod(i, all.size()));
+  }
+
+  /** The hubs as the report names them. */
+  String urls() {
+    return connection.hubs().all().stream().map(URI::toString).collect(java.util.stream.Collectors.joining(","));
+  }
+
   String authFrame() {
     String token = connection.token();
     return token == null || token.isEmpty() ? "{\"type\":\"auth\",\"clientType\":\"browser\"}"

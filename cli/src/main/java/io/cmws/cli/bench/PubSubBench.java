@@ -25,12 +25,16 @@ import picocli.CommandLine.Option;
       "Fan-out: SUBSCRIBERS on a wildcard pattern, PUBLISHERS publishing",
       "events of SIZE bytes. Reports events published and delivered per second",
       "and publish-to-deliver latency percentiles. With --no-publish it only",
-      "subscribes and measures what others publish (works against claude-mem)."
+      "subscribes and measures what others publish (works against claude-mem).",
+      "With several --url hubs (sharing Redis) subscribers are spread over them",
+      "and each publisher uses the hub after its first subscriber's: fan-out",
+      "across hubs."
     },
     footerHeading = "%nExamples:%n",
     footer = {
       "  cmws bench pubsub --subscribers 1000 --duration 10s",
-      "  cmws bench pubsub --subscribers 100 --rate 2000 --size 128 --json"
+      "  cmws bench pubsub --subscribers 100 --rate 2000 --size 128 --json",
+      "  cmws bench pubsub --url ws://h1:37777/ws,ws://h2:37777/ws --rate 250"
     })
 public final class PubSubBench extends BenchBase implements Callable<Integer> {
   private static final byte[] EVENT = Bytes.ascii("{\"type\":\"event\"");
@@ -82,7 +86,7 @@ public final class PubSubBench extends BenchBase implements Callable<Integer> {
       CountDownLatch ready = new CountDownLatch(subscribers);
       List<WsConnection> subs = new ArrayList<>();
       for (int i = 0; i < subscribers; i++) {
-        subs.add(loop(i).connect(url(), subscriber(i, ready)));
+        subs.add(loop(i).connect(url(i), subscriber(i, ready)));
       }
       await(ready, java.time.Duration.ofSeconds(60), () -> (subscribers - ready.getCount()) + " of " + subscribers
           + " subscribers ready after 60 s");
@@ -120,7 +124,7 @@ public final class PubSubBench extends BenchBase implements Callable<Integer> {
       while (!noPublish && delivered.get() < expected && System.nanoTime() < drainUntil) {
         Thread.sleep(20);
       }
-      ObjectNode report = Json.object().put("workload", "pubsub").put("url", url().toString())
+      ObjectNode report = Json.object().put("workload", "pubsub").put("url", urls())
           .put("subscribers", subscribers).put("patternsPerSubscriber", patterns).put("publishers", noPublish ? 0 : publishers)
           .put("sizeBytes", size).put("durationS", Math.round(elapsed / 1e7) / 100.0)
           .put("published", published.get()).put("publishedPerSec", perSecond(published.get(), elapsed))
@@ -190,7 +194,7 @@ public final class PubSubBench extends BenchBase implements Callable<Integer> {
     for (int i = 0; i < publishers; i++) {
       Semaphore window = new Semaphore(WINDOW);
       CountDownLatch authed = new CountDownLatch(1);
-      WsConnection connection = loop(i).connect(url(), new WsConnection.Listener() {
+      WsConnection connection = loop(i).connect(url(i + 1), new WsConnection.Listener() {
         @Override
         public void onOpen(WsConnection c) {
           c.send(authFrame());

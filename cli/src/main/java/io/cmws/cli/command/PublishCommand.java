@@ -99,7 +99,7 @@ public final class PublishCommand extends BaseCommand implements Callable<Intege
     if (count < 1) {
       throw CliException.usage("--count must be at least 1");
     }
-    try (HubSession session = root().openSession(connection.url(), connection.token(), connection.connectTimeout())) {
+    try (HubSession session = connection.hubs().open(connection.token(), connection.connectTimeout(), root()::openSession)) {
       if (!session.isCmwsHub()) {
         throw CliException.rejected(connection.url() + " is not a cmws hub: claude-mem backends have no client"
             + " publish (events there come from the backend's own HTTP hooks)");

@@ -159,7 +159,7 @@ public final class SubscribeCommand extends BaseCommand implements Callable<Inte
 
   /** Subscribes; on a cmws hub with replay: what --last/--since ask for first, the missed events later. */
   private HubSession subscribe(Resume resume, boolean first) {
-    HubSession session = HubSession.open(connection.url(), connection.token(), connection.connectTimeout());
+    HubSession session = connection.hubs().open(connection.token(), connection.connectTimeout(), HubSession::open);
     try {
       if (!session.isCmwsHub()) {
         if (first && (last != null || !since.isEmpty())) {
@@ -232,7 +232,8 @@ public final class SubscribeCommand extends BaseCommand implements Callable<Inte
       if (timeout != null && Instant.now().plus(delay).isAfter(idleDeadline)) {
         throw CliException.timeout("no event within " + timeout.toMillis() + " ms (hub unreachable: " + why + ")");
       }
-      status(String.format("connection %s; reconnecting in %.1f s (attempt %d)", why,
+      String where = connection.hubs().all().size() > 1 ? " to " + connection.hubs().advance() : "";
+      status(String.format("connection %s; reconnecting%s in %.1f s (attempt %d)", why, where,
           delay.toMillis() / 1000.0, backoff.attempt()));
       pause(delay);
       try {

@@ -16,7 +16,7 @@ abstract class TaskClientCommand extends BaseCommand {
   @Mixin ConnectionOptions connection;
 
   HubSession open() {
-    HubSession session = root().openSession(connection.url(), connection.token(), connection.connectTimeout());
+    HubSession session = connection.hubs().open(connection.token(), connection.connectTimeout(), root()::openSession);
     if (!session.isCmwsHub()) {
       session.close();
       throw CliException.rejected(connection.url() + " is not a cmws hub: claude-mem backends queue tasks only from their"

@@ -97,7 +97,7 @@ public final class WorkerCommand extends BaseCommand implements Callable<Integer
       throw CliException.usage("--heartbeat-interval must be positive");
     }
     WorkerLauncher launcher = WorkerLauncher.prepare(mappings, plugins, capabilities, concurrency,
-        connection.url(), connection.token(), connection.connectTimeout(), heartbeatInterval, drainTimeout, taskTimeout,
+        connection.hubs(), connection.token(), connection.connectTimeout(), heartbeatInterval, drainTimeout, taskTimeout,
         VersionProvider.version(), out(), err(), json, verbosity.quiet());
     return launcher.run(Main.isProcessMode());
   }

@@ -1,5 +1,6 @@
 package io.cmws.cli.option;
 
+import io.cmws.cli.client.HubUrls;
 import io.cmws.cli.support.DurationConverter;
 import java.net.URI;
 import java.time.Duration;
@@ -13,8 +14,11 @@ public final class ConnectionOptions {
       names = "--url",
       paramLabel = "URL",
       defaultValue = "${env:CMWS_URL:-" + DEFAULT_URL + "}",
-      description = "Hub WebSocket URL (env CMWS_URL; default ${DEFAULT-VALUE}).")
-  URI url;
+      description = "Hub WebSocket URL (env CMWS_URL; default ${DEFAULT-VALUE}). Several, comma-separated:"
+          + " tried in turn, and the next one is used when the current one fails.")
+  String url;
+
+  private HubUrls hubs;
 
   @Option(
       names = "--token",
@@ -31,8 +35,17 @@ public final class ConnectionOptions {
       description = "How long to wait for the hub to answer (env CMWS_CONNECT_TIMEOUT; default ${DEFAULT-VALUE}).")
   Duration connectTimeout;
 
+  /** The hub in use: the first until a failover moved on. */
   public URI url() {
-    return url;
+    return hubs().current();
+  }
+
+  /** Every hub given, with the one in use. */
+  public HubUrls hubs() {
+    if (hubs == null) {
+      hubs = HubUrls.parse(url == null ? DEFAULT_URL : url);
+    }
+    return hubs;
   }
 
   public String token() {

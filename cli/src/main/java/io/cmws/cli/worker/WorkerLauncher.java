@@ -1,5 +1,6 @@
 package io.cmws.cli.worker;
 
+import io.cmws.cli.client.HubUrls;
 import io.cmws.cli.support.CliException;
 import io.cmws.cli.support.ExitCode;
 import java.io.PrintWriter;
@@ -22,7 +23,7 @@ public final class WorkerLauncher {
 
   /** Validates the settings; problems are usage errors (exit 2). */
   public static WorkerLauncher prepare(List<String> mappings, List<Path> pluginDirs, List<String> capabilities,
-      int concurrency, URI url, String token, Duration connectTimeout, Duration heartbeat, Duration drainTimeout,
+      int concurrency, HubUrls hubs, String token, Duration connectTimeout, Duration heartbeat, Duration drainTimeout,
       Duration taskTimeout, String version, PrintWriter out, PrintWriter err, boolean json, boolean quiet) {
     ExecutorRegistry registry;
     try {
@@ -47,7 +48,7 @@ public final class WorkerLauncher {
         err.println("cmws: warning: no executor for capability '" + capability + "'; its tasks will be refused");
       }
     }
-    WorkerSettings settings = new WorkerSettings(url, token, connectTimeout, List.copyOf(announced), concurrency,
+    WorkerSettings settings = new WorkerSettings(hubs, token, connectTimeout, List.copyOf(announced), concurrency,
         heartbeat, drainTimeout, taskTimeout, version);
     return new WorkerLauncher(new WorkerRuntime(settings, registry, new WorkerLog(out, err, json, quiet)), drainTimeout);
   }

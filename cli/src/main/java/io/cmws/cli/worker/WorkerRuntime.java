@@ -48,14 +48,14 @@ final class WorkerRuntime implements TaskRunner.Reporter {
     try {
       while (!stopRequested) {
         try {
-          HubSession connected = HubSession.connect(settings.url(), settings.connectTimeout());
+          HubSession connected = HubSession.connect(settings.hubs().current(), settings.connectTimeout());
           try {
             String id = register(connected);
             backoff.reset();
             workerId = id;
             generation++;
             session = connected;
-            log.registered(id, settings.url().toString(), settings.capabilities(), settings.concurrency());
+            log.registered(id, settings.hubs().current().toString(), settings.capabilities(), settings.concurrency());
             Inbound.Closed closed = serve(connected);
             if (closed == null) {
               return ExitCode.OK;
@@ -73,7 +73,9 @@ final class WorkerRuntime implements TaskRunner.Reporter {
         runner.abortAll("connection to the hub lost"); // the hub gives these tasks to others
         if (!stopRequested) {
           Duration delay = backoff.next();
-          log.status(String.format("reconnecting in %.1f s (attempt %d)", delay.toMillis() / 1000.0, backoff.attempt()));
+          String where = settings.hubs().all().size() > 1 ? " to " + settings.hubs().advance() : "";
+          log.status(String.format("reconnecting%s in %.1f s (attempt %d)", where, delay.toMillis() / 1000.0,
+              backoff.attempt()));
           stopped.await(delay.toMillis(), TimeUnit.MILLISECONDS);
         }
       }

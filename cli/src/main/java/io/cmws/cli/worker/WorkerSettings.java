@@ -1,12 +1,12 @@
 package io.cmws.cli.worker;
 
-import java.net.URI;
+import io.cmws.cli.client.HubUrls;
 import java.time.Duration;
 import java.util.List;
 
 /** Everything a worker needs to know to run. */
 record WorkerSettings(
-    URI url,
+    HubUrls hubs,
     String token,
     Duration connectTimeout,
     List<String> capabilities,

@@ -1,0 +1,517 @@
+package io.cmws.redis;
+
+import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import io.cmws.protocol.Json;
+import io.cmws.tasks.RetryPolicy;
+import io.cmws.tasks.Task;
+import io.cmws.tasks.TaskDefaults;
+import io.cmws.tasks.TaskQueue;
+import io.cmws.tasks.TaskRequest;
+import io.cmws.tasks.TaskState;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.Set;
+import java.util.UUID;
+import java.util.concurrent.ThreadLocalRandom;
+import java.util.function.DoubleSupplier;
+import redis.clients.jedis.JedisPooled;
+import redis.clients.jedis.Pipeline;
+import redis.clients.jedis.Response;
+import redis.clients.jedis.exceptions.JedisDataException;
+import redis.clients.jedis.exceptions.JedisException;
+
+/**
+ * The task queue shared by every hub on one Redis, with the embedded queue's semantics: per
+ * capability, best priority then oldest first, fallbacks, leases, fenced attempts, retries with
+ * backoff, dead-lettering, cancellation, deduplication keys and a waiting limit. Every state
+ * change is one Lua script, so it is atomic across hubs: two hubs can race for a task and exactly
+ * one gets it; a lease that runs out is requeued by whichever hub looks first.
+ *
+ * <p>Keys under the prefix: {@code t:<id>} (hash per task), {@code q:<capability>} (waiting,
+ * sorted by rank), {@code delayed} and {@code leases} (sorted by due time), {@code tasks} (all, by
+ * seq), {@code finished} (by completion time, for retention), {@code dedup:<key>}, counters
+ * {@code waiting} and {@code taskseq}. Standalone Redis only: the scripts derive key names.
+ */
+public final class RedisTaskQueue implements TaskQueue {
+  /** Rank = (RANGE - priority) * 2^32 + seq stays an exact double up to 2^53. */
+  private static final long PRIORITY_RANGE = 999_999;
+  private static final int MAX_SCAN = 10_000;
+
+  private static final String CHECK_CURRENT = """
+      local function current(t, attempt)
+        if redis.call('EXISTS', t) == 0 then return 'UNKNOWN' end
+        local state = redis.call('HGET', t, 'state')
+        if state == 'completed' or state == 'failed' or state == 'cancelled' then return 'FINISHED' end
+        if state ~= 'assigned' or redis.call('HGET', t, 'attempt') ~= attempt then return 'STALE' end
+        return nil
+      end
+      local function info(t, kind)
+        return {kind, redis.call('HGET', t, 'type') or '', redis.call('HGET', t, 'workerId') or '',
+          redis.call('HGET', t, 'attempt') or '0', redis.call('HGET', t, 'error') or ''}
+      end
+      local function finish(p, t, id, state, now)
+        redis.call('HSET', t, 'state', state, 'completedAt', now)
+        redis.call('HDEL', t, 'retryAfter', 'leaseUntil')
+        redis.call('ZREM', p .. ':leases', id)
+        local dedup = redis.call('HGET', t, 'dedup')
+        if dedup and dedup ~= '' and redis.call('GET', p .. ':dedup:' .. dedup) == id then
+          redis.call('DEL', p .. ':dedup:' .. dedup)
+        end
+        redis.call('ZADD', p .. ':finished', now, id)
+      end
+      local function enqueue(p, t, id)
+        local rank = redis.call('HGET', t, 'rank')
+        for cap in string.gmatch(redis.call('HGET', t, 'caps'), '%S+') do
+          redis.call('ZADD', p .. ':q:' .. cap, rank, id)
+        end
+      end
+      local function unqueue(p, t, id)
+        for cap in string.gmatch(redis.call('HGET', t, 'caps'), '%S+') do
+          redis.call('ZREM', p .. ':q:' .. cap, id)
+        end
+      end
+      """;
+
+  private static final LuaScript SUBMIT = new LuaScript("""
+      local p, id = ARGV[1], ARGV[2]
+      local dedup = ARGV[7]
+      if dedup ~= '' then
+        local existing = redis.call('GET', p .. ':dedup:' .. dedup)
+        if existing then return {existing, 1} end
+      end
+      if tonumber(redis.call('GET', p .. ':waiting') or '0') >= tonumber(ARGV[9]) then
+        return redis.error_reply('QUEUEFULL')
+      end
+      local seq = redis.call('INCR', p .. ':taskseq')
+      local rank = string.format('%.0f', tonumber(ARGV[6]) * 4294967296 + seq)
+      local t = p .. ':t:' .. id
+      redis.call('HSET', t, 'req', ARGV[3], 'type', ARGV[4], 'caps', ARGV[5], 'rank', rank, 'dedup', dedup,
+        'seq', string.format('%.0f', seq), 'createdAt', ARGV[8], 'state', 'pending', 'attempt', '0')
+      for cap in string.gmatch(ARGV[5], '%S+') do redis.call('ZADD', p .. ':q:' .. cap, rank, id) end
+      redis.call('INCR', p .. ':waiting')
+      redis.call('ZADD', p .. ':tasks', seq, id)
+      if dedup ~= '' then redis.call('SET', p .. ':dedup:' .. dedup, id) end
+      return {id, 0}
+      """);
+
+  /** The best waiting task over the given capabilities: {id, capability list}, or nil. */
+  private static final LuaScript PEEK = new LuaScript("""
+      local p = ARGV[1]
+      local best, bestRank = nil, nil
+      for i = 2, #ARGV do
+        local head = redis.call('ZRANGE', p .. ':q:' .. ARGV[i], 0, 0, 'WITHSCORES')
+        if head[1] and (not bestRank or tonumber(head[2]) < bestRank) then
+          best, bestRank = head[1], tonumber(head[2])
+        end
+      end
+      if not best then return nil end
+      return {best, redis.call('HGET', p .. ':t:' .. best, 'caps')}
+      """);
+
+  private static final LuaScript TAKE = new LuaScript(CHECK_CURRENT + """
+      local p, id, worker, now = ARGV[1], ARGV[2], ARGV[3], tonumber(ARGV[4])
+      local t = p .. ':t:' .. id
+      if redis.call('HGET', t, 'state') ~= 'pending' or redis.call('HEXISTS', t, 'retryAfter') == 1 then return nil end
+      unqueue(p, t, id)
+      redis.call('DECR', p .. ':waiting')
+      local attempt = redis.call('HINCRBY', t, 'attempt', 1)
+      local req = cjson.decode(redis.call('HGET', t, 'req'))
+      local lease = string.format('%.0f', now + req.timeoutMs)
+      redis.call('HSET', t, 'state', 'assigned', 'workerId', worker, 'assignedAt', ARGV[4], 'leaseUntil', lease)
+      redis.call('ZADD', p .. ':leases', lease, id)
+      return {attempt, redis.call('HGET', t, 'req')}
+      """);
+
+  private static final LuaScript COMPLETE = new LuaScript(CHECK_CURRENT + """
+      local p, id, now = ARGV[1], ARGV[2], ARGV[5]
+      local t = p .. ':t:' .. id
+      local refusal = current(t, ARGV[3])
+      if refusal then return info(t, refusal) end
+      redis.call('HSET', t, 'result', ARGV[4])
+      redis.call('HDEL', t, 'error')
+      finish(p, t, id, 'completed', now)
+      return info(t, 'COMPLETED')
+      """);
+
+  /** ARGV: prefix, id, attempt, error, retryable (1/0), now, delay ms; the final decision is made here. */
+  private static final LuaScript FAIL = new LuaScript(CHECK_CURRENT + """
+      local p, id, now = ARGV[1], ARGV[2], tonumber(ARGV[6])
+      local t = p .. ':t:' .. id
+      local refusal = current(t, ARGV[3])
+      if refusal then return info(t, refusal) end
+      redis.call('HSET', t, 'error', ARGV[4])
+      local req = cjson.decode(redis.call('HGET', t, 'req'))
+      if ARGV[5] ~= '1' or tonumber(ARGV[3]) >= req.maxRetries then
+        finish(p, t, id, 'failed', now)
+        return info(t, 'FAILED')
+      end
+      local due = string.format('%.0f', now + tonumber(ARGV[7]))
+      redis.call('HSET', t, 'state', 'pending', 'retryAfter', due)
+      redis.call('HDEL', t, 'leaseUntil')
+      redis.call('ZREM', p .. ':leases', id)
+      redis.call('ZADD', p .. ':delayed', due, id)
+      redis.call('INCR', p .. ':waiting')
+      return info(t, 'RETRYING')
+      """);
+
+  private static final LuaScript ABANDON = new LuaScript(CHECK_CURRENT + """
+      local p, id, now = ARGV[1], ARGV[2], ARGV[5]
+      local t = p .. ':t:' .. id
+      local refusal = current(t, ARGV[3])
+      if refusal then return info(t, refusal) end
+      redis.call('HSET', t, 'error', ARGV[4])
+      local req = cjson.decode(redis.call('HGET', t, 'req'))
+      if tonumber(ARGV[3]) >= req.maxRetries then
+        finish(p, t, id, 'failed', now)
+        return info(t, 'FAILED')
+      end
+      redis.call('HSET', t, 'state', 'pending')
+      redis.call('HDEL', t, 'leaseUntil')
+      redis.call('ZREM', p .. ':leases', id)
+      enqueue(p, t, id)
+      redis.call('INCR', p .. ':waiting')
+      return info(t, 'REQUEUED')
+      """);
+
+  private static final LuaScript EXTEND = new LuaScript(CHECK_CURRENT + """
+      local p, id, now = ARGV[1], ARGV[2], tonumber(ARGV[4])
+      local t = p .. ':t:' .. id
+      if current(t, ARGV[3]) then return 0 end
+      local req = cjson.decode(redis.call('HGET', t, 'req'))
+      local lease = math.max(tonumber(redis.call('HGET', t, 'leaseUntil') or '0'), now + req.timeoutMs)
+      redis.call('HSET', t, 'leaseUntil', string.format('%.0f', lease))
+      redis.call('ZADD', p .. ':leases', string.format('%.0f', lease), id)
+      return 1
+      """);
+
+  private static final LuaScript CANCEL = new LuaScript(CHECK_CURRENT + """
+      local p, id, now = ARGV[1], ARGV[2], ARGV[4]
+      local t = p .. ':t:' .. id
+      if redis.call('EXISTS', t) == 0 then return {'UNKNOWN', '', '', '0', ''} end
+      local state = redis.call('HGET', t, 'state')
+      if state == 'completed' or state == 'failed' or state == 'cancelled' then return info(t, 'FINISHED') end
+      if state == 'pending' then
+        if redis.call('HEXISTS', t, 'retryAfter') == 1 then
+          redis.call('ZREM', p .. ':delayed', id)
+        else
+          unqueue(p, t, id)
+        end
+        redis.call('DECR', p .. ':waiting')
+        redis.call('HDEL', t, 'workerId')
+      end
+      redis.call('HSET', t, 'error', ARGV[3])
+      finish(p, t, id, 'cancelled', now)
+      return info(t, 'CANCELLED')
+      """);
+
+  /** Leases run out by now: {id, attempt, workerId, ...}; entries of tasks no longer assigned are dropped. */
+  private static final LuaScript EXPIRED = new LuaScript("""
+      local p, now = ARGV[1], tonumber(ARGV[2])
+      local out = {}
+      for _, id in ipairs(redis.call('ZRANGEBYSCORE', p .. ':leases', '-inf', now, 'LIMIT', 0, 200)) do
+        local t = p .. ':t:' .. id
+        local state = redis.call('HGET', t, 'state')
+        local lease = tonumber(redis.call('HGET', t, 'leaseUntil') or '0')
+        if state ~= 'assigned' then
+          redis.call('ZREM', p .. ':leases', id)
+        elseif lease <= now then
+          table.insert(out, id)
+          table.insert(out, redis.call('HGET', t, 'attempt'))
+          table.insert(out, redis.call('HGET', t, 'workerId') or '')
+        else
+          redis.call('ZADD', p .. ':leases', string.format('%.0f', lease), id)
+        end
+      end
+      return out
+      """);
+
+  private static final LuaScript PROMOTE = new LuaScript(CHECK_CURRENT + """
+      local p, now = ARGV[1], tonumber(ARGV[2])
+      local moved = 0
+      for _, id in ipairs(redis.call('ZRANGEBYSCORE', p .. ':delayed', '-inf', now, 'LIMIT', 0, 1000)) do
+        local t = p .. ':t:' .. id
+        redis.call('ZREM', p .. ':delayed', id)
+        if redis.call('HGET', t, 'state') == 'pending' and redis.call('HEXISTS', t, 'retryAfter') == 1 then
+          redis.call('HDEL', t, 'retryAfter')
+          enqueue(p, t, id)
+          moved = moved + 1
+        end
+      end
+      return moved
+      """);
+
+  /** Drops tasks that finished before the cutoff; returns how many. */
+  private static final LuaScript PRUNE = new LuaScript("""
+      local p, cutoff = ARGV[1], ARGV[2]
+      local ids = redis.call('ZRANGEBYSCORE', p .. ':finished', '-inf', cutoff, 'LIMIT', 0, 5000)
+      for _, id in ipairs(ids) do
+        redis.call('DEL', p .. ':t:' .. id)
+        redis.call('ZREM', p .. ':tasks', id)
+        redis.call('ZREM', p .. ':finished', id)
+      end
+      return #ids
+      """);
+
+  private final JedisPooled redis;
+  private final String prefix;
+  private final int maxWaiting;
+  private final TaskDefaults defaults;
+  private final DoubleSupplier jitter;
+
+  /** The queue of the hubs on {@code bus}'s Redis and prefix, over the bus's connections. */
+  public static RedisTaskQueue sharing(RedisEventBus bus, TaskDefaults defaults, int maxWaiting) {
+    return new RedisTaskQueue(bus.redis(), bus.prefix(), defaults, maxWaiting);
+  }
+
+  RedisTaskQueue(JedisPooled redis, String prefix, TaskDefaults defaults, int maxWaiting) {
+    this.redis = redis;
+    this.prefix = prefix;
+    this.defaults = defaults;
+    this.maxWaiting = maxWaiting;
+    this.jitter = () -> ThreadLocalRandom.current().nextDouble(-1, 1);
+  }
+
+  @Override
+  public Submitted submit(TaskRequest request, long now) {
+    List<String> caps = new ArrayList<>();
+    caps.add(request.capability());
+    request.fallbackCapabilities().stream().filter(c -> !caps.contains(c)).forEach(caps::add);
+    long priority = Math.max(-PRIORITY_RANGE, Math.min(PRIORITY_RANGE, request.priority()));
+    List<Object> reply;
+    try {
+      reply = list(run(SUBMIT, prefix, UUID.randomUUID().toString(), Json.write(requestJson(request)), request.type(),
+          String.join(" ", caps), Long.toString(PRIORITY_RANGE - priority),
+          request.deduplicationKey() == null ? "" : request.deduplicationKey(), Long.toString(now),
+          Integer.toString(maxWaiting)));
+    } catch (JedisDataException e) {
+      if (String.valueOf(e.getMessage()).contains("QUEUEFULL")) {
+        throw new QueueFullException(maxWaiting);
+      }
+      throw e;
+    }
+    return new Submitted((String) reply.get(0), ((Long) reply.get(1)) == 1L);
+  }
+
+  @Override
+  public Optional<Claimed> claim(Set<String> capabilities, WorkerPicker picker, long now) {
+    if (capabilities.isEmpty()) {
+      return Optional.empty();
+    }
+    for (int tries = 0; tries < 10; tries++) {
+      List<String> args = new ArrayList<>();
+      args.add(prefix);
+      args.addAll(capabilities);
+      Object peeked = run(PEEK, args.toArray(String[]::new));
+      if (peeked == null) {
+        return Optional.empty();
+      }
+      List<Object> head = list(peeked);
+      String id = (String) head.get(0);
+      List<String> caps = Arrays.asList(((String) head.get(1)).split(" "));
+      String workerId = picker.pick(caps.get(0), caps.subList(1, caps.size()));
+      if (workerId == null) {
+        return Optional.empty();
+      }
+      Object taken = run(TAKE, prefix, id, workerId, Long.toString(now));
+      if (taken != null) {
+        List<Object> claimed = list(taken);
+        JsonNode req = parse((String) claimed.get(1));
+        return Optional.of(new Claimed(id, req.path("type").asText(), req.get("payload"), req.path("capability").asText(),
+            ((Long) claimed.get(0)).intValue(), req.path("timeoutMs").asLong(), workerId));
+      }
+      // another hub took it between the two scripts: look again
+    }
+    return Optional.empty();
+  }
+
+  @Override
+  public Transition complete(String taskId, int attempt, JsonNode result, long now) {
+    return transition(taskId, run(COMPLETE, prefix, taskId, Integer.toString(attempt), Json.write(result),
+        Long.toString(now)), 0);
+  }
+
+  @Override
+  public Transition fail(String taskId, int attempt, String error, boolean retryable, long now) {
+    long delay = retryDelay(taskId, attempt);
+    Transition transition = transition(taskId, run(FAIL, prefix, taskId, Integer.toString(attempt),
+        error == null ? "" : error, retryable ? "1" : "0", Long.toString(now), Long.toString(delay)), delay);
+    return transition.kind() == Transition.Kind.RETRYING ? transition : withDelay(transition, 0);
+  }
+
+  @Override
+  public Transition abandon(String taskId, int attempt, String reason, long now) {
+    return transition(taskId, run(ABANDON, prefix, taskId, Integer.toString(attempt), reason, Long.toString(now)), 0);
+  }
+
+  @Override
+  public boolean extendLease(String taskId, int attempt, long now) {
+    return Long.valueOf(1).equals(run(EXTEND, prefix, taskId, Integer.toString(attempt), Long.toString(now)));
+  }
+
+  @Override
+  public Transition cancel(String taskId, String reason, long now) {
+    return transition(taskId, run(CANCEL, prefix, taskId, reason, Long.toString(now)), 0);
+  }
+
+  @Override
+  public List<Lease> expiredLeases(long now) {
+    List<Object> flat = list(run(EXPIRED, prefix, Long.toString(now)));
+    List<Lease> leases = new ArrayList<>();
+    for (int i = 0; i + 2 < flat.size(); i += 3) {
+      leases.add(new Lease((String) flat.get(i), Integer.parseInt((String) flat.get(i + 1)), (String) flat.get(i + 2)));
+    }
+    return leases;
+  }
+
+  @Override
+  public boolean promoteDue(long now) {
+    return ((Long) run(PROMOTE, prefix, Long.toString(now))) > 0;
+  }
+
+  /** Drops finished tasks older than {@code cutoff} (epoch ms); returns how many. */
+  public long prune(long cutoff) {
+    return (Long) run(PRUNE, prefix, Long.toString(cutoff));
+  }
+
+  @Override
+  public Optional<Task> get(String taskId) {
+    try {
+      Map<String, String> fields = redis.hgetAll(prefix + ":t:" + taskId);
+      return fields.isEmpty() ? Optional.empty() : Optional.of(task(taskId, fields));
+    } catch (JedisException e) {
+      throw unavailable(e);
+    }
+  }
+
+  @Override
+  public List<Task> list(TaskState state, int limit) {
+    try {
+      List<Task> out = new ArrayList<>();
+      long scanned = 0;
+      while (out.size() < limit && scanned < MAX_SCAN) {
+        List<String> ids = redis.zrevrange(prefix + ":tasks", scanned, scanned + 199);
+        if (ids.isEmpty()) {
+          break;
+        }
+        scanned += ids.size();
+        List<Response<Map<String, String>>> replies = new ArrayList<>();
+        try (Pipeline pipeline = redis.pipelined()) {
+          ids.forEach(id -> replies.add(pipeline.hgetAll(prefix + ":t:" + id)));
+          pipeline.sync();
+        }
+        for (int i = 0; i < ids.size() && out.size() < limit; i++) {
+          Map<String, String> fields = replies.get(i).get();
+          if (!fields.isEmpty() && (state == null || state.wireName().equals(fields.get("state")))) {
+            out.add(task(ids.get(i), fields));
+          }
+        }
+      }
+      return out;
+    } catch (JedisException e) {
+      throw unavailable(e);
+    }
+  }
+
+  @Override
+  public int waiting() {
+    try {
+      String value = redis.get(prefix + ":waiting");
+      return value == null ? 0 : Integer.parseInt(value);
+    } catch (JedisException e) {
+      throw unavailable(e);
+    }
+  }
+
+  // ---- helpers
+
+  private long retryDelay(String taskId, int attempt) {
+    String type = get(taskId).map(Task::type).orElse(null);
+    RetryPolicy policy = defaults.retry(type);
+    return policy.delayMillis(attempt, jitter);
+  }
+
+  private Object run(LuaScript script, String... args) {
+    try {
+      return script.run(redis, List.of(), List.of(args));
+    } catch (JedisDataException e) {
+      throw e; // a refusal from the script itself, e.g. QUEUEFULL
+    } catch (JedisException e) {
+      throw unavailable(e);
+    }
+  }
+
+  private static UnavailableException unavailable(JedisException e) {
+    return new UnavailableException("the shared task queue in Redis is unreachable: " + e.getMessage(), e);
+  }
+
+  @SuppressWarnings("unchecked")
+  private static List<Object> list(Object reply) {
+    return (List<Object>) reply;
+  }
+
+  private static Transition transition(String taskId, Object reply, long delay) {
+    List<Object> r = list(reply);
+    String error = (String) r.get(4);
+    String worker = (String) r.get(2);
+    return new Transition(Transition.Kind.valueOf((String) r.get(0)), taskId, emptyToNull((String) r.get(1)),
+        emptyToNull(worker), Integer.parseInt((String) r.get(3)), emptyToNull(error), delay);
+  }
+
+  private static Transition withDelay(Transition t, long delay) {
+    return new Transition(t.kind(), t.taskId(), t.type(), t.workerId(), t.attempt(), t.error(), delay);
+  }
+
+  private static String emptyToNull(String value) {
+    return value == null || value.isEmpty() ? null : value;
+  }
+
+  private static ObjectNode requestJson(TaskRequest request) {
+    ObjectNode node = Json.object();
+    node.put("type", request.type());
+    node.set("payload", request.payload());
+    node.put("capability", request.capability());
+    node.set("fallbackCapabilities", Json.MAPPER.valueToTree(request.fallbackCapabilities()));
+    node.put("priority", request.priority());
+    node.put("maxRetries", request.maxRetries());
+    node.put("timeoutMs", request.timeoutMillis());
+    node.put("deduplicationKey", request.deduplicationKey());
+    node.put("clientId", request.clientId());
+    node.put("owner", request.owner());
+    return node;
+  }
+
+  private static Task task(String id, Map<String, String> f) {
+    JsonNode req = parse(f.get("req"));
+    List<String> fallbacks = new ArrayList<>();
+    req.path("fallbackCapabilities").forEach(c -> fallbacks.add(c.asText()));
+    String result = f.get("result");
+    return new Task(id, req.path("type").asText(), f.get("state"), req.path("capability").asText(), fallbacks,
+        req.path("priority").asInt(), req.path("maxRetries").asInt(), Integer.parseInt(f.getOrDefault("attempt", "0")),
+        req.path("timeoutMs").asLong(), f.get("workerId"), text(req, "clientId"), text(req, "owner"),
+        text(req, "deduplicationKey"), Long.parseLong(f.get("createdAt")), number(f.get("assignedAt")),
+        number(f.get("completedAt")), number(f.get("retryAfter")), req.get("payload"),
+        result == null ? null : parse(result), f.get("error"));
+  }
+
+  private static String text(JsonNode node, String field) {
+    JsonNode value = node.get(field);
+    return value == null || value.isNull() ? null : value.asText();
+  }
+
+  private static Long number(String value) {
+    return value == null ? null : (long) Double.parseDouble(value);
+  }
+
+  private static JsonNode parse(String json) {
+    try {
+      return Json.parse(json);
+    } catch (JsonProcessingException e) {
+      throw new IllegalStateException("a task in Redis is not JSON: " + e.getOriginalMessage(), e);
+    }
+  }
+}
