@@ -1,18 +1,28 @@
 package io.cmws.server;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import io.cmws.redis.RedisSettings;
+import io.cmws.redis.RedisUnavailableException;
+import io.cmws.tasks.RetryPolicy;
+import io.cmws.tasks.TaskDefaults;
 import io.cmws.testing.RawClient;
 import io.cmws.testing.RedisServer;
 import io.cmws.testing.TestHub;
 import java.io.IOException;
+import java.net.URI;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.Map;
 import java.util.ArrayList;
 import java.util.List;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
+import org.junit.jupiter.api.io.TempDir;
 
 /** The task queue shared by several hubs through a real Redis. */
 @Timeout(60)
@@ -114,6 +124,46 @@ class RedisTasksIT {
         assertEquals("completed", result.get("state").asText());
         assertEquals(2, result.get("attempt").asInt());
       }
+    }
+  }
+
+  @Test
+  void failedAttemptsAreRetriedWithBackoffThenDeadLetteredAcrossHubs() throws Exception {
+    RedisSettings redis = RedisServer.shared().settings();
+    TaskDefaults quickRetries = new TaskDefaults(new RetryPolicy(Duration.ofMillis(50), Duration.ofMillis(100), 0), Map.of());
+    try (TestHub one = TestHub.start(c -> c.withRedis(redis).withHub(c.hub().withTasks(c.hub().tasks().withDefaults(quickRetries))));
+        TestHub two = TestHub.start(c -> c.withRedis(redis).withHub(c.hub().withTasks(c.hub().tasks().withDefaults(quickRetries))));
+        RawClient submitter = one.subscriber(); RawClient worker = worker(two, "\"flaky\"", 1)) {
+      String id = submit(submitter, "\"taskType\":\"flaky\",\"maxRetries\":3,\"watch\":true");
+      for (int attempt = 1; attempt <= 3; attempt++) {
+        JsonNode assign = worker.expect("task:assign");
+        assertEquals(attempt, assign.get("task").get("attempt").asInt());
+        worker.send("{\"type\":\"task:error\",\"taskId\":\"" + id + "\",\"error\":\"boom " + attempt + "\"}");
+      }
+      JsonNode result = submitter.expect("task:result");
+      assertEquals("failed", result.get("state").asText(), "dead-lettered after its three attempts");
+      assertEquals("boom 3", result.get("error").asText());
+      String fatal = submit(submitter, "\"taskType\":\"flaky\",\"maxRetries\":3,\"watch\":true");
+      worker.expect("task:assign");
+      worker.send("{\"type\":\"task:error\",\"taskId\":\"" + fatal + "\",\"error\":\"bad input\",\"retryable\":false}");
+      assertEquals("failed", submitter.expect("task:result").get("state").asText(), "not retryable: no retry");
+    }
+  }
+
+  @Test
+  void aPasswordInTheUrlIsUsed(@TempDir Path dir) throws Exception {
+    try (RedisServer locked = RedisServer.start(dir, "--requirepass", "s3cret")) {
+      URI withPassword = URI.create("redis://:s3cret@127.0.0.1:" + locked.url().getPort());
+      RedisSettings redis = new RedisSettings(withPassword, "pw");
+      try (TestHub one = hub(redis); TestHub two = hub(redis); RawClient sub = one.subscriber("pw:*");
+          RawClient pub = two.subscriber()) {
+        pub.send("{\"type\":\"publish\",\"channel\":\"pw:x\",\"data\":1}").expect("published");
+        assertEquals("pw:x", sub.expect("event").get("channel").asText());
+      }
+      RedisSettings wrong = new RedisSettings(URI.create("redis://:nope@127.0.0.1:" + locked.url().getPort()), "pw");
+      RedisUnavailableException refused = assertThrows(RedisUnavailableException.class, () -> hub(wrong));
+      assertTrue(refused.getMessage().contains("redis://127.0.0.1:" + locked.url().getPort()), refused.getMessage());
+      assertFalse(refused.getMessage().contains("nope"), "the password is never shown: " + refused.getMessage());
     }
   }
 

@@ -140,6 +140,8 @@ public final class RedisServer implements AutoCloseable {
   private static boolean answers(URI url) {
     try (Jedis jedis = new Jedis(url.getHost(), url.getPort() < 0 ? 6379 : url.getPort(), 500)) {
       return "PONG".equals(jedis.ping());
+    } catch (redis.clients.jedis.exceptions.JedisDataException e) {
+      return String.valueOf(e.getMessage()).contains("NOAUTH"); // up, and wants a password
     } catch (JedisException e) {
       return false;
     }
