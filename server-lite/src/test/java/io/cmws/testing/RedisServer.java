@@ -126,6 +126,7 @@ public final class RedisServer implements AutoCloseable {
     long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(15);
     while (!answers(url)) {
       if (!process.isAlive() || System.nanoTime() > deadline) {
+        process.destroyForcibly();
         throw new IllegalStateException("redis-server did not come up on port " + port + "; see " + dir.resolve("redis.log"));
       }
       try {
