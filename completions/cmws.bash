@@ -232,8 +232,8 @@ function _picocli_cmws_serve() {
   local prev_word=${COMP_WORDS[COMP_CWORD-1]}
 
   local commands=""
-  local flag_opts="'-q' '--quiet' '-x' '--stacktrace' '--allow-anonymous' '--ephemeral' '--persist-history' '--fsync' '--json' '-h' '--help' '-V' '--version'"
-  local arg_opts="'-v' '--verbose' '--host' '-p' '--port' '--path' '--admin-port' '--token' '--tokens-file' '--max-frame-size' '--heartbeat-interval' '--heartbeat-timeout' '--auth-timeout' '--outbox-frames' '--outbox-size' '--slow-consumer' '--data-dir' '--retention' '--history-size' '--max-waiting-tasks' '--retry-policy' '--redis' '--redis-prefix'"
+  local flag_opts="'-q' '--quiet' '-x' '--stacktrace' '--allow-anonymous' '--ephemeral' '--persist-history' '--fsync' '--limit-loopback' '--json' '-h' '--help' '-V' '--version'"
+  local arg_opts="'-v' '--verbose' '--host' '-p' '--port' '--path' '--admin-port' '--token' '--tokens-file' '--token-channels' '--allowed-origin' '--max-frame-size' '--heartbeat-interval' '--heartbeat-timeout' '--auth-timeout' '--outbox-frames' '--outbox-size' '--slow-consumer' '--data-dir' '--retention' '--history-size' '--max-waiting-tasks' '--retry-policy' '--max-connections' '--max-connections-per-address' '--max-subscriptions' '--max-channels-per-subscribe' '--rate-limit' '--max-tasks-per-submitter' '--tls-keystore' '--tls-password' '--redis' '--redis-prefix'"
 
   type compopt &>/dev/null && compopt +o default
 
@@ -261,6 +261,12 @@ function _picocli_cmws_serve() {
       type compopt &>/dev/null && compopt -o filenames
       COMPREPLY=( $( compgen -f -- "${curr_word}" ) ) # files
       return $?
+      ;;
+    '--token-channels')
+      return
+      ;;
+    '--allowed-origin')
+      return
       ;;
     '--max-frame-size')
       return
@@ -299,6 +305,33 @@ function _picocli_cmws_serve() {
       return
       ;;
     '--retry-policy')
+      return
+      ;;
+    '--max-connections')
+      return
+      ;;
+    '--max-connections-per-address')
+      return
+      ;;
+    '--max-subscriptions')
+      return
+      ;;
+    '--max-channels-per-subscribe')
+      return
+      ;;
+    '--rate-limit')
+      return
+      ;;
+    '--max-tasks-per-submitter')
+      return
+      ;;
+    '--tls-keystore')
+      local IFS=$'\n'
+      type compopt &>/dev/null && compopt -o filenames
+      COMPREPLY=( $( compgen -f -- "${curr_word}" ) ) # files
+      return $?
+      ;;
+    '--tls-password')
       return
       ;;
     '--redis')

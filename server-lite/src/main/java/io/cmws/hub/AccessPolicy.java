@@ -32,15 +32,40 @@ public final class AccessPolicy {
 
   private final TokenRegistry tokens;
   private final boolean allowAnonymous;
+  private final java.util.List<String> allowedOrigins;
 
   public AccessPolicy(TokenRegistry tokens, boolean allowAnonymous) {
+    this(tokens, allowAnonymous, java.util.List.of());
+  }
+
+  /** {@code allowedOrigins}: browser origins let in, e.g. {@code https://app.example.com}; empty lets any in. */
+  public AccessPolicy(TokenRegistry tokens, boolean allowAnonymous, java.util.List<String> allowedOrigins) {
     this.tokens = tokens;
     this.allowAnonymous = allowAnonymous;
+    this.allowedOrigins = allowedOrigins.stream().map(AccessPolicy::normalizeOrigin).toList();
+  }
+
+  /**
+   * Whether a WebSocket handshake with this {@code Origin} header may proceed. Only browsers send
+   * one; tools and workers without it are judged by their token alone.
+   */
+  public boolean allowsOrigin(String origin) {
+    return origin == null || allowedOrigins.isEmpty() || allowedOrigins.contains(normalizeOrigin(origin));
+  }
+
+  private static String normalizeOrigin(String origin) {
+    String trimmed = origin.trim().toLowerCase(java.util.Locale.ROOT);
+    return trimmed.endsWith("/") ? trimmed.substring(0, trimmed.length() - 1) : trimmed;
   }
 
   /** The advisory {@code requiresAuth} of {@code connection:pending} (reference §2.1). */
   public boolean requiresAuth(boolean loopback) {
     return !loopback || !tokens.isEmpty();
+  }
+
+  /** The channel patterns a token is limited to; empty for no limit (and for tokenless clients). */
+  public java.util.List<String> channelScope(String tokenName) {
+    return tokenName == null ? java.util.List.of() : tokens.byName(tokenName).map(TokenSpec::channels).orElse(java.util.List.of());
   }
 
   public boolean hasTokens() {

@@ -16,6 +16,8 @@ import java.util.function.LongSupplier;
 final class AuthHandler {
   static final String UNAUTHORIZED = "Unauthorized";
 
+  /** Session id → the SSE-writer that claimed it. */
+  private final java.util.Map<String, Connection> sessionClaims = new java.util.concurrent.ConcurrentHashMap<>();
   private final AccessPolicy policy;
   private final ConnectionRegistry registry;
   private final ChannelRouter router;
@@ -71,6 +73,15 @@ final class AuthHandler {
       return;
     }
     AccessPolicy.Decision.Granted granted = (AccessPolicy.Decision.Granted) decision;
+    if (type == ClientType.SSE_WRITER && auth.sessionId() != null) {
+      Connection holder = sessionClaims.putIfAbsent(auth.sessionId(), connection);
+      if (holder != null && holder != connection) {
+        // the reference lets any writer claim any session (its B22): one writer per session here
+        refuse(connection, new ServerFrame.AuthFailed("session " + auth.sessionId()
+            + " is claimed by another SSE-writer; one writer per session"), true);
+        return;
+      }
+    }
     String id = type == ClientType.WORKER ? connection.id() : registry.nextId(type);
     connection.authenticate(type, id, granted.permissions(), granted.tokenName());
     connection.cancelAuthTimer();
@@ -85,6 +96,14 @@ final class AuthHandler {
           new SseWriterIdentity(auth.sessionId(), auth.project(), auth.workingDirectory()));
       connection.send(new ServerFrame.Subscribed(
           router.subscribe(connection, SseWriterIdentity.AUTO_SUBSCRIPTIONS)));
+    }
+  }
+
+  /** The connection is gone: its session claim, if any, is free again. */
+  void released(Connection connection) {
+    SseWriterIdentity identity = connection.writerIdentity();
+    if (identity != null && identity.sessionId() != null) {
+      sessionClaims.remove(identity.sessionId(), connection);
     }
   }
 

@@ -36,6 +36,8 @@ public final class Connection implements TaskPeer {
   private volatile boolean closed;
   private volatile RecoveryBuffer recovery;
 
+  private volatile RateLimiter limiter;
+
   Connection(long number, String id, RemotePeer peer, FrameSink sink, long openedAtMillis, long nowNanos) {
     this.number = number;
     this.id = id;
@@ -56,6 +58,15 @@ public final class Connection implements TaskPeer {
 
   public ClientType type() {
     return type;
+  }
+
+  /** Null when no rate limit applies (a trusted loopback client). */
+  RateLimiter limiter() {
+    return limiter;
+  }
+
+  void limiter(RateLimiter newLimiter) {
+    this.limiter = newLimiter;
   }
 
   public RemotePeer peer() {

@@ -12,6 +12,7 @@ import java.util.concurrent.atomic.AtomicLong;
 final class ConnectionRegistry {
   private final AtomicLong counter = new AtomicLong();
   private final Map<Long, Connection> open = new ConcurrentHashMap<>();
+  private final Map<String, java.util.concurrent.atomic.AtomicInteger> perHost = new ConcurrentHashMap<>();
   private final Clock clock;
 
   ConnectionRegistry(Clock clock) {
@@ -24,6 +25,7 @@ final class ConnectionRegistry {
     long now = clock.millis();
     Connection connection = new Connection(number, "pending-" + number + "-" + now, peer, sink, now, nowNanos);
     open.put(number, connection);
+    perHost.computeIfAbsent(peer.host(), h -> new java.util.concurrent.atomic.AtomicInteger()).incrementAndGet();
     return connection;
   }
 
@@ -38,7 +40,15 @@ final class ConnectionRegistry {
   }
 
   void remove(Connection connection) {
-    open.remove(connection.number());
+    if (open.remove(connection.number()) != null) {
+      perHost.computeIfPresent(connection.peer().host(), (h, count) -> count.decrementAndGet() <= 0 ? null : count);
+    }
+  }
+
+  /** Open connections from {@code host}. */
+  int countFrom(String host) {
+    java.util.concurrent.atomic.AtomicInteger count = perHost.get(host);
+    return count == null ? 0 : count.get();
   }
 
   Collection<Connection> all() {

@@ -84,7 +84,8 @@ public final class Hub implements AutoCloseable {
     this.replayer = new Replayer(router, storage.epoch(), clock);
     this.auth = new AuthHandler(config.access(), registry, router, metrics, nanoTime);
     TaskDispatcher dispatcher = new TaskDispatcher(storage.queue(), this::publish, clock);
-    this.tasks = new TaskHandler(dispatcher, config.tasks().defaults(), storage.journal());
+    this.tasks = new TaskHandler(dispatcher, config.tasks().defaults(), storage.journal(), metrics);
+    dispatcher.limitPerSubmitter(config.limits().maxTasksPerSubmitter());
     this.introspection = new Introspection(registry, router, metrics, dispatcher, clock.millis());
     long tick = config.tasks().tick().toNanos();
     this.lane = storage.bus() == null ? Runnable::run : newTaskLane();
@@ -189,14 +190,42 @@ public final class Hub implements AutoCloseable {
     }
   }
 
+  /** Whether a browser from {@code origin} (the handshake's Origin header, or null) may connect; counts refusals. */
+  public boolean allowsOrigin(String origin) {
+    boolean allowed = config.access().allowsOrigin(origin);
+    if (!allowed) {
+      metrics.limitRejected("origin");
+    }
+    return allowed;
+  }
+
   /** Registers a new connection and greets it with {@code connection:pending}. */
   public Connection open(FrameSink sink, RemotePeer peer) {
     Connection connection = registry.create(peer, sink, nanoTime.getAsLong());
     metrics.connectionOpened();
+    Limits limits = config.limits();
+    if (registry.size() > limits.maxConnections()) {
+      return refuse(connection, "connections", "the hub is at its limit of " + limits.maxConnections() + " connections");
+    }
+    if (limits.appliesTo(peer)) {
+      if (registry.countFrom(peer.host()) > limits.maxConnectionsPerAddress()) {
+        return refuse(connection, "connections_per_address",
+            "at most " + limits.maxConnectionsPerAddress() + " connections from one address");
+      }
+      connection.limiter(new RateLimiter(limits.messagesPerSecond(), limits.burst(), nanoTime.getAsLong()));
+    }
     connection.send(new ServerFrame.ConnectionPending(
         connection.id(), config.access().requiresAuth(peer.loopback()), SERVER_NAME, version, PROTOCOL_VERSION));
     connection.authTimer(scheduler.schedule(
         () -> expireUnauthenticated(connection), config.preAuthTimeout().toNanos(), TimeUnit.NANOSECONDS));
+    return connection;
+  }
+
+  /** Closes a connection over a limit with 1013 (try again later), before any greeting. */
+  private Connection refuse(Connection connection, String limit, String why) {
+    metrics.limitRejected(limit);
+    LOG.debug("refused {}: {}", connection.peer().address(), why);
+    connection.close(CloseCodes.TRY_AGAIN_LATER, why);
     return connection;
   }
 
@@ -213,6 +242,10 @@ public final class Hub implements AutoCloseable {
   /** Handles one text frame. Never throws: problems become {@code error} frames. */
   public void receive(Connection connection, String text) {
     metrics.frameReceived();
+    RateLimiter limiter = connection.limiter();
+    if (limiter != null && !withinRate(connection, limiter)) {
+      return;
+    }
     JsonNode node;
     try {
       node = Json.parse(text);
@@ -233,6 +266,26 @@ public final class Hub implements AutoCloseable {
     }
   }
 
+  /** Applies the connection's rate limit; false drops the frame (with an error once a second). */
+  private boolean withinRate(Connection connection, RateLimiter limiter) {
+    switch (limiter.next(nanoTime.getAsLong())) {
+      case TAKE:
+        return true;
+      case REFUSE_AND_TELL:
+        metrics.limitRejected("rate");
+        connection.send(new ServerFrame.Error("More than " + config.limits().messagesPerSecond()
+            + " messages a second: dropped; slow down", ErrorCode.RATE_LIMITED.wireName(), null, null, null));
+        return false;
+      case REFUSE:
+        metrics.limitRejected("rate");
+        return false;
+      default:
+        metrics.limitRejected("flood");
+        connection.close(CloseCodes.POLICY, "message flood: far beyond " + config.limits().messagesPerSecond() + "/s");
+        return false;
+    }
+  }
+
   /** A WebSocket pong control frame arrived: latency only, not liveness (reference §3.4). */
   public void pong(Connection connection) {
     connection.pongReceived(nanoTime.getAsLong());
@@ -241,6 +294,7 @@ public final class Hub implements AutoCloseable {
   /** The transport closed; forget the connection and everything it held. */
   public void closed(Connection connection, int code, String reason) {
     connection.cancelAuthTimer();
+    auth.released(connection);
     router.removeAll(connection);
     registry.remove(connection);
     if (code == CloseCodes.TOO_BIG) {
@@ -364,6 +418,8 @@ public final class Hub implements AutoCloseable {
     }
     if (frame instanceof ClientFrame.Subscribe s) {
       require(connection, Permission.SUBSCRIBE, "subscribe");
+      requireSubscriptionRoom(connection, s.channels());
+      s.channels().forEach(pattern -> requireInScope(connection, pattern, true));
       if (s.recover() != null || s.last() != null) {
         ChannelRouter.validatePatterns(s.channels());
         replayer.subscribe(connection, s);
@@ -373,6 +429,7 @@ public final class Hub implements AutoCloseable {
     } else if (frame instanceof ClientFrame.History h) {
       require(connection, Permission.SUBSCRIBE, "history");
       ChannelRouter.validateChannel(h.channel());
+      requireInScope(connection, h.channel(), false);
       ChannelLog.Replay kept = router.history(h.channel(), h.last() == null ? 100 : Math.max(0, h.last()));
       List<JsonNode> events = kept.events().stream()
           .map(e -> Json.parseOrString(e.replayJson(null))).toList();
@@ -381,6 +438,8 @@ public final class Hub implements AutoCloseable {
       connection.send(new ServerFrame.Unsubscribed(router.unsubscribe(connection, u.channels())));
     } else if (frame instanceof ClientFrame.Publish p) {
       require(connection, Permission.BROADCAST, "publish");
+      ChannelRouter.validateChannel(p.channel());
+      requireInScope(connection, p.channel(), false);
       requireAvailable();
       publish(p.channel(), p.data(), (seq, error) -> {
         if (error == null) {
@@ -459,6 +518,36 @@ public final class Hub implements AutoCloseable {
       });
     } finally {
       connection.endRecovery();
+    }
+  }
+
+  /** A token limited to some channels may use only those: a pattern must stay inside them, a channel match one. */
+  private void requireInScope(Connection connection, String patternOrChannel, boolean pattern) {
+    List<String> scope = config.access().channelScope(connection.tokenName());
+    if (scope.isEmpty()) {
+      return;
+    }
+    boolean inside = scope.stream().anyMatch(s -> pattern ? ChannelNames.covers(s, patternOrChannel)
+        : ChannelNames.matches(s, patternOrChannel));
+    if (!inside) {
+      metrics.limitRejected("token_channels");
+      throw new ProtocolException(ErrorCode.FORBIDDEN, "token '" + connection.tokenName() + "' may only use channels "
+          + String.join(", ", scope) + "; '" + patternOrChannel + "' is outside them");
+    }
+  }
+
+  private void requireSubscriptionRoom(Connection connection, List<String> patterns) {
+    Limits limits = config.limits();
+    if (patterns.size() > limits.maxChannelsPerSubscribe()) {
+      metrics.limitRejected("channels_per_subscribe");
+      throw new ProtocolException(ErrorCode.LIMIT_EXCEEDED, "at most " + limits.maxChannelsPerSubscribe()
+          + " channels per subscribe, got " + patterns.size());
+    }
+    long adding = patterns.stream().distinct().filter(p -> !connection.patterns().contains(p)).count();
+    if (connection.patterns().size() + adding > limits.maxSubscriptionsPerConnection()) {
+      metrics.limitRejected("subscriptions");
+      throw new ProtocolException(ErrorCode.LIMIT_EXCEEDED, "at most " + limits.maxSubscriptionsPerConnection()
+          + " subscriptions per connection; this one has " + connection.patterns().size());
     }
   }
 

@@ -14,7 +14,8 @@ public record HubConfig(
     Duration heartbeatTimeout,
     Duration preAuthTimeout,
     TasksConfig tasks,
-    int historySize) {
+    int historySize,
+    Limits limits) {
 
   public static final Duration DEFAULT_HEARTBEAT_INTERVAL = Duration.ofSeconds(30);
   public static final Duration DEFAULT_HEARTBEAT_TIMEOUT = Duration.ofSeconds(60);
@@ -25,6 +26,7 @@ public record HubConfig(
   public HubConfig {
     Objects.requireNonNull(access, "access");
     Objects.requireNonNull(tasks, "tasks");
+    Objects.requireNonNull(limits, "limits");
     if (historySize < 0 || historySize > 1_000_000) {
       throw new IllegalArgumentException("history size must be 0..1000000 events per channel, got " + historySize);
     }
@@ -45,27 +47,32 @@ public record HubConfig(
         DEFAULT_HEARTBEAT_TIMEOUT,
         DEFAULT_PRE_AUTH_TIMEOUT,
         TasksConfig.standard(),
-        DEFAULT_HISTORY_SIZE);
+        DEFAULT_HISTORY_SIZE,
+        Limits.standard());
   }
 
   public HubConfig withAccess(AccessPolicy newAccess) {
-    return new HubConfig(newAccess, heartbeatInterval, heartbeatTimeout, preAuthTimeout, tasks, historySize);
+    return new HubConfig(newAccess, heartbeatInterval, heartbeatTimeout, preAuthTimeout, tasks, historySize, limits);
   }
 
   public HubConfig withHeartbeat(Duration interval, Duration timeout) {
-    return new HubConfig(access, interval, timeout, preAuthTimeout, tasks, historySize);
+    return new HubConfig(access, interval, timeout, preAuthTimeout, tasks, historySize, limits);
   }
 
   public HubConfig withPreAuthTimeout(Duration timeout) {
-    return new HubConfig(access, heartbeatInterval, heartbeatTimeout, timeout, tasks, historySize);
+    return new HubConfig(access, heartbeatInterval, heartbeatTimeout, timeout, tasks, historySize, limits);
   }
 
   public HubConfig withHistorySize(int size) {
-    return new HubConfig(access, heartbeatInterval, heartbeatTimeout, preAuthTimeout, tasks, size);
+    return new HubConfig(access, heartbeatInterval, heartbeatTimeout, preAuthTimeout, tasks, size, limits);
+  }
+
+  public HubConfig withLimits(Limits newLimits) {
+    return new HubConfig(access, heartbeatInterval, heartbeatTimeout, preAuthTimeout, tasks, historySize, newLimits);
   }
 
   public HubConfig withTasks(TasksConfig newTasks) {
-    return new HubConfig(access, heartbeatInterval, heartbeatTimeout, preAuthTimeout, newTasks, historySize);
+    return new HubConfig(access, heartbeatInterval, heartbeatTimeout, preAuthTimeout, newTasks, historySize, limits);
   }
 
   private static void requirePositive(String what, Duration value) {

@@ -14,6 +14,7 @@ public final class HubMetrics {
   private final ConcurrentHashMap<String, LongAdder> errors = new ConcurrentHashMap<>();
   private final ConcurrentHashMap<String, LongAdder> slowConsumers = new ConcurrentHashMap<>();
   private final LongAdder eventsDropped = new LongAdder();
+  private final ConcurrentHashMap<String, LongAdder> limitRejections = new ConcurrentHashMap<>();
 
   void published() {
     eventsPublished.increment();
@@ -46,6 +47,16 @@ public final class HubMetrics {
     errors.computeIfAbsent(kind, k -> new LongAdder()).increment();
   }
 
+  /** Something was refused because a client hit {@code limit} (connections, rate, subscriptions, ...). */
+  public void limitRejected(String limit) {
+    limitRejections.computeIfAbsent(limit, k -> new LongAdder()).increment();
+  }
+
+  public long limitRejections(String limit) {
+    LongAdder adder = limitRejections.get(limit);
+    return adder == null ? 0 : adder.sum();
+  }
+
   public long eventsPublished() {
     return eventsPublished.sum();
   }
@@ -76,5 +87,8 @@ public final class HubMetrics {
     slowConsumers.forEach((policy, adder) -> slow.put(policy, adder.sum()));
     out.labelled("cmws_slow_consumers_total", "counter", "Connections whose outbox overflowed, by policy", "policy", slow);
     out.counter("cmws_events_dropped_total", "Events dropped from full outboxes (drop-oldest)", eventsDropped.sum());
+    Map<String, Long> limits = new TreeMap<>();
+    limitRejections.forEach((limit, adder) -> limits.put(limit, adder.sum()));
+    out.labelled("cmws_limit_rejections_total", "counter", "Refusals because a client reached a limit", "limit", limits);
   }
 }

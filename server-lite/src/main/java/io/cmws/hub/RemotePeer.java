@@ -16,4 +16,10 @@ public record RemotePeer(String address, boolean loopback, String origin) {
     String text = address == null ? "unknown" : address.getHostAddress() + ":" + remote.getPort();
     return new RemotePeer(text, loopback, origin);
   }
+
+  /** The address without the port: what per-address limits count by. */
+  public String host() {
+    int colon = address.lastIndexOf(':');
+    return colon < 0 ? address : address.substring(0, colon);
+  }
 }

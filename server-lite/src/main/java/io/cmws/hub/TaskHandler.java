@@ -26,8 +26,10 @@ final class TaskHandler {
   private final TaskDispatcher dispatcher;
   private final TaskDefaults defaults;
   private final TaskJournal journal;
+  private final HubMetrics metrics;
 
-  TaskHandler(TaskDispatcher dispatcher, TaskDefaults defaults, TaskJournal journal) {
+  TaskHandler(TaskDispatcher dispatcher, TaskDefaults defaults, TaskJournal journal, HubMetrics metrics) {
+    this.metrics = metrics;
     this.dispatcher = dispatcher;
     this.defaults = defaults;
     this.journal = journal;
@@ -49,9 +51,12 @@ final class TaskHandler {
     }
     TaskQueue.Submitted submitted;
     try {
-      submitted = dispatcher.submit(request, Boolean.TRUE.equals(submit.watch()) ? connection : null);
+      submitted = dispatcher.submit(request, Boolean.TRUE.equals(submit.watch()) ? connection : null, submitter(connection));
     } catch (TaskQueue.QueueFullException e) {
       throw new ProtocolException(ErrorCode.QUEUE_FULL, e.getMessage());
+    } catch (TaskDispatcher.SubmitterLimitException e) {
+      metrics.limitRejected("tasks_per_submitter");
+      throw new ProtocolException(ErrorCode.LIMIT_EXCEEDED, e.getMessage());
     }
     // acknowledged only once the task would survive a crash of the hub
     journal.whenDurable(
@@ -114,6 +119,11 @@ final class TaskHandler {
       throw new ProtocolException(ErrorCode.BAD_FRAME, "metadata.concurrency must be an integer 1.." + MAX_CONCURRENCY);
     }
     return value.asInt();
+  }
+
+  /** Whom the per-submitter limit counts: the token, else the address (every tokenless client there). */
+  static String submitter(Connection connection) {
+    return connection.tokenName() == null ? "address " + connection.peer().host() : "token " + connection.tokenName();
   }
 
   /** Who submits: the token's name, or "local" for tokenless clients. */

@@ -28,7 +28,10 @@ public final class TokenRegistry {
     return new TokenRegistry(List.of());
   }
 
-  /** Reads one {@code NAME=SECRET[:perms]} per line; blank lines and {@code #} comments skipped. */
+  /**
+   * Reads one {@code NAME=SECRET[:perms] [channels=P1,P2]} per line; blank lines and {@code #}
+   * comments skipped.
+   */
   public static List<TokenSpec> readFile(Path file) throws IOException {
     List<TokenSpec> specs = new ArrayList<>();
     int lineNumber = 0;
@@ -39,12 +42,26 @@ public final class TokenRegistry {
         continue;
       }
       try {
-        specs.add(TokenSpec.parse(trimmed));
+        String[] fields = trimmed.split("\\s+", 2);
+        TokenSpec spec = TokenSpec.parse(fields[0]);
+        if (fields.length > 1) {
+          if (!fields[1].startsWith("channels=")) {
+            throw new IllegalArgumentException("after the token only 'channels=P1,P2' may follow");
+          }
+          spec = spec.withChannels(java.util.Arrays.stream(fields[1].substring("channels=".length()).split(","))
+              .map(String::trim).filter(p -> !p.isEmpty()).toList());
+        }
+        specs.add(spec);
       } catch (IllegalArgumentException e) {
         throw new IllegalArgumentException(file + ":" + lineNumber + ": " + e.getMessage(), e);
       }
     }
     return specs;
+  }
+
+  /** The token named {@code name}. */
+  public Optional<TokenSpec> byName(String name) {
+    return tokens.stream().filter(t -> t.name().equals(name)).findFirst();
   }
 
   public boolean isEmpty() {

@@ -20,11 +20,31 @@ public final class TokenSpec {
   private final String name;
   private final byte[] digest;
   private final Set<Permission> permissions;
+  private final java.util.List<String> channels;
 
-  private TokenSpec(String name, byte[] digest, Set<Permission> permissions) {
+  private TokenSpec(String name, byte[] digest, Set<Permission> permissions, java.util.List<String> channels) {
     this.name = name;
     this.digest = digest;
     this.permissions = Collections.unmodifiableSet(permissions);
+    this.channels = java.util.List.copyOf(channels);
+  }
+
+  /**
+   * The same token, limited to {@code patterns}: it may subscribe only to patterns inside them and
+   * publish only on channels they match. Empty: no limit.
+   */
+  public TokenSpec withChannels(java.util.List<String> patterns) {
+    for (String pattern : patterns) {
+      io.cmws.protocol.ChannelNames.patternProblem(pattern).ifPresent(problem -> {
+        throw new IllegalArgumentException("token '" + name + "' channels: " + problem);
+      });
+    }
+    return new TokenSpec(name, digest, permissions, patterns);
+  }
+
+  /** The patterns this token is limited to; empty if it may use every channel. */
+  public java.util.List<String> channels() {
+    return channels;
   }
 
   /** Parses {@code NAME=SECRET[:perm,perm...]}; the message of a failure never shows the secret. */
@@ -47,7 +67,7 @@ public final class TokenSpec {
     }
     Set<Permission> permissions =
         colon < 0 ? EnumSet.allOf(Permission.class) : parsePermissions(name, rest.substring(colon + 1));
-    return new TokenSpec(name, sha256(secret), permissions);
+    return new TokenSpec(name, sha256(secret), permissions, java.util.List.of());
   }
 
   public String name() {
@@ -96,6 +116,6 @@ public final class TokenSpec {
 
   @Override
   public String toString() {
-    return "Token[" + name + " " + Permission.wireNames(permissions) + "]";
+    return "Token[" + name + " " + Permission.wireNames(permissions) + (channels.isEmpty() ? "" : " " + channels) + "]";
   }
 }

@@ -44,6 +44,57 @@ public final class ChannelNames {
     return Optional.empty();
   }
 
+  /** Whether {@code pattern} matches {@code channel}, by the rules above. */
+  public static boolean matches(String pattern, String channel) {
+    if (pattern.equals(WILDCARD)) {
+      return true;
+    }
+    String[] p = pattern.split(":", -1);
+    String[] c = channel.split(":", -1);
+    for (int i = 0; i < p.length; i++) {
+      boolean last = i == p.length - 1;
+      if (p[i].equals(WILDCARD) && last) {
+        return c.length > i; // one or more further segments
+      }
+      if (i >= c.length || !(p[i].equals(WILDCARD) || p[i].equals(c[i]))) {
+        return false;
+      }
+    }
+    return p.length == c.length;
+  }
+
+  /**
+   * Whether every channel {@code pattern} can match is also matched by {@code scope}: a token
+   * limited to {@code scope} may subscribe to {@code pattern}.
+   */
+  public static boolean covers(String scope, String pattern) {
+    if (scope.equals(WILDCARD)) {
+      return true;
+    }
+    if (pattern.equals(WILDCARD)) {
+      return false;
+    }
+    String[] s = scope.split(":", -1);
+    String[] p = pattern.split(":", -1);
+    for (int i = 0; i < s.length; i++) {
+      boolean scopeLast = i == s.length - 1;
+      if (i >= p.length) {
+        return false;
+      }
+      boolean patternTail = p[i].equals(WILDCARD) && i == p.length - 1; // one or more segments
+      if (s[i].equals(WILDCARD) && scopeLast) {
+        return true; // the rest of the pattern is at least one segment
+      }
+      if (patternTail) {
+        return false; // the pattern may reach further than the scope's exact segments
+      }
+      if (!s[i].equals(WILDCARD) && !s[i].equals(p[i])) {
+        return false;
+      }
+    }
+    return p.length == s.length;
+  }
+
   public static boolean isWildcard(String pattern) {
     return pattern.indexOf('*') >= 0;
   }

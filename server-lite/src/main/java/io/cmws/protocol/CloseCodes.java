@@ -7,6 +7,10 @@ public final class CloseCodes {
   public static final int GOING_AWAY = 1001;
   /** A message larger than the configured frame limit. */
   public static final int TOO_BIG = 1009;
+  /** The client broke a policy: a message flood far beyond its rate limit. */
+  public static final int POLICY = 1008;
+  /** The hub is at its connection limit (total, or for this address); try later. */
+  public static final int TRY_AGAIN_LATER = 1013;
   /** Authentication failed, or the pre-auth timeout ran out. */
   public static final int UNAUTHORIZED = 4001;
   /** No liveness signal (pong or heartbeat) within the heartbeat timeout. */

@@ -14,6 +14,10 @@ public enum ErrorCode {
   NOT_FOUND("not_found"),
   NOT_OWNER("not_owner"),
   QUEUE_FULL("queue_full"),
+  /** A per-client limit (subscriptions, channels per subscribe, unfinished tasks) was reached. */
+  LIMIT_EXCEEDED("limit_exceeded"),
+  /** More messages than the per-connection rate allows; the message was dropped. */
+  RATE_LIMITED("rate_limited"),
   /** The hub cannot take this now (its store is behind, its Redis is down); retrying later may work. */
   UNAVAILABLE("unavailable"),
   INTERNAL("internal");

@@ -94,8 +94,18 @@ public final class HubServer implements AutoCloseable {
       }
     }
     Hub hub = new Hub(config.hub(), clock, System::nanoTime, scheduler, version, storage);
-    WsTransport transport = new WsTransport(
-        new InetSocketAddress(config.host(), config.port()), hub, config.path(), config.maxFrameBytes(), config.outbox());
+    WsTransport transport;
+    try {
+      transport = new WsTransport(new InetSocketAddress(config.host(), config.port()), hub, config.path(),
+          config.maxFrameBytes(), config.outbox(), config.tls() == null ? null : config.tls().sslContext());
+    } catch (IOException e) {
+      hub.close();
+      scheduler.shutdownNow();
+      if (store != null) {
+        store.close();
+      }
+      throw e;
+    }
     AdminHttpServer admin = null;
     try {
       transport.start();
@@ -157,7 +167,7 @@ public final class HubServer implements AutoCloseable {
 
   /** The URL clients connect to; a wildcard bind address is reported as loopback. */
   public URI url() {
-    return URI.create("ws://" + connectHost() + ":" + port() + config.path());
+    return URI.create((config.tls() == null ? "ws://" : "wss://") + connectHost() + ":" + port() + config.path());
   }
 
   public Optional<URI> adminUrl() {

@@ -78,13 +78,36 @@ final class Outbox {
   }
 
   /**
+   * Writes frame after frame through a channel that cannot gather (TLS), until one does not go
+   * out whole or the channel holds bytes of its own back; true if everything went out.
+   */
+  synchronized boolean writeEach(ByteChannel channel) throws IOException {
+    while (!waiting.isEmpty()) {
+      ByteBuffer frame = waiting.peekFirst().frame();
+      int before = frame.remaining();
+      channel.write(frame);
+      bytes -= before - frame.remaining();
+      if (frame.hasRemaining()) {
+        return false;
+      }
+      waiting.pollFirst();
+      if (channel instanceof org.java_websocket.WrappedByteChannel wrapped && wrapped.isNeedWrite()) {
+        return false; // encrypted bytes wait for the socket; the selector calls again
+      }
+    }
+    return true;
+  }
+
+  /**
    * Writes one of the library's own frames (pong, close), after the rest of a frame of ours that
    * went out only partly: frames never interleave on the wire.
    */
   synchronized int writeLibraryFrame(ByteBuffer frame, ByteChannel channel) throws IOException {
     Entry head = waiting.peekFirst();
     if (head != null && head.frame().position() > 0) {
-      bytes -= channel.write(head.frame());
+      int before = head.frame().remaining();
+      channel.write(head.frame()); // counts encrypted bytes under TLS: measure what was taken instead
+      bytes -= before - head.frame().remaining();
       if (head.frame().hasRemaining()) {
         return 0;
       }

@@ -2,25 +2,28 @@ package io.cmws.server;
 
 import java.io.IOException;
 import java.nio.ByteBuffer;
+import java.nio.channels.ByteChannel;
 import java.nio.channels.SelectionKey;
-import java.nio.channels.SocketChannel;
-import javax.net.ssl.SSLException;
 import org.java_websocket.WebSocketImpl;
 import org.java_websocket.WrappedByteChannel;
 
 /**
  * The socket as Java-WebSocket sees it. The library writes its own frames (handshake, pongs,
  * close) from its out-queue; ours wait in the connection's {@link Outbox}, which this channel
- * reports as "more to write", so the selector thread flushes it here with gathering writes: no
- * per-frame queue handoff, no per-frame system call. The library's frames and ours are written
- * under the outbox lock, so a frame of ours that went out partly is finished first.
+ * reports as "more to write", so the selector thread flushes it here (with gathering writes on a
+ * plain socket): no per-frame queue handoff, no per-frame system call. The library's frames and
+ * ours are written under the outbox lock, so a frame of ours that went out partly is finished
+ * first. Under TLS the transport is the library's TLS channel, whose own pending bytes go first.
  */
 final class PumpingChannel implements WrappedByteChannel {
-  private final SocketChannel channel;
+  private final ByteChannel transport;
+  /** The TLS layer, or null on a plain socket. */
+  private final WrappedByteChannel tls;
   private final SelectionKey key;
 
-  PumpingChannel(SocketChannel channel, SelectionKey key) {
-    this.channel = channel;
+  PumpingChannel(ByteChannel transport, SelectionKey key) {
+    this.transport = transport;
+    this.tls = transport instanceof WrappedByteChannel wrapped ? wrapped : null;
     this.key = key;
   }
 
@@ -33,7 +36,7 @@ final class PumpingChannel implements WrappedByteChannel {
   @Override
   public int write(ByteBuffer source) throws IOException {
     WsFrameSink sink = sink();
-    int written = sink == null ? channel.write(source) : sink.writeLibraryFrame(source, channel);
+    int written = sink == null ? transport.write(source) : sink.writeLibraryFrame(source, transport);
     if (!source.hasRemaining() && key.attachment() instanceof WebSocketImpl socket && socket.outQueue.size() <= 1) {
       writeMore();
     }
@@ -42,45 +45,56 @@ final class PumpingChannel implements WrappedByteChannel {
 
   @Override
   public boolean isNeedWrite() {
+    if (tls != null && tls.isNeedWrite()) {
+      return true;
+    }
     WsFrameSink sink = sink();
     return sink != null && sink.hasWaiting();
   }
 
   @Override
   public void writeMore() throws IOException {
+    if (tls != null && tls.isNeedWrite()) {
+      // not tls.writeMore(): the library's version encrypts its pending ciphertext a second time;
+      // an empty write sends what is pending (and drives the handshake)
+      transport.write(ByteBuffer.allocate(0));
+      if (tls.isNeedWrite()) {
+        return; // encrypted bytes still wait for the socket
+      }
+    }
     WsFrameSink sink = sink();
     if (sink != null) {
-      sink.flush(channel);
+      sink.flush(transport);
     }
   }
 
   @Override
   public boolean isNeedRead() {
-    return false;
+    return tls != null && tls.isNeedRead();
   }
 
   @Override
-  public int readMore(ByteBuffer destination) throws SSLException {
-    return 0;
+  public int readMore(ByteBuffer destination) throws IOException {
+    return tls == null ? 0 : tls.readMore(destination);
   }
 
   @Override
   public boolean isBlocking() {
-    return false;
+    return tls != null && tls.isBlocking();
   }
 
   @Override
   public int read(ByteBuffer destination) throws IOException {
-    return channel.read(destination);
+    return transport.read(destination);
   }
 
   @Override
   public boolean isOpen() {
-    return channel.isOpen();
+    return transport.isOpen();
   }
 
   @Override
   public void close() throws IOException {
-    channel.close();
+    transport.close();
   }
 }

@@ -1,16 +1,37 @@
 package io.cmws.server;
 
+import java.io.IOException;
 import java.nio.channels.ByteChannel;
 import java.nio.channels.SelectionKey;
 import java.nio.channels.SocketChannel;
 import java.util.List;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import javax.net.ssl.SSLContext;
+import javax.net.ssl.SSLEngine;
+import org.java_websocket.SSLSocketChannel2;
 import org.java_websocket.WebSocketAdapter;
 import org.java_websocket.WebSocketImpl;
 import org.java_websocket.WebSocketServerFactory;
 import org.java_websocket.drafts.Draft;
 
-/** Java-WebSocket's default server factory, with every socket wrapped in a {@link PumpingChannel}. */
+/**
+ * Java-WebSocket's default server factory, with every socket wrapped in a {@link PumpingChannel};
+ * with an {@link SSLContext}, the library's TLS channel goes in between ({@code wss://}).
+ */
 final class PumpingServerFactory implements WebSocketServerFactory {
+  private final SSLContext tls;
+  private final ExecutorService handshakes;
+
+  PumpingServerFactory(SSLContext tls) {
+    this.tls = tls;
+    this.handshakes = tls == null ? null : Executors.newSingleThreadExecutor(runnable -> {
+      Thread thread = new Thread(runnable, "cmws-tls-handshake");
+      thread.setDaemon(true);
+      return thread;
+    });
+  }
+
   @Override
   public WebSocketImpl createWebSocket(WebSocketAdapter adapter, Draft draft) {
     return new WebSocketImpl(adapter, draft);
@@ -22,10 +43,22 @@ final class PumpingServerFactory implements WebSocketServerFactory {
   }
 
   @Override
-  public ByteChannel wrapChannel(SocketChannel channel, SelectionKey key) {
-    return new PumpingChannel(channel, key);
+  public ByteChannel wrapChannel(SocketChannel channel, SelectionKey key) throws IOException {
+    if (tls == null) {
+      return new PumpingChannel(channel, key);
+    }
+    SSLEngine engine = tls.createSSLEngine();
+    // as the library's own TLS factory does: this suite breaks its TLS channel (Java-WebSocket #466)
+    engine.setEnabledCipherSuites(java.util.Arrays.stream(engine.getEnabledCipherSuites())
+        .filter(suite -> !suite.equals("TLS_ECDHE_RSA_WITH_AES_128_GCM_SHA256")).toArray(String[]::new));
+    engine.setUseClientMode(false);
+    return new PumpingChannel(new SSLSocketChannel2(channel, engine, handshakes, key), key);
   }
 
   @Override
-  public void close() {}
+  public void close() {
+    if (handshakes != null) {
+      handshakes.shutdown();
+    }
+  }
 }

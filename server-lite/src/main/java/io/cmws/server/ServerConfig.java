@@ -23,7 +23,8 @@ public record ServerConfig(
     HubConfig hub,
     StoreOptions store,
     Duration retention,
-    RedisSettings redis) {
+    RedisSettings redis,
+    TlsOptions tls) {
 
   public static final String DEFAULT_HOST = "127.0.0.1";
   /** claude-mem's backend port, so its clients connect unchanged. */
@@ -54,37 +55,42 @@ public record ServerConfig(
   /** Loopback, a free port for both endpoints, reference defaults otherwise: what tests use. */
   public static ServerConfig ephemeral() {
     return new ServerConfig(DEFAULT_HOST, 0, DEFAULT_PATH, 0, DEFAULT_MAX_FRAME_BYTES, OutboxLimits.standard(),
-        HubConfig.defaults(), null, StoreOptions.DEFAULT_RETENTION, null);
+        HubConfig.defaults(), null, StoreOptions.DEFAULT_RETENTION, null, null);
   }
 
   /** Shares channels, history and tasks with other hubs through Redis; null for a hub of its own. */
   public ServerConfig withRedis(RedisSettings settings) {
-    return new ServerConfig(host, port, path, adminPort, maxFrameBytes, outbox, hub, store, retention, settings);
+    return new ServerConfig(host, port, path, adminPort, maxFrameBytes, outbox, hub, store, retention, settings, tls);
+  }
+
+  /** Serves {@code wss://} with this certificate; null for plain {@code ws://}. */
+  public ServerConfig withTls(TlsOptions options) {
+    return new ServerConfig(host, port, path, adminPort, maxFrameBytes, outbox, hub, store, retention, redis, options);
   }
 
   public ServerConfig withHub(HubConfig newHub) {
-    return new ServerConfig(host, port, path, adminPort, maxFrameBytes, outbox, newHub, store, retention, redis);
+    return new ServerConfig(host, port, path, adminPort, maxFrameBytes, outbox, newHub, store, retention, redis, tls);
   }
 
   public ServerConfig withMaxFrameBytes(int bytes) {
-    return new ServerConfig(host, port, path, adminPort, bytes, outbox, hub, store, retention, redis);
+    return new ServerConfig(host, port, path, adminPort, bytes, outbox, hub, store, retention, redis, tls);
   }
 
   public ServerConfig withAdminPort(int newAdminPort) {
-    return new ServerConfig(host, port, path, newAdminPort, maxFrameBytes, outbox, hub, store, retention, redis);
+    return new ServerConfig(host, port, path, newAdminPort, maxFrameBytes, outbox, hub, store, retention, redis, tls);
   }
 
   public ServerConfig withOutbox(OutboxLimits limits) {
-    return new ServerConfig(host, port, path, adminPort, maxFrameBytes, limits, hub, store, retention, redis);
+    return new ServerConfig(host, port, path, adminPort, maxFrameBytes, limits, hub, store, retention, redis, tls);
   }
 
   /** Durable: tasks (and history, if so configured) in SQLite under {@code options.dataDir()}. */
   public ServerConfig withStore(StoreOptions options) {
     return new ServerConfig(host, port, path, adminPort, maxFrameBytes, outbox, hub, options,
-        options == null ? retention : options.retention(), redis);
+        options == null ? retention : options.retention(), redis, tls);
   }
 
   public ServerConfig withPort(int newPort) {
-    return new ServerConfig(host, newPort, path, adminPort, maxFrameBytes, outbox, hub, store, retention, redis);
+    return new ServerConfig(host, newPort, path, adminPort, maxFrameBytes, outbox, hub, store, retention, redis, tls);
   }
 }

@@ -88,8 +88,12 @@ final class WsFrameSink implements FrameSink {
   }
 
   /** Writes waiting frames; on the selector thread. */
-  void flush(java.nio.channels.GatheringByteChannel channel) throws java.io.IOException {
-    outbox.writeTo(channel);
+  void flush(java.nio.channels.ByteChannel channel) throws java.io.IOException {
+    if (channel instanceof java.nio.channels.GatheringByteChannel gathering) {
+      outbox.writeTo(gathering);
+    } else {
+      outbox.writeEach(channel);
+    }
   }
 
   WebSocketImpl socket() {

@@ -42,12 +42,13 @@ final class WsTransport extends WebSocketServer {
   /** Java's default listen backlog (50) drops SYNs under a burst of connects: a 1 s retransmit each. */
   private static final int ACCEPT_BACKLOG = 4096;
 
-  WsTransport(InetSocketAddress address, Hub hub, String path, int maxFrameBytes, OutboxLimits outboxLimits) {
+  WsTransport(InetSocketAddress address, Hub hub, String path, int maxFrameBytes, OutboxLimits outboxLimits,
+      javax.net.ssl.SSLContext tls) {
     super(address, Math.max(2, Runtime.getRuntime().availableProcessors()), drafts(maxFrameBytes));
     this.hub = hub;
     this.path = path;
     this.outboxLimits = outboxLimits;
-    setWebSocketFactory(new PumpingServerFactory());
+    setWebSocketFactory(new PumpingServerFactory(tls));
     setReuseAddr(true);
     setTcpNoDelay(true);
     setConnectionLostTimeout(0); // the hub's own heartbeat decides liveness
@@ -81,6 +82,10 @@ final class WsTransport extends WebSocketServer {
     if (!path.equals(requested)) {
       // The reference leaves unknown paths hanging (its B20); answer 404 instead.
       throw new InvalidDataException(CloseFrame.POLICY_VALIDATION, "no WebSocket endpoint at " + requested);
+    }
+    String origin = request.hasFieldValue("Origin") ? request.getFieldValue("Origin") : null;
+    if (!hub.allowsOrigin(origin)) {
+      throw new InvalidDataException(CloseFrame.POLICY_VALIDATION, "origin " + origin + " is not allowed");
     }
     return super.onWebsocketHandshakeReceivedAsServer(conn, draft, request);
   }

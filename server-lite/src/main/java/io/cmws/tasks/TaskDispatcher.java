@@ -28,6 +28,10 @@ public final class TaskDispatcher {
   private final Map<String, TaskPeer> watchers = new HashMap<>();
   private final Map<String, Long> outcomes = new java.util.TreeMap<>();
   private TaskSignals signals = TaskSignals.NONE;
+  private int maxPerSubmitter = Integer.MAX_VALUE;
+  /** Unfinished tasks submitted through this hub: their submitter, and each submitter's count. */
+  private final Map<String, String> submitterOf = new HashMap<>();
+  private final Map<String, Integer> unfinishedBySubmitter = new HashMap<>();
 
   public TaskDispatcher(TaskQueue queue, TaskEvents.Publisher publisher, Clock clock) {
     this.queue = queue;
@@ -37,6 +41,11 @@ public final class TaskDispatcher {
 
   public TaskQueue queue() {
     return queue;
+  }
+
+  /** At most {@code max} unfinished tasks per submitter (see {@link #submit(TaskRequest, TaskPeer, String)}). */
+  public synchronized void limitPerSubmitter(int max) {
+    this.maxPerSubmitter = max;
   }
 
   /** How this dispatcher tells other hubs' dispatchers about shared tasks. */
@@ -53,6 +62,7 @@ public final class TaskDispatcher {
 
   /** A task finished elsewhere: its watcher here gets the result. */
   public synchronized void remoteFinished(String taskId) {
+    release(taskId);
     TaskPeer watcher = watchers.get(taskId);
     if (watcher == null) {
       return;
@@ -91,7 +101,22 @@ public final class TaskDispatcher {
 
   /** Queues a task; a {@code watcher} gets {@code task:result} when it finishes. */
   public synchronized TaskQueue.Submitted submit(TaskRequest request, TaskPeer watcher) {
+    return submit(request, watcher, null);
+  }
+
+  /**
+   * Queues a task for {@code submitter} (a token, or an address; null: unlimited), who may have at
+   * most the per-submitter limit unfinished; above it {@link SubmitterLimitException}.
+   */
+  public synchronized TaskQueue.Submitted submit(TaskRequest request, TaskPeer watcher, String submitter) {
+    if (submitter != null && unfinishedBySubmitter.getOrDefault(submitter, 0) >= maxPerSubmitter) {
+      throw new SubmitterLimitException(submitter, maxPerSubmitter);
+    }
     TaskQueue.Submitted submitted = queue.submit(request, clock.millis());
+    if (submitter != null && !submitted.deduplicated()) {
+      submitterOf.put(submitted.taskId(), submitter);
+      unfinishedBySubmitter.merge(submitter, 1, Integer::sum);
+    }
     if (!submitted.deduplicated()) {
       events.queued(submitted.taskId(), request.type());
       outcomes.merge("submitted", 1L, Long::sum);
@@ -267,6 +292,7 @@ public final class TaskDispatcher {
       signals.waiting();
     }
     if (kind == Transition.Kind.COMPLETED || kind == Transition.Kind.FAILED || kind == Transition.Kind.CANCELLED) {
+      release(transition.taskId());
       signals.finished(transition.taskId());
       TaskPeer watcher = watchers.remove(transition.taskId());
       if (watcher != null) {
@@ -274,6 +300,24 @@ public final class TaskDispatcher {
         watcher.send(new ServerFrame.TaskResult(transition.taskId(), task.map(Task::state).orElse(kind.name()),
             task.map(Task::result).orElse(null), transition.error(), transition.attempt()));
       }
+    }
+  }
+
+  /** A task of a counted submitter finished: one more it may submit. */
+  private void release(String taskId) {
+    String submitter = submitterOf.remove(taskId);
+    if (submitter != null) {
+      unfinishedBySubmitter.computeIfPresent(submitter, (k, n) -> n <= 1 ? null : n - 1);
+    }
+  }
+
+  /** A submitter has as many unfinished tasks as it may; nothing was queued. */
+  public static final class SubmitterLimitException extends RuntimeException {
+    private static final long serialVersionUID = 1L;
+
+    SubmitterLimitException(String submitter, int limit) {
+      super("at most " + limit + " unfinished tasks per submitter, and " + submitter + " has that many; wait for some"
+          + " to finish");
     }
   }
 

@@ -27,6 +27,8 @@ public final class RawClient implements AutoCloseable {
   /** How the connection ended. */
   public record Close(int code, String reason, boolean remote) {}
 
+  private volatile Exception lastError;
+
   private RawClient(URI url, Map<String, String> headers) {
     this.client = new Client(url, headers);
   }
@@ -41,6 +43,29 @@ public final class RawClient implements AutoCloseable {
       throw new AssertionError("could not connect to " + url + ": " + raw.closes.peek());
     }
     return raw;
+  }
+
+  /** Connects over {@code wss://}, trusting what {@code tls} trusts. */
+  public static RawClient connect(URI url, javax.net.ssl.SSLContext tls) throws InterruptedException {
+    RawClient raw = new RawClient(url, Map.of());
+    raw.client.setSocketFactory(tls.getSocketFactory());
+    if (!raw.client.connectBlocking(WAIT.toMillis(), TimeUnit.MILLISECONDS)) {
+      throw new AssertionError("could not connect to " + url + ": " + raw.closes.peek() + " " + raw.lastError);
+    }
+    return raw;
+  }
+
+  /** Connects, expecting the hub to refuse: the close it answered with (the socket may open first). */
+  public static Close refused(URI url) throws InterruptedException {
+    return refused(url, Map.of());
+  }
+
+  public static Close refused(URI url, Map<String, String> headers) throws InterruptedException {
+    RawClient raw = new RawClient(url, headers);
+    raw.client.connectBlocking(WAIT.toMillis(), TimeUnit.MILLISECONDS);
+    Close close = raw.awaitClose();
+    raw.close();
+    return close;
   }
 
   /** Connects and consumes the {@code connection:pending} greeting, which it returns. */
@@ -133,6 +158,8 @@ public final class RawClient implements AutoCloseable {
     }
 
     @Override
-    public void onError(Exception ex) {}
+    public void onError(Exception ex) {
+      lastError = ex;
+    }
   }
 }

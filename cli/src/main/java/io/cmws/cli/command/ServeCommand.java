@@ -8,12 +8,14 @@ import io.cmws.cli.support.ExitCode;
 import io.cmws.cli.support.VersionProvider;
 import io.cmws.hub.AccessPolicy;
 import io.cmws.hub.HubConfig;
+import io.cmws.hub.Limits;
 import io.cmws.hub.TokenRegistry;
 import io.cmws.hub.TokenSpec;
 import io.cmws.protocol.Json;
 import io.cmws.server.HubServer;
 import io.cmws.server.OutboxLimits;
 import io.cmws.server.ServerConfig;
+import io.cmws.server.TlsOptions;
 import io.cmws.server.SlowConsumerPolicy;
 import io.cmws.redis.RedisSettings;
 import io.cmws.redis.RedisUnavailableException;
@@ -55,6 +57,7 @@ import picocli.CommandLine.Option;
       "  cmws serve                 # ws://127.0.0.1:37777/ws, admin :37779",
       "  cmws serve --port 0 --json # free port; the URL is on stdout",
       "  cmws serve --redis redis://127.0.0.1:6379   # one of several hubs",
+      "  CMWS_TLS_PASSWORD=... cmws serve --tls-keystore hub.p12   # wss://",
       "  cmws serve --host 0.0.0.0 --token ops=\"$SECRET\" \\",
       "             --token ui=\"$UI_SECRET\":subscribe",
       "  curl -s http://127.0.0.1:37779/metrics"
@@ -85,8 +88,20 @@ public final class ServeCommand extends BaseCommand implements Callable<Integer>
   List<String> tokens = new ArrayList<>();
 
   @Option(names = "--tokens-file", paramLabel = "FILE", defaultValue = "${env:CMWS_TOKENS_FILE}",
-      description = "File with one NAME=SECRET[:PERMS] per line (env CMWS_TOKENS_FILE).")
+      description = "File with one NAME=SECRET[:PERMS] [channels=P1,P2] per line (env CMWS_TOKENS_FILE).")
   Path tokensFile;
+
+  @Option(names = "--token-channels", paramLabel = "NAME=PATTERN[,PATTERN...]",
+      description = "Limit token NAME to these channels: it may subscribe only to patterns inside them and publish"
+          + " only on channels they match, e.g. ui=session:*. Repeatable.")
+  List<String> tokenChannels = new ArrayList<>();
+
+  @Option(names = "--allowed-origin", paramLabel = "ORIGIN", split = ",",
+      defaultValue = "${env:CMWS_ALLOWED_ORIGINS}",
+      description = "Browser origins allowed to connect, e.g. https://app.example.com (comma-separated or repeated;"
+          + " env CMWS_ALLOWED_ORIGINS). A handshake with another Origin is refused; clients without one (tools,"
+          + " workers) are not affected. Default: any origin.")
+  List<String> allowedOrigins = new ArrayList<>();
 
   @Option(names = "--allow-anonymous", defaultValue = "${env:CMWS_ALLOW_ANONYMOUS:-false}",
       description = "Let non-loopback clients in without a token, with their type's default permissions"
@@ -160,6 +175,46 @@ public final class ServeCommand extends BaseCommand implements Callable<Integer>
       description = "Backoff before retrying a failed task of TYPE ('*' for every other type), e.g."
           + " 'observation=500ms,30s,0.1'. Defaults are claude-mem's (1s,60s,0.2 for other types). Repeatable.")
   List<String> retryPolicies = new ArrayList<>();
+
+  @Option(names = "--max-connections", paramLabel = "N", defaultValue = "${env:CMWS_MAX_CONNECTIONS:-50000}",
+      description = "Connections in total; more are closed with 1013 (env CMWS_MAX_CONNECTIONS; default ${DEFAULT-VALUE}).")
+  int maxConnections;
+
+  @Option(names = "--max-connections-per-address", paramLabel = "N",
+      defaultValue = "${env:CMWS_MAX_CONNECTIONS_PER_ADDRESS:-1000}",
+      description = "Connections from one remote address; more are closed with 1013 (default ${DEFAULT-VALUE}).")
+  int maxConnectionsPerAddress;
+
+  @Option(names = "--max-subscriptions", paramLabel = "N", defaultValue = "${env:CMWS_MAX_SUBSCRIPTIONS:-1000}",
+      description = "Patterns one connection may subscribe to (default ${DEFAULT-VALUE}).")
+  int maxSubscriptions;
+
+  @Option(names = "--max-channels-per-subscribe", paramLabel = "N",
+      defaultValue = "${env:CMWS_MAX_CHANNELS_PER_SUBSCRIBE:-100}",
+      description = "Patterns in one subscribe (default ${DEFAULT-VALUE}).")
+  int maxChannelsPerSubscribe;
+
+  @Option(names = "--rate-limit", paramLabel = "N[/BURST]", defaultValue = "${env:CMWS_RATE_LIMIT:-1000/2000}",
+      description = "Messages a second one remote connection may send, and how many at once; more are dropped"
+          + " with a rate_limited error, a flood is closed with 1008 (default ${DEFAULT-VALUE}).")
+  String rateLimit;
+
+  @Option(names = "--max-tasks-per-submitter", paramLabel = "N", defaultValue = "${env:CMWS_MAX_TASKS_PER_SUBMITTER:-10000}",
+      description = "Unfinished tasks one token (or, without a token, one address) may have (default ${DEFAULT-VALUE}).")
+  int maxTasksPerSubmitter;
+
+  @Option(names = "--limit-loopback", defaultValue = "${env:CMWS_LIMIT_LOOPBACK:-false}",
+      description = "Apply the per-address and rate limits to loopback clients too; by default local tools are"
+          + " trusted, as the access policy trusts them.")
+  boolean limitLoopback;
+
+  @Option(names = "--tls-keystore", paramLabel = "FILE", defaultValue = "${env:CMWS_TLS_KEYSTORE}",
+      description = "Serve wss:// with the certificate and key in this keystore (PKCS#12 or JKS; env CMWS_TLS_KEYSTORE).")
+  Path tlsKeystore;
+
+  @Option(names = "--tls-password", paramLabel = "PASSWORD", defaultValue = "${env:CMWS_TLS_PASSWORD}",
+      description = "The keystore's password (env CMWS_TLS_PASSWORD, which keeps it out of the process list).")
+  String tlsPassword;
 
   @Option(names = "--redis", paramLabel = "URL", defaultValue = "${env:CMWS_REDIS}",
       description = "Share channels, history and tasks with every hub on this Redis: redis://[user:password@]host:port[/db]"
@@ -240,16 +295,19 @@ public final class ServeCommand extends BaseCommand implements Callable<Integer>
       if (tokensFile != null) {
         specs.addAll(TokenRegistry.readFile(tokensFile));
       }
-      TokenRegistry registry = new TokenRegistry(specs);
+      TokenRegistry registry = new TokenRegistry(withChannelLimits(specs));
       requireSafeExposure(registry);
-      HubConfig hub = new HubConfig(new AccessPolicy(registry, allowAnonymous), heartbeatInterval, heartbeatTimeout,
-          authTimeout, TasksConfig.standard().withMaxWaiting(maxWaitingTasks).withDefaults(taskDefaults()), historySize);
+      HubConfig hub = new HubConfig(new AccessPolicy(registry, allowAnonymous,
+          allowedOrigins == null ? List.of() : allowedOrigins), heartbeatInterval, heartbeatTimeout,
+          authTimeout, TasksConfig.standard().withMaxWaiting(maxWaitingTasks).withDefaults(taskDefaults()), historySize,
+          limits());
       int admin = adminPort != null ? adminPort : port == 0 ? 0 : port + 2;
       OutboxLimits outbox = new OutboxLimits(outboxFrames, outboxBytes, SlowConsumerPolicy.parse(slowConsumer));
       RedisSettings shared = redis == null || redis.isBlank() ? null
           : new RedisSettings(java.net.URI.create(redis.trim()), redisPrefix);
       StoreOptions store = ephemeral || shared != null ? null : new StoreOptions(dataDir(), persistHistory, retention, fsync);
-      return new ServerConfig(host, port, path, admin, maxFrameSize, outbox, hub, store, retention, shared);
+      TlsOptions tls = tlsKeystore == null ? null : new TlsOptions(tlsKeystore, tlsPassword);
+      return new ServerConfig(host, port, path, admin, maxFrameSize, outbox, hub, store, retention, shared, tls);
     } catch (IOException e) {
       throw CliException.usage("cannot read tokens file: " + e.getMessage());
     } catch (IllegalArgumentException e) {
@@ -286,6 +344,45 @@ public final class ServeCommand extends BaseCommand implements Callable<Integer>
   }
 
   /** A hub on a network address with no tokens would refuse every remote client; say so up front. */
+  /** Applies --token-channels to the tokens they name. */
+  private List<TokenSpec> withChannelLimits(List<TokenSpec> specs) {
+    List<TokenSpec> limited = new ArrayList<>(specs);
+    for (String spec : tokenChannels) {
+      int eq = spec.indexOf('=');
+      if (eq <= 0) {
+        throw CliException.usage("--token-channels must look like NAME=PATTERN[,PATTERN...], got '" + spec + "'");
+      }
+      String name = spec.substring(0, eq).trim();
+      List<String> patterns = java.util.Arrays.stream(spec.substring(eq + 1).split(","))
+          .map(String::trim).filter(p -> !p.isEmpty()).toList();
+      int index = -1;
+      for (int i = 0; i < limited.size(); i++) {
+        if (limited.get(i).name().equals(name)) {
+          index = i;
+        }
+      }
+      if (index < 0) {
+        throw CliException.usage("--token-channels names token '" + name + "', which is not configured");
+      }
+      limited.set(index, limited.get(index).withChannels(patterns));
+    }
+    return limited;
+  }
+
+  private Limits limits() {
+    String[] rate = rateLimit.split("/", 2);
+    int perSecond;
+    int burst;
+    try {
+      perSecond = Integer.parseInt(rate[0].trim());
+      burst = rate.length > 1 ? Integer.parseInt(rate[1].trim()) : 2 * perSecond;
+    } catch (NumberFormatException e) {
+      throw CliException.usage("--rate-limit must look like 1000 or 1000/2000, got '" + rateLimit + "'");
+    }
+    return new Limits(maxConnections, maxConnectionsPerAddress, maxSubscriptions, maxChannelsPerSubscribe, perSecond,
+        burst, maxTasksPerSubmitter, limitLoopback);
+  }
+
   private void requireSafeExposure(TokenRegistry registry) {
     if (registry.isEmpty() && !allowAnonymous && !isLoopback(host)) {
       throw CliException.usage("refusing to listen on " + host + " without tokens: remote clients could never"
