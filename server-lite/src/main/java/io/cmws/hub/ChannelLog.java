@@ -1,26 +1,33 @@
 package io.cmws.hub;
 
 import io.cmws.protocol.EventMessage;
+import java.util.ArrayDeque;
 import java.util.ArrayList;
+import java.util.Iterator;
 import java.util.List;
 
 /**
- * One channel's sequence counter and its last {@code capacity} events, oldest first. Guarded by
- * its own monitor, which publishing holds while it takes the next seq, appends and fans out.
+ * One channel's sequence counter and its last {@code capacity} events, oldest first, at most
+ * {@link #MAX_BYTES} of them (so a few huge events cannot pin a gigabyte). Storage grows with use:
+ * a channel published on once costs one event, not a full ring. Guarded by its own monitor, which
+ * publishing holds while it takes the next seq, appends and fans out.
  */
 final class ChannelLog {
-  private final EventMessage[] ring;
+  /** History kept per channel, in event data bytes, whatever the count allows. */
+  static final long MAX_BYTES = 8L * 1024 * 1024;
+
+  private final int capacity;
+  private final ArrayDeque<EventMessage> kept = new ArrayDeque<>(4);
+  private long bytes;
   private long lastSeq;
-  private int size;
-  private int head; // index of the oldest kept event
-  /** Timestamp of the newest event that fell out of the ring; MIN_VALUE if none did. */
+  /** Timestamp of the newest event that fell out; MIN_VALUE if none did. */
   private long droppedUntil = Long.MIN_VALUE;
 
   /** What can be replayed, and whether it is everything that was asked for. */
   record Replay(List<EventMessage> events, boolean complete) {}
 
   ChannelLog(int capacity, long lastSeq) {
-    this.ring = new EventMessage[Math.max(0, capacity)];
+    this.capacity = Math.max(0, capacity);
     this.lastSeq = lastSeq;
     if (lastSeq > 0) {
       droppedUntil = Long.MAX_VALUE; // restored without its events: anything may be missing
@@ -36,18 +43,21 @@ final class ChannelLog {
   }
 
   void append(EventMessage event) {
-    if (ring.length == 0) {
+    if (capacity == 0) {
       droppedUntil = Math.max(droppedUntil, event.timestamp());
       return;
     }
-    if (size < ring.length) {
-      ring[(head + size) % ring.length] = event;
-      size++;
-    } else {
-      droppedUntil = Math.max(droppedUntil, ring[head].timestamp());
-      ring[head] = event;
-      head = (head + 1) % ring.length;
+    kept.addLast(event);
+    bytes += size(event);
+    while (kept.size() > capacity || (bytes > MAX_BYTES && kept.size() > 1)) {
+      EventMessage oldest = kept.pollFirst();
+      bytes -= size(oldest);
+      droppedUntil = Math.max(droppedUntil, oldest.timestamp());
     }
+  }
+
+  private static long size(EventMessage event) {
+    return event.dataJson().length() + event.channel().length() + 64L;
   }
 
   /**
@@ -64,31 +74,29 @@ final class ChannelLog {
 
   /** Restores a kept event at startup; events come oldest first. */
   void restore(EventMessage event) {
-    if (size == 0 && event.seq() > 1) {
+    if (kept.isEmpty() && event.seq() > 1) {
       droppedUntil = Long.MAX_VALUE; // earlier events are gone, their times unknown
     }
     append(event);
     lastSeq = Math.max(lastSeq, event.seq());
   }
 
-  /** Events after {@code seq}; complete unless some of them fell out of the ring. */
+  /** Events after {@code seq}; complete unless some of them fell out. */
   Replay after(long seq) {
     List<EventMessage> out = new ArrayList<>();
-    for (int i = 0; i < size; i++) {
-      EventMessage event = at(i);
+    for (EventMessage event : kept) {
       if (event.seq() > seq) {
         out.add(event);
       }
     }
-    long oldest = size == 0 ? lastSeq + 1 : at(0).seq();
+    long oldest = kept.isEmpty() ? lastSeq + 1 : kept.peekFirst().seq();
     return new Replay(out, seq >= lastSeq || seq + 1 >= oldest);
   }
 
   /** Events at or after {@code timestamp}; complete unless a dropped event may have been one of them. */
   Replay since(long timestamp) {
     List<EventMessage> out = new ArrayList<>();
-    for (int i = 0; i < size; i++) {
-      EventMessage event = at(i);
+    for (EventMessage event : kept) {
       if (event.timestamp() >= timestamp) {
         out.add(event);
       }
@@ -98,23 +106,24 @@ final class ChannelLog {
 
   /** The last {@code n} events, oldest first; complete if there were that many or none was dropped. */
   Replay last(int n) {
-    List<EventMessage> out = new ArrayList<>();
-    for (int i = Math.max(0, size - n); i < size; i++) {
-      out.add(at(i));
+    List<EventMessage> out = new ArrayList<>(Math.min(n, kept.size()));
+    int skip = Math.max(0, kept.size() - n);
+    Iterator<EventMessage> it = kept.iterator();
+    for (int i = 0; it.hasNext(); i++) {
+      EventMessage event = it.next();
+      if (i >= skip) {
+        out.add(event);
+      }
     }
     return new Replay(out, out.size() >= n || droppedUntil == Long.MIN_VALUE);
   }
 
   int kept() {
-    return size;
+    return kept.size();
   }
 
   /** Every kept event, oldest first (for persistence). */
   List<EventMessage> all() {
-    return after(Long.MIN_VALUE).events();
-  }
-
-  private EventMessage at(int i) {
-    return ring[(head + i) % ring.length];
+    return new ArrayList<>(kept);
   }
 }

@@ -151,6 +151,11 @@ final class ChannelRouter {
     }
   }
 
+  /** Whether {@code channel} has been published on (and so has a history here). */
+  boolean knows(String channel) {
+    return channels.containsKey(channel);
+  }
+
   /** Forgets every channel's history and counter (a new epoch); subscriptions stay. */
   void resetHistory() {
     channels.clear();

@@ -25,6 +25,7 @@ import java.util.List;
 import java.util.Set;
 import java.util.Map;
 import java.util.TreeMap;
+import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.ScheduledFuture;
 import java.util.concurrent.TimeUnit;
@@ -108,18 +109,25 @@ public final class Hub implements AutoCloseable {
    * transport's threads; a hub of its own runs it in place. Errors become error frames as usual.
    */
   private void onTaskLane(Connection connection, String type, ClientFrame frame, Runnable work) {
-    lane.execute(() -> {
-      try {
-        work.run();
-      } catch (ProtocolException e) {
-        reject(connection, type, frame, e);
-      } catch (TaskQueue.UnavailableException e) {
-        reject(connection, type, frame, new ProtocolException(ErrorCode.UNAVAILABLE, e.getMessage()));
-      } catch (RuntimeException e) {
-        LOG.error("Internal error handling {} from {}", type, connection, e);
-        reject(connection, type, frame, new ProtocolException(ErrorCode.INTERNAL, "Internal error handling " + type));
-      }
-    });
+    try {
+      lane.execute(() -> runOnLane(connection, type, frame, work));
+    } catch (RejectedExecutionException stopping) {
+      // The lane is shut down only while the hub stops; the client is being closed with 1001.
+      reject(connection, type, frame, new ProtocolException(ErrorCode.UNAVAILABLE, CloseCodes.SHUTTING_DOWN_REASON));
+    }
+  }
+
+  private void runOnLane(Connection connection, String type, ClientFrame frame, Runnable work) {
+    try {
+      work.run();
+    } catch (ProtocolException e) {
+      reject(connection, type, frame, e);
+    } catch (TaskQueue.UnavailableException e) {
+      reject(connection, type, frame, new ProtocolException(ErrorCode.UNAVAILABLE, e.getMessage()));
+    } catch (RuntimeException e) {
+      LOG.error("Internal error handling {} from {}", type, connection, e);
+      reject(connection, type, frame, new ProtocolException(ErrorCode.INTERNAL, "Internal error handling " + type));
+    }
   }
 
   private static Executor newTaskLane() {
@@ -440,6 +448,7 @@ public final class Hub implements AutoCloseable {
       require(connection, Permission.BROADCAST, "publish");
       ChannelRouter.validateChannel(p.channel());
       requireInScope(connection, p.channel(), false);
+      requireChannelRoom(p.channel());
       requireAvailable();
       publish(p.channel(), p.data(), (seq, error) -> {
         if (error == null) {
@@ -533,6 +542,15 @@ public final class Hub implements AutoCloseable {
       metrics.limitRejected("token_channels");
       throw new ProtocolException(ErrorCode.FORBIDDEN, "token '" + connection.tokenName() + "' may only use channels "
           + String.join(", ", scope) + "; '" + patternOrChannel + "' is outside them");
+    }
+  }
+
+  private void requireChannelRoom(String channel) {
+    int max = config.limits().maxChannels();
+    if (router.channels() >= max && !router.knows(channel)) {
+      metrics.limitRejected("channels");
+      throw new ProtocolException(ErrorCode.LIMIT_EXCEEDED, "the hub keeps at most " + max
+          + " channels; publish on an existing one");
     }
   }
 

@@ -134,6 +134,27 @@ class LimitsIT {
   }
 
   @Test
+  void channelsBeyondTheLimitAreRefusedAndHistoryIsBoundedInBytes() throws Exception {
+    try (TestHub hub = hub(l -> l.withMaxChannels(2)); RawClient publisher = hub.subscriber()) {
+      publisher.send("{\"type\":\"publish\",\"channel\":\"a\",\"data\":1}").expect("published");
+      publisher.send("{\"type\":\"publish\",\"channel\":\"b\",\"data\":1}").expect("published");
+      JsonNode refused = publisher.send("{\"type\":\"publish\",\"channel\":\"c\",\"data\":1}").expect("error");
+      assertEquals("limit_exceeded", refused.get("code").asText());
+      assertTrue(refused.get("message").asText().contains("at most 2 channels"), refused.toString());
+      publisher.send("{\"type\":\"publish\",\"channel\":\"a\",\"data\":2}").expect("published"); // known ones go on
+      assertEquals(1, rejections(hub, "channels"));
+      String big = "z".repeat(900_000);
+      for (int i = 0; i < 30; i++) { // 27 MB published on one channel
+        publisher.send("{\"type\":\"publish\",\"channel\":\"a\",\"data\":\"" + big + "\"}").expect("published");
+      }
+      JsonNode history = publisher.send("{\"type\":\"history\",\"channel\":\"a\",\"last\":100}").expect("history:info");
+      int kept = history.get("events").size();
+      assertTrue(kept >= 8 && kept <= 10, "about 8 MiB kept, not 27 MB: " + kept + " events");
+      assertTrue(!history.get("complete").asBoolean(), "and it says the rest is gone");
+    }
+  }
+
+  @Test
   void unfinishedTasksPerSubmitterAreLimited() throws Exception {
     try (TestHub hub = hub(l -> l.withTasksPerSubmitter(2)); RawClient submitter = hub.subscriber();
         RawClient worker = RawClient.connect(hub.url())) {

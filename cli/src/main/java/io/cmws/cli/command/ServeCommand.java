@@ -203,6 +203,10 @@ public final class ServeCommand extends BaseCommand implements Callable<Integer>
       description = "Unfinished tasks one token (or, without a token, one address) may have (default ${DEFAULT-VALUE}).")
   int maxTasksPerSubmitter;
 
+  @Option(names = "--max-channels", paramLabel = "N", defaultValue = "${env:CMWS_MAX_CHANNELS:-100000}",
+      description = "Channels the hub keeps history for; publishing on a new one beyond is refused (default ${DEFAULT-VALUE}).")
+  int maxChannels;
+
   @Option(names = "--limit-loopback", defaultValue = "${env:CMWS_LIMIT_LOOPBACK:-false}",
       description = "Apply the per-address and rate limits to loopback clients too; by default local tools are"
           + " trusted, as the access policy trusts them.")
@@ -380,7 +384,7 @@ public final class ServeCommand extends BaseCommand implements Callable<Integer>
       throw CliException.usage("--rate-limit must look like 1000 or 1000/2000, got '" + rateLimit + "'");
     }
     return new Limits(maxConnections, maxConnectionsPerAddress, maxSubscriptions, maxChannelsPerSubscribe, perSecond,
-        burst, maxTasksPerSubmitter, limitLoopback);
+        burst, maxTasksPerSubmitter, maxChannels, limitLoopback);
   }
 
   private void requireSafeExposure(TokenRegistry registry) {
