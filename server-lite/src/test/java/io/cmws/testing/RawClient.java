@@ -28,6 +28,7 @@ public final class RawClient implements AutoCloseable {
   public record Close(int code, String reason, boolean remote) {}
 
   private volatile Exception lastError;
+  private volatile boolean keepAlive;
 
   private RawClient(URI url, Map<String, String> headers) {
     this.client = new Client(url, headers);
@@ -120,6 +121,12 @@ public final class RawClient implements AutoCloseable {
     return close;
   }
 
+  /** From now on server pings are answered at once and not queued: for tests with short heartbeats. */
+  public RawClient keepAlive() {
+    keepAlive = true;
+    return this;
+  }
+
   /** Frames received but not yet taken. */
   public int pending() {
     return frames.size();
@@ -149,7 +156,12 @@ public final class RawClient implements AutoCloseable {
 
     @Override
     public void onMessage(String message) {
-      frames.add(Json.parseOrString(message));
+      JsonNode frame = Json.parseOrString(message);
+      if (keepAlive && frame.path("type").asText().equals("ping")) {
+        send("{\"type\":\"pong\"}");
+        return;
+      }
+      frames.add(frame);
     }
 
     @Override
