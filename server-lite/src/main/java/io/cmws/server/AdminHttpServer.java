@@ -107,6 +107,7 @@ final class AdminHttpServer {
     var body = Json.object();
     body.put("usedBytes", runtime.totalMemory() - runtime.freeMemory());
     body.put("connections", hub.connections().size());
+    body.put("threads", java.lang.management.ManagementFactory.getThreadMXBean().getThreadCount());
     respond(exchange, 200, "application/json", Json.write(body) + "\n");
   }
 

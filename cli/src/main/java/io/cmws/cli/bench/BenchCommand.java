@@ -10,7 +10,7 @@ import picocli.CommandLine.Spec;
     name = "bench",
     mixinStandardHelpOptions = true,
     description = {"Measure a hub: fan-out, task throughput, connections."},
-    subcommands = {PubSubBench.class, TaskBench.class, ConnectionBench.class},
+    subcommands = {PubSubBench.class, TaskBench.class, ConnectionBench.class, SoakBench.class},
     footerHeading = "%nExamples:%n",
     footer = {
       "  cmws bench pubsub --subscribers 1000 --json",

@@ -1,5 +1,8 @@
 package io.cmws.cli.bench;
 
+import static io.cmws.cli.bench.BenchFrames.AUTHED;
+import static io.cmws.cli.bench.BenchFrames.SUBSCRIBED;
+
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.cmws.cli.support.DurationConverter;
 import io.cmws.cli.support.ExitCode;
@@ -30,8 +33,6 @@ import picocli.CommandLine.Option;
     footerHeading = "%nExamples:%n",
     footer = {"  cmws bench connections --connections 10000 --hold 5s"})
 public final class ConnectionBench extends BenchBase implements Callable<Integer> {
-  private static final byte[] SUBSCRIBED = Bytes.ascii("{\"type\":\"subscribed\"");
-  private static final byte[] AUTHED = Bytes.ascii("{\"type\":\"auth:success\"");
 
   @Option(names = {"-n", "--connections"}, paramLabel = "N", defaultValue = "1000", description = "Connections (default ${DEFAULT-VALUE}).")
   int connections;
@@ -73,7 +74,7 @@ public final class ConnectionBench extends BenchBase implements Callable<Integer
               setup.record(System.nanoTime() - began);
               handshakes.release();
               ready.countDown();
-            } else if (Bytes.after(payload, Bytes.ascii("\"type\":\"ping\"")) >= 0) {
+            } else if (BenchFrames.isPing(payload)) {
               connection.send("{\"type\":\"pong\"}");
             }
           }

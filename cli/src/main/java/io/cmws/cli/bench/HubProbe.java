@@ -41,6 +41,17 @@ final class HubProbe {
     });
   }
 
+  /** {@code /debug/heap} whole: heap after a GC, open connections and threads; if reachable. */
+  Optional<JsonNode> afterGc() {
+    return get("/debug/heap").flatMap(body -> {
+      try {
+        return Optional.of(Json.parse(body));
+      } catch (Exception e) {
+        return Optional.empty();
+      }
+    });
+  }
+
   /** A gauge or counter from {@code /metrics}, if reachable. */
   Optional<Long> metric(String name) {
     return get("/metrics").flatMap(body -> {

@@ -1,5 +1,12 @@
 package io.cmws.cli.bench;
 
+import static io.cmws.cli.bench.BenchFrames.AUTHED;
+import static io.cmws.cli.bench.BenchFrames.EVENT;
+import static io.cmws.cli.bench.BenchFrames.PUBLISHED;
+import static io.cmws.cli.bench.BenchFrames.STAMP;
+import static io.cmws.cli.bench.BenchFrames.SUBSCRIBED;
+import static io.cmws.cli.bench.BenchFrames.TIMESTAMP;
+
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.cmws.cli.support.ExitCode;
 import io.cmws.protocol.Json;
@@ -37,12 +44,6 @@ import picocli.CommandLine.Option;
       "  cmws bench pubsub --url ws://h1:37777/ws,ws://h2:37777/ws --rate 250"
     })
 public final class PubSubBench extends BenchBase implements Callable<Integer> {
-  private static final byte[] EVENT = Bytes.ascii("{\"type\":\"event\"");
-  private static final byte[] STAMP = Bytes.ascii("{\"t\":");
-  private static final byte[] TIMESTAMP = Bytes.ascii("\"timestamp\":");
-  private static final byte[] PUBLISHED = Bytes.ascii("{\"type\":\"published\"");
-  private static final byte[] SUBSCRIBED = Bytes.ascii("{\"type\":\"subscribed\"");
-  private static final byte[] AUTHED = Bytes.ascii("{\"type\":\"auth:success\"");
   private static final int WINDOW = 1000;
 
   @Option(names = {"-s", "--subscribers"}, paramLabel = "N", defaultValue = "100", description = "Subscribers (default ${DEFAULT-VALUE}).")
@@ -175,7 +176,7 @@ public final class PubSubBench extends BenchBase implements Callable<Integer> {
           connection.send(subscribe);
         } else if (Bytes.startsWith(payload, SUBSCRIBED)) {
           ready.countDown();
-        } else if (Bytes.after(payload, Bytes.ascii("\"type\":\"ping\"")) >= 0) {
+        } else if (BenchFrames.isPing(payload)) {
           connection.send("{\"type\":\"pong\"}");
         }
       }

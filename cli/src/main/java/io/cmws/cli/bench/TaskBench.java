@@ -1,5 +1,16 @@
 package io.cmws.cli.bench;
 
+import static io.cmws.cli.bench.BenchFrames.ASSIGN;
+import static io.cmws.cli.bench.BenchFrames.AUTHED;
+import static io.cmws.cli.bench.BenchFrames.COMPLETED;
+import static io.cmws.cli.bench.BenchFrames.ERROR;
+import static io.cmws.cli.bench.BenchFrames.REGISTERED;
+import static io.cmws.cli.bench.BenchFrames.RESULT;
+import static io.cmws.cli.bench.BenchFrames.STAMP;
+import static io.cmws.cli.bench.BenchFrames.SUBMITTED;
+import static io.cmws.cli.bench.BenchFrames.TASK_ID;
+import static io.cmws.cli.bench.BenchFrames.WORKER_ID;
+
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.cmws.cli.support.ExitCode;
 import io.cmws.protocol.Json;
@@ -32,16 +43,6 @@ import picocli.CommandLine.Option;
       "  cmws bench tasks --external-workers --type echo --window 500"
     })
 public final class TaskBench extends BenchBase implements Callable<Integer> {
-  private static final byte[] ASSIGN = Bytes.ascii("{\"type\":\"task:assign\"");
-  private static final byte[] TASK_ID = Bytes.ascii("\"task\":{\"id\":\"");
-  private static final byte[] REGISTERED = Bytes.ascii("{\"type\":\"registered\"");
-  private static final byte[] WORKER_ID = Bytes.ascii("\"workerId\":\"");
-  private static final byte[] RESULT = Bytes.ascii("{\"type\":\"task:result\"");
-  private static final byte[] STAMP = Bytes.ascii("{\"t\":");
-  private static final byte[] COMPLETED = Bytes.ascii("\"state\":\"completed\"");
-  private static final byte[] SUBMITTED = Bytes.ascii("{\"type\":\"task:submitted\"");
-  private static final byte[] AUTHED = Bytes.ascii("{\"type\":\"auth:success\"");
-  private static final byte[] ERROR = Bytes.ascii("{\"type\":\"error\"");
 
   @Option(names = {"-w", "--workers"}, paramLabel = "N", defaultValue = "1", description = "Workers in this process (default ${DEFAULT-VALUE}).")
   int workers;

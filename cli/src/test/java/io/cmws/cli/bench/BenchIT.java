@@ -90,6 +90,28 @@ class BenchIT {
   }
 
   @Test
+  void soakReportsTheHubBeforeAndAfter() throws Exception {
+    try (TestHub hub = TestHub.start()) {
+      JsonNode r = report(CliRun.run("bench", "soak", "--url", hub.url().toString(), "--admin-url",
+          hub.adminUrl().toString(), "--duration", "3s", "--subscribers", "5", "--churn", "20", "--rate", "100",
+          "--tasks", "20", "--json", "--quiet"));
+      assertEquals("soak", r.get("workload").asText());
+      assertTrue(r.get("published").asLong() >= 200, r.toString());
+      assertTrue(r.get("delivered").asLong() >= 5 * (r.get("published").asLong() - 50), "the steady subscribers get them: " + r);
+      assertTrue(r.get("connectionsChurned").asLong() >= 40, r.toString());
+      assertEquals(r.get("tasksSubmitted").asLong(), r.get("tasksCompleted").asLong(), r.toString());
+      assertEquals(0, r.get("errors").asLong(), r.toString());
+      assertEquals(0, r.get("steadyLost").asLong(), r.toString());
+      assertEquals(0, r.get("connectionGrowth").asInt(), "the churned connections are all gone: " + r);
+      for (String side : List.of("start", "end")) {
+        JsonNode figures = r.get(side);
+        assertTrue(figures.get("connections").asInt() == 8 && figures.get("threads").asInt() > 0
+            && figures.get("heapAfterGcBytes").asLong() > 0, side + ": " + figures);
+      }
+    }
+  }
+
+  @Test
   void textReportAndProgressForPeople() throws Exception {
     try (TestHub hub = TestHub.start()) {
       CliRun run = CliRun.run("bench", "pubsub", "--url", hub.url().toString(), "--subscribers", "5", "--rate", "100",
