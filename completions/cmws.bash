@@ -169,6 +169,7 @@ function _complete_cmws() {
   if [ "${COMP_LINE}" = "${COMP_WORDS[0]} bench pubsub" ];    then _picocli_cmws_bench; return $?; fi
   if [ "${COMP_LINE}" = "${COMP_WORDS[0]} bench tasks" ];    then _picocli_cmws_bench; return $?; fi
   if [ "${COMP_LINE}" = "${COMP_WORDS[0]} bench connections" ];    then _picocli_cmws_bench; return $?; fi
+  if [ "${COMP_LINE}" = "${COMP_WORDS[0]} bench soak" ];    then _picocli_cmws_bench; return $?; fi
 
   # Find the longest sequence of subcommands and call the bash function for that subcommand.
   local cmds0=(serve)
@@ -186,7 +187,9 @@ function _complete_cmws() {
   local cmds12=(bench pubsub)
   local cmds13=(bench tasks)
   local cmds14=(bench connections)
+  local cmds15=(bench soak)
 
+  if CompWordsContainsArray "${cmds15[@]}"; then _picocli_cmws_bench_soak; return $?; fi
   if CompWordsContainsArray "${cmds14[@]}"; then _picocli_cmws_bench_connections; return $?; fi
   if CompWordsContainsArray "${cmds13[@]}"; then _picocli_cmws_bench_tasks; return $?; fi
   if CompWordsContainsArray "${cmds12[@]}"; then _picocli_cmws_bench_pubsub; return $?; fi
@@ -233,7 +236,7 @@ function _picocli_cmws_serve() {
 
   local commands=""
   local flag_opts="'-q' '--quiet' '-x' '--stacktrace' '--allow-anonymous' '--ephemeral' '--persist-history' '--fsync' '--limit-loopback' '--json' '-h' '--help' '-V' '--version'"
-  local arg_opts="'-v' '--verbose' '--host' '-p' '--port' '--path' '--admin-port' '--token' '--tokens-file' '--token-channels' '--allowed-origin' '--max-frame-size' '--heartbeat-interval' '--heartbeat-timeout' '--auth-timeout' '--outbox-frames' '--outbox-size' '--slow-consumer' '--data-dir' '--retention' '--history-size' '--max-waiting-tasks' '--retry-policy' '--max-connections' '--max-connections-per-address' '--max-subscriptions' '--max-channels-per-subscribe' '--rate-limit' '--max-tasks-per-submitter' '--tls-keystore' '--tls-password' '--redis' '--redis-prefix'"
+  local arg_opts="'-v' '--verbose' '--host' '-p' '--port' '--path' '--admin-port' '--token' '--tokens-file' '--token-channels' '--allowed-origin' '--max-frame-size' '--heartbeat-interval' '--heartbeat-timeout' '--auth-timeout' '--outbox-frames' '--outbox-size' '--slow-consumer' '--data-dir' '--retention' '--history-size' '--max-waiting-tasks' '--retry-policy' '--max-connections' '--max-connections-per-address' '--max-subscriptions' '--max-channels-per-subscribe' '--rate-limit' '--max-tasks-per-submitter' '--max-channels' '--tls-keystore' '--tls-password' '--redis' '--redis-prefix'"
 
   type compopt &>/dev/null && compopt +o default
 
@@ -323,6 +326,9 @@ function _picocli_cmws_serve() {
       return
       ;;
     '--max-tasks-per-submitter')
+      return
+      ;;
+    '--max-channels')
       return
       ;;
     '--tls-keystore')
@@ -578,7 +584,7 @@ function _picocli_cmws_bench() {
   # Get completion data
   local curr_word=${COMP_WORDS[COMP_CWORD]}
 
-  local commands="pubsub tasks connections"
+  local commands="pubsub tasks connections soak"
   local flag_opts="'-h' '--help' '-V' '--version'"
   local arg_opts=""
 
@@ -932,6 +938,60 @@ function _picocli_cmws_bench_connections() {
       return
       ;;
     '--hold')
+      return
+      ;;
+  esac
+
+  if [[ "${curr_word}" == -* ]]; then
+    COMPREPLY=( $(compgen -W "${flag_opts} ${arg_opts}" -- "${curr_word}") )
+  else
+    local positionals=""
+    local IFS=$'\n'
+    COMPREPLY=( $(compgen -W "${commands// /$'\n'}${IFS}${positionals}" -- "${curr_word}") )
+  fi
+}
+
+# Generates completions for the options and subcommands of the `soak` subcommand.
+function _picocli_cmws_bench_soak() {
+  # Get completion data
+  local curr_word=${COMP_WORDS[COMP_CWORD]}
+  local prev_word=${COMP_WORDS[COMP_CWORD-1]}
+
+  local commands=""
+  local flag_opts="'--json' '-q' '--quiet' '-h' '--help' '-V' '--version'"
+  local arg_opts="'--url' '--token' '--connect-timeout' '-d' '--duration' '--admin-url' '-s' '--subscribers' '--churn' '--rate' '--tasks' '--warmup'"
+
+  type compopt &>/dev/null && compopt +o default
+
+  case ${prev_word} in
+    '--url')
+      return
+      ;;
+    '--token')
+      return
+      ;;
+    '--connect-timeout')
+      return
+      ;;
+    '-d'|'--duration')
+      return
+      ;;
+    '--admin-url')
+      return
+      ;;
+    '-s'|'--subscribers')
+      return
+      ;;
+    '--churn')
+      return
+      ;;
+    '--rate')
+      return
+      ;;
+    '--tasks')
+      return
+      ;;
+    '--warmup')
       return
       ;;
   esac
