@@ -88,4 +88,15 @@ class AccessPolicyTest {
     assertThrows(IllegalArgumentException.class,
         () -> new TokenRegistry(List.of(TokenSpec.parse("a=1"), TokenSpec.parse("a=2"))));
   }
+
+  @Test
+  void onlyTheExactSecretMatchesNotAPrefixANearMissOrItsDigest() {
+    TokenRegistry registry = new TokenRegistry(List.of(TokenSpec.parse("ops=s3cret"), TokenSpec.parse("ui=r3ad:subscribe")));
+    assertEquals("ops", registry.match("s3cret").orElseThrow().name());
+    assertEquals("ui", registry.match("r3ad").orElseThrow().name());
+    for (String guess : List.of("s3cre", "s3creT", "s3cret ", "", "r3ad\0", java.util.HexFormat.of()
+        .formatHex(TokenSpec.sha256("s3cret")))) {
+      assertTrue(registry.match(guess).isEmpty(), guess);
+    }
+  }
 }

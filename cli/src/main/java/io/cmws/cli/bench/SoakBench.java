@@ -32,10 +32,10 @@ import picocli.CommandLine.Option;
     mixinStandardHelpOptions = true,
     sortOptions = false,
     description = {
-      "A bounded soak: steady subscribers, a publisher, a worker and a submitter, while",
-      "connections come and go all the time. Before and after, the hub's open connections,",
-      "threads and heap after a full GC are read from its admin endpoint (loopback only) and",
-      "reported side by side: growth there means a leak."
+      "A bounded soak: steady subscribers, a publisher, a worker and a submitter, while connections"
+          + " come and go all the time.",
+      "Before and after, the hub's open connections, threads and heap after a full GC are read from"
+          + " its admin endpoint (loopback only) and reported side by side: growth there means a leak."
     },
     footerHeading = "%nExamples:%n",
     footer = {
