@@ -1,6 +1,7 @@
 package io.cmws.server;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import io.cmws.hub.AccessPolicy;
@@ -121,6 +122,7 @@ class BadInputIT {
       assertEquals(1009, bad.awaitClose().code());
     }
     assertHubStillServes();
+    assertTrue(hub.get("/metrics").contains("cmws_errors_total{kind=\"frame_too_big\"} 1\n"), "counted in /metrics");
   }
 
   @Test
