@@ -8,6 +8,7 @@ import io.cmws.protocol.Json;
 import java.io.IOException;
 import java.io.PrintWriter;
 import java.net.URI;
+import java.nio.ByteBuffer;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
@@ -99,6 +100,28 @@ abstract class BenchBase {
     String token = connection.token();
     return token == null || token.isEmpty() ? "{\"type\":\"auth\",\"clientType\":\"browser\"}"
         : "{\"type\":\"auth\",\"clientType\":\"browser\",\"token\":\"" + token + "\"}";
+  }
+
+  /**
+   * A connection that authenticates as soon as it opens and answers the hub's pings, so that long
+   * runs stay connected. Subclasses handle the frames they know in {@link #onFrame}.
+   */
+  abstract class Authenticating implements WsConnection.Listener {
+    @Override
+    public void onOpen(WsConnection connection) {
+      connection.send(authFrame());
+    }
+
+    @Override
+    public final void onText(WsConnection connection, ByteBuffer payload) {
+      // pings are rare: look for one only in frames nobody else knew
+      if (!onFrame(connection, payload) && BenchFrames.isPing(payload)) {
+        connection.send("{\"type\":\"pong\"}");
+      }
+    }
+
+    /** Handles {@code payload} (valid only during the call); false when it is none of this connection's frames. */
+    abstract boolean onFrame(WsConnection connection, ByteBuffer payload);
   }
 
   static void await(CountDownLatch latch, Duration timeout, Supplier<String> what) throws InterruptedException {

@@ -60,23 +60,19 @@ public final class ConnectionBench extends BenchBase implements Callable<Integer
       for (int i = 0; i < connections; i++) {
         handshakes.acquire();
         long began = System.nanoTime();
-        open.add(loop(i).connect(url(), new WsConnection.Listener() {
+        open.add(loop(i).connect(url(), new Authenticating() {
           @Override
-          public void onOpen(WsConnection connection) {
-            connection.send(authFrame());
-          }
-
-          @Override
-          public void onText(WsConnection connection, ByteBuffer payload) {
+          boolean onFrame(WsConnection connection, ByteBuffer payload) {
             if (Bytes.startsWith(payload, AUTHED)) {
               connection.send("{\"type\":\"subscribe\",\"channels\":[\"bench:idle:*\"]}");
             } else if (Bytes.startsWith(payload, SUBSCRIBED)) {
               setup.record(System.nanoTime() - began);
               handshakes.release();
               ready.countDown();
-            } else if (BenchFrames.isPing(payload)) {
-              connection.send("{\"type\":\"pong\"}");
+            } else {
+              return false;
             }
+            return true;
           }
 
           @Override

@@ -150,14 +150,9 @@ public final class PubSubBench extends BenchBase implements Callable<Integer> {
       frame.append(",\"").append(channel).append("-idle:").append(index).append(':').append(k).append('"');
     }
     String subscribe = frame.append("]}").toString();
-    return new WsConnection.Listener() {
+    return new Authenticating() {
       @Override
-      public void onOpen(WsConnection connection) {
-        connection.send(authFrame());
-      }
-
-      @Override
-      public void onText(WsConnection connection, ByteBuffer payload) {
+      boolean onFrame(WsConnection connection, ByteBuffer payload) {
         if (Bytes.startsWith(payload, EVENT)) {
           if (noPublish) {
             delivered.incrementAndGet();
@@ -176,9 +171,10 @@ public final class PubSubBench extends BenchBase implements Callable<Integer> {
           connection.send(subscribe);
         } else if (Bytes.startsWith(payload, SUBSCRIBED)) {
           ready.countDown();
-        } else if (BenchFrames.isPing(payload)) {
-          connection.send("{\"type\":\"pong\"}");
+        } else {
+          return false;
         }
+        return true;
       }
 
       @Override
@@ -195,19 +191,17 @@ public final class PubSubBench extends BenchBase implements Callable<Integer> {
     for (int i = 0; i < publishers; i++) {
       Semaphore window = new Semaphore(WINDOW);
       CountDownLatch authed = new CountDownLatch(1);
-      WsConnection connection = loop(i).connect(url(i + 1), new WsConnection.Listener() {
+      WsConnection connection = loop(i).connect(url(i + 1), new Authenticating() {
         @Override
-        public void onOpen(WsConnection c) {
-          c.send(authFrame());
-        }
-
-        @Override
-        public void onText(WsConnection c, ByteBuffer payload) {
+        boolean onFrame(WsConnection c, ByteBuffer payload) {
           if (Bytes.startsWith(payload, PUBLISHED)) {
             window.release();
           } else if (Bytes.startsWith(payload, AUTHED)) {
             authed.countDown();
+          } else {
+            return false;
           }
+          return true;
         }
       });
       await(authed, java.time.Duration.ofSeconds(10), () -> "a publisher could not authenticate");

@@ -186,14 +186,9 @@ public final class SoakBench extends BenchBase implements Callable<Integer> {
 
   /** A subscriber: steady ones stay and count events; churned ones close as soon as they are subscribed. */
   private WsConnection.Listener subscriber(CountDownLatch ready, boolean stays) {
-    return new WsConnection.Listener() {
+    return new Authenticating() {
       @Override
-      public void onOpen(WsConnection connection) {
-        connection.send(authFrame());
-      }
-
-      @Override
-      public void onText(WsConnection connection, ByteBuffer payload) {
+      boolean onFrame(WsConnection connection, ByteBuffer payload) {
         if (Bytes.startsWith(payload, EVENT)) {
           delivered.incrementAndGet();
         } else if (Bytes.startsWith(payload, AUTHED)) {
@@ -207,9 +202,10 @@ public final class SoakBench extends BenchBase implements Callable<Integer> {
           }
         } else if (Bytes.startsWith(payload, ERROR)) {
           errors.incrementAndGet();
-        } else if (BenchFrames.isPing(payload)) {
-          connection.send("{\"type\":\"pong\"}");
+        } else {
+          return false;
         }
+        return true;
       }
 
       @Override
@@ -223,23 +219,19 @@ public final class SoakBench extends BenchBase implements Callable<Integer> {
 
   /** The publisher's and the submitter's connection: authenticated, counting results and errors. */
   private WsConnection.Listener authed(CountDownLatch ready) {
-    return new WsConnection.Listener() {
+    return new Authenticating() {
       @Override
-      public void onOpen(WsConnection connection) {
-        connection.send(authFrame());
-      }
-
-      @Override
-      public void onText(WsConnection connection, ByteBuffer payload) {
+      boolean onFrame(WsConnection connection, ByteBuffer payload) {
         if (Bytes.startsWith(payload, AUTHED)) {
           ready.countDown();
         } else if (Bytes.startsWith(payload, RESULT)) {
           completed.incrementAndGet();
         } else if (Bytes.startsWith(payload, ERROR)) {
           errors.incrementAndGet();
-        } else if (BenchFrames.isPing(payload)) {
-          connection.send("{\"type\":\"pong\"}");
+        } else {
+          return false;
         }
+        return true;
       }
 
       @Override

@@ -139,14 +139,9 @@ public final class TaskBench extends BenchBase implements Callable<Integer> {
   }
 
   private WsConnection.Listener submitter(Semaphore inFlight, CountDownLatch authed) {
-    return new WsConnection.Listener() {
+    return new Authenticating() {
       @Override
-      public void onOpen(WsConnection connection) {
-        connection.send(authFrame());
-      }
-
-      @Override
-      public void onText(WsConnection connection, ByteBuffer payload) {
+      boolean onFrame(WsConnection connection, ByteBuffer payload) {
         if (Bytes.startsWith(payload, RESULT)) {
           if (Bytes.after(payload, COMPLETED) >= 0) {
             completed.incrementAndGet();
@@ -163,9 +158,10 @@ public final class TaskBench extends BenchBase implements Callable<Integer> {
           inFlight.release();
         } else if (Bytes.startsWith(payload, AUTHED)) {
           authed.countDown();
-        } else if (Bytes.startsWith(payload, SUBMITTED)) {
-          // acknowledged; the result comes later
+        } else {
+          return Bytes.startsWith(payload, SUBMITTED); // acknowledged; the result comes later
         }
+        return true;
       }
     };
   }
