@@ -36,7 +36,19 @@ public final class InMemoryTaskQueue implements TaskQueue {
 
   private record Delayed(TaskEntry entry, int version, long due) {}
 
-  private record LeaseRef(TaskEntry entry, int attempt, long until) {}
+  /**
+   * Leases stay in {@link #leases} after their task finished (a heap cannot drop them cheaply),
+   * so the heap is swept of those whenever it doubles: otherwise every task finished within its
+   * timeout (5 minutes by default) would stay reachable, payload and all.
+   */
+  private static final int MIN_LEASE_SWEEP = 1024;
+  private int sweepLeasesAt = MIN_LEASE_SWEEP;
+
+  private record LeaseRef(TaskEntry entry, int attempt, long until) {
+    boolean current() {
+      return entry.state == TaskState.ASSIGNED && entry.attempt == attempt;
+    }
+  }
 
   public InMemoryTaskQueue(TaskDefaults defaults, int maxWaiting, int maxFinished) {
     this(defaults, maxWaiting, maxFinished, () -> ThreadLocalRandom.current().nextDouble(-1, 1));
@@ -151,7 +163,7 @@ public final class InMemoryTaskQueue implements TaskQueue {
     best.workerId = workerId;
     best.assignedAt = now;
     best.leaseUntil = now + best.request.timeoutMillis();
-    leases.add(new LeaseRef(best, best.attempt, best.leaseUntil));
+    addLease(best);
     journal.record(best.stored());
     return Optional.of(new Claimed(best.id, best.request.type(), best.request.payload(), best.request.capability(),
         best.attempt, best.request.timeoutMillis(), workerId));
@@ -251,11 +263,11 @@ public final class InMemoryTaskQueue implements TaskQueue {
     while (!leases.isEmpty() && leases.peek().until() <= now) {
       LeaseRef ref = leases.poll();
       TaskEntry entry = ref.entry();
-      if (entry.state != TaskState.ASSIGNED || entry.attempt != ref.attempt()) {
+      if (!ref.current()) {
         continue;
       }
       if (entry.leaseUntil > now) {
-        leases.add(new LeaseRef(entry, ref.attempt(), entry.leaseUntil)); // extended meanwhile
+        addLease(entry); // extended meanwhile
       } else {
         expired.add(new Lease(entry.id, entry.attempt, entry.workerId));
       }
@@ -331,6 +343,19 @@ public final class InMemoryTaskQueue implements TaskQueue {
         }
       }
     }
+  }
+
+  private void addLease(TaskEntry entry) {
+    leases.add(new LeaseRef(entry, entry.attempt, entry.leaseUntil));
+    if (leases.size() >= sweepLeasesAt) {
+      leases.removeIf(ref -> !ref.current());
+      sweepLeasesAt = Math.max(MIN_LEASE_SWEEP, 2 * leases.size());
+    }
+  }
+
+  /** Lease records held, current or not yet swept; at most about twice the running tasks. */
+  synchronized int leaseRecords() {
+    return leases.size();
   }
 
   private void finish(TaskEntry entry, TaskState state, long now) {

@@ -180,4 +180,20 @@ class InMemoryTaskQueueTest {
     assertTrue(queue.claim(Set.of("rare"), (c, f) -> "w", 0).isEmpty());
     assertEquals(0, queue.waiting());
   }
+
+  @Test
+  void finishedTasksDoNotStayReachableThroughTheirLeases() {
+    InMemoryTaskQueue big = new InMemoryTaskQueue(DEFAULTS, 10_000, 100, () -> 0.5);
+    big.submit(request("slow", 1), 0);
+    TaskQueue.Claimed running = big.claim(Set.of("slow"), (c, f) -> "w", 0).orElseThrow();
+    for (int i = 0; i < 50_000; i++) { // all finish long before their 1 s timeout
+      String id = big.submit(request("a", 1), i).taskId();
+      TaskQueue.Claimed claimed = big.claim(Set.of("a"), (c, f) -> "w", i).orElseThrow();
+      assertEquals(Kind.COMPLETED, big.complete(id, claimed.attempt(), IntNode.valueOf(i), i).kind());
+    }
+    assertTrue(big.leaseRecords() <= 2048, "swept: " + big.leaseRecords());
+    List<TaskQueue.Lease> expired = big.expiredLeases(1000);
+    assertEquals(List.of(running.taskId()), expired.stream().map(TaskQueue.Lease::taskId).toList(),
+        "the running task's lease survives the sweeps and expires");
+  }
 }
