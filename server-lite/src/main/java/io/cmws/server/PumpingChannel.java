@@ -4,6 +4,7 @@ import java.io.IOException;
 import java.nio.ByteBuffer;
 import java.nio.channels.ByteChannel;
 import java.nio.channels.SelectionKey;
+import java.nio.channels.SocketChannel;
 import org.java_websocket.WebSocketImpl;
 import org.java_websocket.WrappedByteChannel;
 
@@ -20,11 +21,15 @@ final class PumpingChannel implements WrappedByteChannel {
   /** The TLS layer, or null on a plain socket. */
   private final WrappedByteChannel tls;
   private final SelectionKey key;
+  /** Closes a plain socket gracefully; null under TLS, whose channel closes the socket itself. */
+  private final SocketLingerer lingerer;
+  private volatile boolean closed;
 
-  PumpingChannel(ByteChannel transport, SelectionKey key) {
+  PumpingChannel(ByteChannel transport, SelectionKey key, SocketLingerer lingerer) {
     this.transport = transport;
     this.tls = transport instanceof WrappedByteChannel wrapped ? wrapped : null;
     this.key = key;
+    this.lingerer = tls == null && transport instanceof SocketChannel ? lingerer : null;
   }
 
   private WsFrameSink sink() {
@@ -90,11 +95,16 @@ final class PumpingChannel implements WrappedByteChannel {
 
   @Override
   public boolean isOpen() {
-    return transport.isOpen();
+    return !closed && transport.isOpen();
   }
 
   @Override
   public void close() throws IOException {
-    transport.close();
+    closed = true;
+    if (lingerer != null) {
+      lingerer.close((SocketChannel) transport);
+    } else {
+      transport.close();
+    }
   }
 }

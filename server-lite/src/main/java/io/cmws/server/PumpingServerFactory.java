@@ -22,9 +22,11 @@ import org.java_websocket.drafts.Draft;
 final class PumpingServerFactory implements WebSocketServerFactory {
   private final SSLContext tls;
   private final ExecutorService handshakes;
+  private final SocketLingerer lingerer;
 
   PumpingServerFactory(SSLContext tls) {
     this.tls = tls;
+    this.lingerer = tls == null ? SocketLingerer.open() : null;
     this.handshakes = tls == null ? null : Executors.newSingleThreadExecutor(runnable -> {
       Thread thread = new Thread(runnable, "cmws-tls-handshake");
       thread.setDaemon(true);
@@ -45,20 +47,23 @@ final class PumpingServerFactory implements WebSocketServerFactory {
   @Override
   public ByteChannel wrapChannel(SocketChannel channel, SelectionKey key) throws IOException {
     if (tls == null) {
-      return new PumpingChannel(channel, key);
+      return new PumpingChannel(channel, key, lingerer);
     }
     SSLEngine engine = tls.createSSLEngine();
     // as the library's own TLS factory does: this suite breaks its TLS channel (Java-WebSocket #466)
     engine.setEnabledCipherSuites(java.util.Arrays.stream(engine.getEnabledCipherSuites())
         .filter(suite -> !suite.equals("TLS_ECDHE_RSA_WITH_AES_128_GCM_SHA256")).toArray(String[]::new));
     engine.setUseClientMode(false);
-    return new PumpingChannel(new SSLSocketChannel2(channel, engine, handshakes, key), key);
+    return new PumpingChannel(new SSLSocketChannel2(channel, engine, handshakes, key), key, null);
   }
 
   @Override
   public void close() {
     if (handshakes != null) {
       handshakes.shutdown();
+    }
+    if (lingerer != null) {
+      lingerer.close();
     }
   }
 }

@@ -81,6 +81,16 @@ public final class RawClient implements AutoCloseable {
     return this;
   }
 
+  /** Sends unless the connection closed meanwhile (a peer racing the hub's close); false then. */
+  public boolean trySend(String text) {
+    try {
+      client.send(text);
+      return true;
+    } catch (org.java_websocket.exceptions.WebsocketNotConnectedException closedMeanwhile) {
+      return false;
+    }
+  }
+
   public RawClient sendBinary(byte[] bytes) {
     client.send(ByteBuffer.wrap(bytes));
     return this;
