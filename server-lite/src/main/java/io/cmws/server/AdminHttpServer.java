@@ -108,6 +108,11 @@ final class AdminHttpServer {
     body.put("usedBytes", runtime.totalMemory() - runtime.freeMemory());
     body.put("connections", hub.connections().size());
     body.put("threads", java.lang.management.ManagementFactory.getThreadMXBean().getThreadCount());
+    // sockets the hub still holds (lingering closes included): a leak of those shows here first
+    if (java.lang.management.ManagementFactory.getOperatingSystemMXBean()
+        instanceof com.sun.management.UnixOperatingSystemMXBean unix) {
+      body.put("openFiles", unix.getOpenFileDescriptorCount());
+    }
     respond(exchange, 200, "application/json", Json.write(body) + "\n");
   }
 

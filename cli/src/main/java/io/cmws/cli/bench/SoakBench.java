@@ -34,7 +34,7 @@ import picocli.CommandLine.Option;
     description = {
       "A bounded soak: steady subscribers, a publisher, a worker and a submitter, while connections"
           + " come and go all the time.",
-      "Before and after, the hub's open connections, threads and heap after a full GC are read from"
+      "Before and after, the hub's open connections, threads, open files and heap after a full GC are read from"
           + " its admin endpoint (loopback only) and reported side by side: growth there means a leak."
     },
     footerHeading = "%nExamples:%n",
@@ -130,6 +130,9 @@ public final class SoakBench extends BenchBase implements Callable<Integer> {
       report.put("heapGrowthBytes", finish.get().path("usedBytes").asLong() - start.get().path("usedBytes").asLong());
       report.put("threadGrowth", finish.get().path("threads").asInt() - start.get().path("threads").asInt());
       report.put("connectionGrowth", finish.get().path("connections").asInt() - steadyCount);
+      if (start.get().has("openFiles")) {
+        report.put("openFileGrowth", finish.get().path("openFiles").asLong() - start.get().path("openFiles").asLong());
+      }
       report(report);
       return ExitCode.OK;
     } finally {
@@ -175,12 +178,17 @@ public final class SoakBench extends BenchBase implements Callable<Integer> {
   }
 
   private static ObjectNode figures(JsonNode probe) {
-    return Json.object().put("connections", probe.path("connections").asInt()).put("threads", probe.path("threads").asInt())
-        .put("heapAfterGcBytes", probe.path("usedBytes").asLong());
+    ObjectNode figures = Json.object().put("connections", probe.path("connections").asInt())
+        .put("threads", probe.path("threads").asInt()).put("heapAfterGcBytes", probe.path("usedBytes").asLong());
+    if (probe.has("openFiles")) {
+      figures.put("openFiles", probe.path("openFiles").asLong());
+    }
+    return figures;
   }
 
   private static String summary(JsonNode probe) {
     return probe.path("connections").asInt() + " connections, " + probe.path("threads").asInt() + " threads, "
+        + (probe.has("openFiles") ? probe.path("openFiles").asLong() + " open files, " : "")
         + probe.path("usedBytes").asLong() / 1024 + " KiB heap after GC";
   }
 

@@ -106,7 +106,7 @@ class BenchIT {
       for (String side : List.of("start", "end")) {
         JsonNode figures = r.get(side);
         assertTrue(figures.get("connections").asInt() == 8 && figures.get("threads").asInt() > 0
-            && figures.get("heapAfterGcBytes").asLong() > 0, side + ": " + figures);
+            && figures.get("heapAfterGcBytes").asLong() > 0 && figures.get("openFiles").asLong() > 0, side + ": " + figures);
       }
     }
   }
