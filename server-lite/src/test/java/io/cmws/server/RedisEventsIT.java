@@ -89,11 +89,14 @@ class RedisEventsIT {
             + epoch + "\",\"since\":{\"r:a\":" + lastSeq + "}}}").expect("subscribed");
         assertEquals(epoch, subscribed.get("epoch").asText(), "one epoch for every hub");
         assertTrue(subscribed.get("recovered").asBoolean(), subscribed.toString());
-        assertEquals(320, subscribed.get("replayed").asInt());
+        // hub two replays what its copy of the history holds; events still on their way to it
+        // through Redis follow live, so the client sees one run either way
+        int replayed = subscribed.get("replayed").asInt();
+        assertTrue(replayed > 0 && replayed <= 320, subscribed.toString());
         List<Long> seqs = new ArrayList<>();
         for (int i = 0; i < 320; i++) {
           JsonNode event = back.expect("event");
-          assertTrue(event.get("replayed").asBoolean());
+          assertEquals(i < replayed, event.has("replayed"), event.toString());
           seqs.add(event.get("seq").asLong());
         }
         for (int i = 0; i < 320; i++) {
