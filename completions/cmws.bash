@@ -236,7 +236,7 @@ function _picocli_cmws_serve() {
 
   local commands=""
   local flag_opts="'-q' '--quiet' '-x' '--stacktrace' '--allow-anonymous' '--ephemeral' '--persist-history' '--fsync' '--limit-loopback' '--json' '-h' '--help' '-V' '--version'"
-  local arg_opts="'-v' '--verbose' '--host' '-p' '--port' '--path' '--admin-port' '--token' '--tokens-file' '--token-channels' '--allowed-origin' '--max-frame-size' '--heartbeat-interval' '--heartbeat-timeout' '--auth-timeout' '--outbox-frames' '--outbox-size' '--slow-consumer' '--data-dir' '--retention' '--history-size' '--max-waiting-tasks' '--retry-policy' '--max-connections' '--max-connections-per-address' '--max-subscriptions' '--max-channels-per-subscribe' '--rate-limit' '--max-tasks-per-submitter' '--max-channels' '--tls-keystore' '--tls-password' '--redis' '--redis-prefix'"
+  local arg_opts="'-v' '--verbose' '--host' '-p' '--port' '--path' '--admin-port' '--token' '--tokens-file' '--token-channels' '--allowed-origin' '--allowed-host' '--handshake-timeout' '--max-handshakes-per-address' '--max-frame-size' '--heartbeat-interval' '--heartbeat-timeout' '--auth-timeout' '--outbox-frames' '--outbox-size' '--slow-consumer' '--data-dir' '--retention' '--history-size' '--max-waiting-tasks' '--retry-policy' '--max-connections' '--max-connections-per-address' '--max-subscriptions' '--max-channels-per-subscribe' '--rate-limit' '--max-tasks-per-submitter' '--max-channels' '--tls-keystore' '--tls-password' '--redis' '--redis-prefix'"
 
   type compopt &>/dev/null && compopt +o default
 
@@ -269,6 +269,15 @@ function _picocli_cmws_serve() {
       return
       ;;
     '--allowed-origin')
+      return
+      ;;
+    '--allowed-host')
+      return
+      ;;
+    '--handshake-timeout')
+      return
+      ;;
+    '--max-handshakes-per-address')
       return
       ;;
     '--max-frame-size')

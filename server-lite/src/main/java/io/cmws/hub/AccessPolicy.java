@@ -15,6 +15,9 @@ import java.util.Set;
  *       Without a token, loopback browsers and SSE-writers (and, with anonymous access, remote
  *       ones) get their defaults, as claude-mem's UI and SSE-writer cannot send tokens; workers
  *       always need a token, as in the reference.
+ *   <li>A browser page (a handshake that carried an {@code Origin}) is never trusted for being on
+ *       loopback: any web site can open a socket to 127.0.0.1. Without a token it gets claude-mem's
+ *       browser permissions ({@code subscribe}) and cannot act as a worker, hub or SSE-writer.
  * </ul>
  *
  * Immutable and thread-safe.
@@ -29,33 +32,14 @@ public final class AccessPolicy {
   static final String NO_TOKENS_FOR_REMOTE =
       "Server has no auth token configured for external connections";
   static final String TOKEN_REQUIRED = "Authentication required: this hub needs a token";
+  static final String PAGE_NEEDS_TOKEN = "A browser page needs a token to connect as ";
 
   private final TokenRegistry tokens;
   private final boolean allowAnonymous;
-  private final java.util.List<String> allowedOrigins;
 
   public AccessPolicy(TokenRegistry tokens, boolean allowAnonymous) {
-    this(tokens, allowAnonymous, java.util.List.of());
-  }
-
-  /** {@code allowedOrigins}: browser origins let in, e.g. {@code https://app.example.com}; empty lets any in. */
-  public AccessPolicy(TokenRegistry tokens, boolean allowAnonymous, java.util.List<String> allowedOrigins) {
     this.tokens = tokens;
     this.allowAnonymous = allowAnonymous;
-    this.allowedOrigins = allowedOrigins.stream().map(AccessPolicy::normalizeOrigin).toList();
-  }
-
-  /**
-   * Whether a WebSocket handshake with this {@code Origin} header may proceed. Only browsers send
-   * one; tools and workers without it are judged by their token alone.
-   */
-  public boolean allowsOrigin(String origin) {
-    return origin == null || allowedOrigins.isEmpty() || allowedOrigins.contains(normalizeOrigin(origin));
-  }
-
-  private static String normalizeOrigin(String origin) {
-    String trimmed = origin.trim().toLowerCase(java.util.Locale.ROOT);
-    return trimmed.endsWith("/") ? trimmed.substring(0, trimmed.length() - 1) : trimmed;
   }
 
   /** The advisory {@code requiresAuth} of {@code connection:pending} (reference §2.1). */
@@ -72,9 +56,17 @@ public final class AccessPolicy {
     return !tokens.isEmpty();
   }
 
-  /** Decision for an {@code auth} frame from a client of {@code type}. */
+  /** Decision for an {@code auth} frame from a tool (a client that sent no {@code Origin}). */
   public Decision authenticate(ClientType type, String token, boolean loopback) {
+    return authenticate(type, token, loopback, false);
+  }
+
+  /** Decision for an {@code auth} frame; {@code browserPage}: the handshake carried an {@code Origin}. */
+  public Decision authenticate(ClientType type, String token, boolean loopback, boolean browserPage) {
     boolean hasToken = token != null && !token.isEmpty();
+    if (browserPage && !hasToken) {
+      return pageWithoutToken(type, loopback);
+    }
     if (tokens.isEmpty()) {
       if (loopback) {
         return granted(withLoopbackExtras(type.defaultPermissions()), null);
@@ -99,11 +91,30 @@ public final class AccessPolicy {
     return new Decision.Denied(TOKEN_REQUIRED);
   }
 
+  /** A page without a token: the browser defaults, where a tokenless browser may connect at all. */
+  private Decision pageWithoutToken(ClientType type, boolean loopback) {
+    if (type != ClientType.BROWSER) {
+      return new Decision.Denied(PAGE_NEEDS_TOKEN + type.label());
+    }
+    if (loopback || allowAnonymous) {
+      return granted(ClientType.BROWSER.defaultPermissions(), null);
+    }
+    return new Decision.Denied(TOKEN_REQUIRED);
+  }
+
   /**
    * Decision for a worker that sends {@code register} without {@code auth}. Reference §3.3: with
    * tokens configured a loopback worker is told to authenticate and stays connected; a remote one
-   * is closed.
+   * is closed. A browser page may never register without a token.
    */
+  public Decision registerWithoutAuth(boolean loopback, boolean browserPage) {
+    if (browserPage) {
+      return new Decision.Denied(PAGE_NEEDS_TOKEN + ClientType.WORKER.label(), !loopback);
+    }
+    return registerWithoutAuth(loopback);
+  }
+
+  /** {@link #registerWithoutAuth(boolean, boolean)} for a tool (no {@code Origin}). */
   public Decision registerWithoutAuth(boolean loopback) {
     if (tokens.isEmpty() && loopback) {
       return granted(withLoopbackExtras(ClientType.WORKER.defaultPermissions()), null);

@@ -11,10 +11,13 @@ import java.util.function.LongSupplier;
 /**
  * {@code auth} and {@code register}: client-type detection (reference-protocol §3.2) and the
  * replies of §2. Unlike the reference, a second {@code auth} or {@code register} on one connection
- * is refused (its B7).
+ * is refused (its B7), and one SSE-writer holds a session (its B22): a newer writer for the same
+ * session replaces the older one, which is closed with 1000, the code claude-mem's writer does not
+ * retry after (§7.4), so a restarted hook writes at once.
  */
 final class AuthHandler {
   static final String UNAUTHORIZED = "Unauthorized";
+  private static final org.slf4j.Logger LOG = org.slf4j.LoggerFactory.getLogger(AuthHandler.class);
 
   /** Session id → the SSE-writer that claimed it. */
   private final java.util.Map<String, Connection> sessionClaims = new java.util.concurrent.ConcurrentHashMap<>();
@@ -67,20 +70,20 @@ final class AuthHandler {
           "Already authenticated as " + connection.id() + "; open a new connection to change identity");
     }
     ClientType type = detect(auth);
-    AccessPolicy.Decision decision = policy.authenticate(type, auth.token(), connection.peer().loopback());
+    RemotePeer peer = connection.peer();
+    AccessPolicy.Decision decision = policy.authenticate(type, auth.token(), peer.loopback(), peer.browserPage());
     if (decision instanceof AccessPolicy.Decision.Denied denied) {
       refuse(connection, new ServerFrame.AuthFailed(denied.reason()), denied.close());
       return;
     }
     AccessPolicy.Decision.Granted granted = (AccessPolicy.Decision.Granted) decision;
     if (type == ClientType.SSE_WRITER && auth.sessionId() != null) {
-      Connection holder = sessionClaims.putIfAbsent(auth.sessionId(), connection);
-      if (holder != null && holder != connection) {
-        // the reference lets any writer claim any session (its B22): one writer per session here
-        refuse(connection, new ServerFrame.AuthFailed("session " + auth.sessionId()
-            + " is claimed by another SSE-writer; one writer per session"), true);
+      if (!peer.loopback() && granted.tokenName() == null) {
+        refuse(connection, new ServerFrame.AuthFailed("an SSE-writer from a remote address needs a token to claim"
+            + " session " + auth.sessionId()), true);
         return;
       }
+      claim(auth.sessionId(), connection);
     }
     String id = type == ClientType.WORKER ? connection.id() : registry.nextId(type);
     connection.authenticate(type, id, granted.permissions(), granted.tokenName());
@@ -96,6 +99,15 @@ final class AuthHandler {
           new SseWriterIdentity(auth.sessionId(), auth.project(), auth.workingDirectory()));
       connection.send(new ServerFrame.Subscribed(
           router.subscribe(connection, SseWriterIdentity.AUTO_SUBSCRIPTIONS)));
+    }
+  }
+
+  /** {@code writer} holds {@code sessionId} from now on; a previous holder is closed as replaced. */
+  private void claim(String sessionId, Connection writer) {
+    Connection previous = sessionClaims.put(sessionId, writer);
+    if (previous != null && previous != writer) {
+      LOG.info("SSE-writer {} replaces {} for session {}", writer.peer().address(), previous, sessionId);
+      previous.close(CloseCodes.NORMAL, "Replaced by a newer SSE-writer for session " + sessionId);
     }
   }
 
@@ -119,7 +131,8 @@ final class AuthHandler {
       }
     }
     if (!connection.isAuthenticated()) {
-      AccessPolicy.Decision decision = policy.registerWithoutAuth(connection.peer().loopback());
+      AccessPolicy.Decision decision = policy.registerWithoutAuth(connection.peer().loopback(),
+          connection.peer().browserPage());
       if (decision instanceof AccessPolicy.Decision.Denied denied) {
         refuse(connection, new ServerFrame.Error(denied.reason(), ErrorCode.UNAUTHENTICATED.wireName(),
             "register", null, null), denied.close());

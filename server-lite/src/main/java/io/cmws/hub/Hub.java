@@ -200,9 +200,17 @@ public final class Hub implements AutoCloseable {
 
   /** Whether a browser from {@code origin} (the handshake's Origin header, or null) may connect; counts refusals. */
   public boolean allowsOrigin(String origin) {
-    boolean allowed = config.access().allowsOrigin(origin);
+    return counted(config.browsers().allowsOrigin(origin), "origin");
+  }
+
+  /** Whether a request naming {@code host} (its Host header, or null) is answered; counts refusals. */
+  public boolean allowsHost(String host) {
+    return counted(config.browsers().allowsHost(host), "host");
+  }
+
+  private boolean counted(boolean allowed, String limit) {
     if (!allowed) {
-      metrics.limitRejected("origin");
+      metrics.limitRejected(limit);
     }
     return allowed;
   }

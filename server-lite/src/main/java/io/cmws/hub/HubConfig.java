@@ -15,7 +15,8 @@ public record HubConfig(
     Duration preAuthTimeout,
     TasksConfig tasks,
     int historySize,
-    Limits limits) {
+    Limits limits,
+    BrowserGuard browsers) {
 
   public static final Duration DEFAULT_HEARTBEAT_INTERVAL = Duration.ofSeconds(30);
   public static final Duration DEFAULT_HEARTBEAT_TIMEOUT = Duration.ofSeconds(60);
@@ -27,6 +28,7 @@ public record HubConfig(
     Objects.requireNonNull(access, "access");
     Objects.requireNonNull(tasks, "tasks");
     Objects.requireNonNull(limits, "limits");
+    Objects.requireNonNull(browsers, "browsers");
     if (historySize < 0 || historySize > 1_000_000) {
       throw new IllegalArgumentException("history size must be 0..1000000 events per channel, got " + historySize);
     }
@@ -48,31 +50,36 @@ public record HubConfig(
         DEFAULT_PRE_AUTH_TIMEOUT,
         TasksConfig.standard(),
         DEFAULT_HISTORY_SIZE,
-        Limits.standard());
+        Limits.standard(),
+        BrowserGuard.loopbackOnly());
   }
 
   public HubConfig withAccess(AccessPolicy newAccess) {
-    return new HubConfig(newAccess, heartbeatInterval, heartbeatTimeout, preAuthTimeout, tasks, historySize, limits);
+    return new HubConfig(newAccess, heartbeatInterval, heartbeatTimeout, preAuthTimeout, tasks, historySize, limits, browsers);
   }
 
   public HubConfig withHeartbeat(Duration interval, Duration timeout) {
-    return new HubConfig(access, interval, timeout, preAuthTimeout, tasks, historySize, limits);
+    return new HubConfig(access, interval, timeout, preAuthTimeout, tasks, historySize, limits, browsers);
   }
 
   public HubConfig withPreAuthTimeout(Duration timeout) {
-    return new HubConfig(access, heartbeatInterval, heartbeatTimeout, timeout, tasks, historySize, limits);
+    return new HubConfig(access, heartbeatInterval, heartbeatTimeout, timeout, tasks, historySize, limits, browsers);
   }
 
   public HubConfig withHistorySize(int size) {
-    return new HubConfig(access, heartbeatInterval, heartbeatTimeout, preAuthTimeout, tasks, size, limits);
+    return new HubConfig(access, heartbeatInterval, heartbeatTimeout, preAuthTimeout, tasks, size, limits, browsers);
   }
 
   public HubConfig withLimits(Limits newLimits) {
-    return new HubConfig(access, heartbeatInterval, heartbeatTimeout, preAuthTimeout, tasks, historySize, newLimits);
+    return new HubConfig(access, heartbeatInterval, heartbeatTimeout, preAuthTimeout, tasks, historySize, newLimits, browsers);
   }
 
   public HubConfig withTasks(TasksConfig newTasks) {
-    return new HubConfig(access, heartbeatInterval, heartbeatTimeout, preAuthTimeout, newTasks, historySize, limits);
+    return new HubConfig(access, heartbeatInterval, heartbeatTimeout, preAuthTimeout, newTasks, historySize, limits, browsers);
+  }
+
+  public HubConfig withBrowsers(BrowserGuard guard) {
+    return new HubConfig(access, heartbeatInterval, heartbeatTimeout, preAuthTimeout, tasks, historySize, limits, guard);
   }
 
   private static void requirePositive(String what, Duration value) {

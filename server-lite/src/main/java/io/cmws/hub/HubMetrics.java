@@ -15,6 +15,7 @@ public final class HubMetrics {
   private final ConcurrentHashMap<String, LongAdder> slowConsumers = new ConcurrentHashMap<>();
   private final LongAdder eventsDropped = new LongAdder();
   private final ConcurrentHashMap<String, LongAdder> limitRejections = new ConcurrentHashMap<>();
+  private final java.util.concurrent.atomic.AtomicInteger handshakesPending = new java.util.concurrent.atomic.AtomicInteger();
 
   void published() {
     eventsPublished.increment();
@@ -52,6 +53,20 @@ public final class HubMetrics {
     limitRejections.computeIfAbsent(limit, k -> new LongAdder()).increment();
   }
 
+  /** A connection was accepted and has not finished its WebSocket handshake yet. */
+  public void handshakeStarted() {
+    handshakesPending.incrementAndGet();
+  }
+
+  /** An unfinished handshake finished, failed or was closed: called once per {@link #handshakeStarted}. */
+  public void handshakeEnded() {
+    handshakesPending.decrementAndGet();
+  }
+
+  public int handshakesPending() {
+    return handshakesPending.get();
+  }
+
   public long limitRejections(String limit) {
     LongAdder adder = limitRejections.get(limit);
     return adder == null ? 0 : adder.sum();
@@ -82,6 +97,7 @@ public final class HubMetrics {
     out.counter("cmws_events_delivered_total", "Event frames queued to subscribers", eventsDelivered.sum());
     out.counter("cmws_frames_received_total", "Frames received from clients", framesReceived.sum());
     out.counter("cmws_connections_opened_total", "Connections accepted since start", connectionsOpened.sum());
+    out.gauge("cmws_handshakes_pending", "Connections whose WebSocket handshake has not finished", handshakesPending.get());
     out.labelled("cmws_errors_total", "counter", "Errors by kind", "kind", errorCounts());
     Map<String, Long> slow = new TreeMap<>();
     slowConsumers.forEach((policy, adder) -> slow.put(policy, adder.sum()));

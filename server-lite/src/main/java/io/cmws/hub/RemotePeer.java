@@ -17,6 +17,11 @@ public record RemotePeer(String address, boolean loopback, String origin) {
     return new RemotePeer(text, loopback, origin);
   }
 
+  /** Whether a web page opened this connection: browsers always send {@code Origin}, tools do not. */
+  public boolean browserPage() {
+    return origin != null;
+  }
+
   /** The address without the port: what per-address limits count by. */
   public String host() {
     int colon = address.lastIndexOf(':');

@@ -129,7 +129,8 @@ final class AdminHttpServer {
     }
     RemotePeer peer = RemotePeer.of(exchange.getRemoteAddress(),
         exchange.getRequestHeaders().containsKey("X-Forwarded-For"), exchange.getRequestHeaders().getFirst("Origin"));
-    AccessPolicy.Decision decision = access.authenticate(ClientType.BROWSER, bearer(exchange), peer.loopback());
+    AccessPolicy.Decision decision = access.authenticate(ClientType.BROWSER, bearer(exchange), peer.loopback(),
+        peer.browserPage());
     if (decision instanceof AccessPolicy.Decision.Denied denied) {
       respond(exchange, 401, "application/json", Json.write(java.util.Map.of("error", denied.reason())) + "\n");
       return;
@@ -199,8 +200,14 @@ final class AdminHttpServer {
     void handle(HttpExchange exchange) throws IOException;
   }
 
-  private static void guarded(HttpExchange exchange, Handler handler) {
+  private void guarded(HttpExchange exchange, Handler handler) {
     try {
+      String host = exchange.getRequestHeaders().getFirst("Host");
+      if (!hub.allowsHost(host)) { // DNS rebinding: a page of evil.example must not read this hub
+        respond(exchange, 403, "text/plain", "host " + host + " is not served here; start the hub with"
+            + " --allowed-host to allow it\n");
+        return;
+      }
       if (!"GET".equals(exchange.getRequestMethod())) {
         respond(exchange, 405, "text/plain", "only GET\n");
         return;

@@ -1,6 +1,7 @@
 package io.cmws.server;
 
 import io.cmws.hub.Hub;
+import io.cmws.hub.HubConfig;
 import io.cmws.hub.HubStorage;
 import io.cmws.redis.RedisEventBus;
 import io.cmws.redis.RedisTaskQueue;
@@ -93,11 +94,14 @@ public final class HubServer implements AutoCloseable {
         throw e;
       }
     }
-    Hub hub = new Hub(config.hub(), clock, System::nanoTime, scheduler, version, storage);
+    HubConfig hubConfig = config.hub().withBrowsers(config.hub().browsers().listeningOnLoopback(isLoopback(config.host())));
+    Hub hub = new Hub(hubConfig, clock, System::nanoTime, scheduler, version, storage);
+    HandshakeTracker handshakes = new HandshakeTracker(config.handshakes(), hubConfig.limits().limitLoopback(),
+        hub.metrics(), System::nanoTime);
     WsTransport transport;
     try {
       transport = new WsTransport(new InetSocketAddress(config.host(), config.port()), hub, config.path(),
-          config.maxFrameBytes(), config.outbox(), config.tls() == null ? null : config.tls().sslContext());
+          config.maxFrameBytes(), config.outbox(), config.tls() == null ? null : config.tls().sslContext(), handshakes);
     } catch (IOException e) {
       hub.close();
       scheduler.shutdownNow();
@@ -124,6 +128,14 @@ public final class HubServer implements AutoCloseable {
       throw e instanceof IOException io ? io : new IOException(e.getMessage(), e);
     }
     scheduler.scheduleWithFixedDelay(transport.sweeper()::sweep, SWEEP_MILLIS, SWEEP_MILLIS, TimeUnit.MILLISECONDS);
+    long handshakeSweep = Math.max(50, Math.min(1000, config.handshakes().timeout().toMillis() / 4));
+    scheduler.scheduleWithFixedDelay(() -> {
+      try {
+        handshakes.closeOverdue();
+      } catch (RuntimeException e) {
+        LOG.error("closing overdue handshakes failed", e); // and again at the next sweep
+      }
+    }, handshakeSweep, handshakeSweep, TimeUnit.MILLISECONDS);
     SqliteStore durable = store;
     RedisTaskQueue shared = redisQueue;
     scheduler.scheduleWithFixedDelay(() -> {
@@ -141,6 +153,15 @@ public final class HubServer implements AutoCloseable {
       }
     }, 1, 1, TimeUnit.MINUTES);
     return new HubServer(config, scheduler, hub, transport, admin, store);
+  }
+
+  /** Whether {@code host} is a loopback address; a name that does not resolve is not. */
+  static boolean isLoopback(String host) {
+    try {
+      return java.net.InetAddress.getByName(host).isLoopbackAddress();
+    } catch (java.net.UnknownHostException e) {
+      return false;
+    }
   }
 
   private static void awaitStart(WsTransport transport, ServerConfig config) throws IOException {

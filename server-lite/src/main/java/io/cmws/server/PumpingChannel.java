@@ -7,6 +7,7 @@ import java.nio.channels.SelectionKey;
 import java.nio.channels.SocketChannel;
 import org.java_websocket.WebSocketImpl;
 import org.java_websocket.WrappedByteChannel;
+import org.java_websocket.framing.CloseFrame;
 
 /**
  * The socket as Java-WebSocket sees it. The library writes its own frames (handshake, pongs,
@@ -23,13 +24,68 @@ final class PumpingChannel implements WrappedByteChannel {
   private final SelectionKey key;
   /** Closes a plain socket gracefully; null under TLS, whose channel closes the socket itself. */
   private final SocketLingerer lingerer;
+  /** Until the WebSocket handshake ends; see {@link HandshakeTracker}. */
+  private final HandshakeTracker.Handshake handshake;
+  private volatile boolean opened;
   private volatile boolean closed;
+  /** An HTTP refusal of ours that replaces the library's (which always says 404); null if none. */
+  private ByteBuffer refusal;
+  private boolean refusalStarted;
+  /** Set once the refusal is being written: keeps the hot path free of the lock. */
+  private volatile boolean refusing;
 
-  PumpingChannel(ByteChannel transport, SelectionKey key, SocketLingerer lingerer) {
+  PumpingChannel(ByteChannel transport, SelectionKey key, SocketLingerer lingerer, HandshakeTracker.Handshake handshake) {
     this.transport = transport;
     this.tls = transport instanceof WrappedByteChannel wrapped ? wrapped : null;
     this.key = key;
     this.lingerer = tls == null && transport instanceof SocketChannel ? lingerer : null;
+    this.handshake = handshake;
+  }
+
+  /** The WebSocket handshake succeeded. */
+  void opened() {
+    opened = true;
+    handshake.ended();
+  }
+
+  /**
+   * The handshake is being refused with {@code status} (e.g. {@code 403 Forbidden}): the error
+   * response the library writes next is replaced by this one, and the connection is closed after
+   * it (the library itself would leave it open until the client goes). Runs on the worker thread that read the request,
+   * before the library queues its response for the selector thread.
+   */
+  void refuseHandshake(String status, String why) {
+    String body = why + "\n";
+    byte[] bodyBytes = body.getBytes(java.nio.charset.StandardCharsets.UTF_8);
+    String head = "HTTP/1.1 " + status + "\r\nContent-Type: text/plain; charset=utf-8\r\nContent-Length: "
+        + bodyBytes.length + "\r\nConnection: close\r\n\r\n";
+    ByteBuffer response = ByteBuffer.allocate(head.length() + bodyBytes.length);
+    response.put(head.getBytes(java.nio.charset.StandardCharsets.US_ASCII)).put(bodyBytes).flip();
+    synchronized (this) {
+      refusal = response;
+    }
+  }
+
+  /** Writes our refusal in place of the library's response; the library's bytes count as written. */
+  private synchronized int writeRefusal(ByteBuffer libraryResponse) throws IOException {
+    int consumed = libraryResponse.remaining();
+    libraryResponse.position(libraryResponse.limit());
+    refusalStarted = true;
+    refusing = true;
+    writeRestOfRefusal();
+    return consumed;
+  }
+
+  private synchronized boolean refusalPending() {
+    return refusalStarted && refusal.hasRemaining();
+  }
+
+  /** On the selector thread; once the refusal is out, the connection is closed (gracefully, see close). */
+  private synchronized void writeRestOfRefusal() throws IOException {
+    transport.write(refusal);
+    if (!refusal.hasRemaining() && key.attachment() instanceof WebSocketImpl socket) {
+      socket.closeConnection(CloseFrame.POLICY_VALIDATION, "handshake refused");
+    }
   }
 
   private WsFrameSink sink() {
@@ -40,6 +96,9 @@ final class PumpingChannel implements WrappedByteChannel {
   /** The library's own buffers; after its last one, ours follow in the same round. */
   @Override
   public int write(ByteBuffer source) throws IOException {
+    if (!opened && refusalReplaces(source)) {
+      return writeRefusal(source);
+    }
     WsFrameSink sink = sink();
     int written = sink == null ? transport.write(source) : sink.writeLibraryFrame(source, transport);
     if (!source.hasRemaining() && key.attachment() instanceof WebSocketImpl socket && socket.outQueue.size() <= 1) {
@@ -48,8 +107,15 @@ final class PumpingChannel implements WrappedByteChannel {
     return written;
   }
 
+  private synchronized boolean refusalReplaces(ByteBuffer source) {
+    return refusal != null && !refusalStarted && source.remaining() > 5 && source.get(source.position()) == 'H';
+  }
+
   @Override
   public boolean isNeedWrite() {
+    if (refusing && refusalPending()) {
+      return true;
+    }
     if (tls != null && tls.isNeedWrite()) {
       return true;
     }
@@ -59,6 +125,10 @@ final class PumpingChannel implements WrappedByteChannel {
 
   @Override
   public void writeMore() throws IOException {
+    if (refusing && refusalPending()) {
+      writeRestOfRefusal();
+      return;
+    }
     if (tls != null && tls.isNeedWrite()) {
       // not tls.writeMore(): the library's version encrypts its pending ciphertext a second time;
       // an empty write sends what is pending (and drives the handshake)
@@ -101,7 +171,8 @@ final class PumpingChannel implements WrappedByteChannel {
   @Override
   public void close() throws IOException {
     closed = true;
-    if (lingerer != null) {
+    handshake.ended();
+    if (lingerer != null && (opened || refusing)) { // a close frame or a refusal must not be lost to a reset
       lingerer.close((SocketChannel) transport);
     } else {
       transport.close();

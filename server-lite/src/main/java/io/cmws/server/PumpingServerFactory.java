@@ -1,6 +1,8 @@
 package io.cmws.server;
 
 import java.io.IOException;
+import java.net.InetAddress;
+import java.net.InetSocketAddress;
 import java.nio.channels.ByteChannel;
 import java.nio.channels.SelectionKey;
 import java.nio.channels.SocketChannel;
@@ -21,13 +23,15 @@ import org.java_websocket.drafts.Draft;
  */
 final class PumpingServerFactory implements WebSocketServerFactory {
   private final SSLContext tls;
-  private final ExecutorService handshakes;
+  private final ExecutorService tlsHandshakes;
   private final SocketLingerer lingerer;
+  private final HandshakeTracker handshakes;
 
-  PumpingServerFactory(SSLContext tls) {
+  PumpingServerFactory(SSLContext tls, HandshakeTracker handshakes) {
     this.tls = tls;
+    this.handshakes = handshakes;
     this.lingerer = tls == null ? SocketLingerer.open() : null;
-    this.handshakes = tls == null ? null : Executors.newSingleThreadExecutor(runnable -> {
+    this.tlsHandshakes = tls == null ? null : Executors.newSingleThreadExecutor(runnable -> {
       Thread thread = new Thread(runnable, "cmws-tls-handshake");
       thread.setDaemon(true);
       return thread;
@@ -44,23 +48,29 @@ final class PumpingServerFactory implements WebSocketServerFactory {
     return new WebSocketImpl(adapter, drafts);
   }
 
+  /** Runs on the selector thread for each accepted socket; an IOException makes the library close it. */
   @Override
   public ByteChannel wrapChannel(SocketChannel channel, SelectionKey key) throws IOException {
+    InetAddress remote = channel.getRemoteAddress() instanceof InetSocketAddress address ? address.getAddress() : null;
+    HandshakeTracker.Handshake handshake = handshakes.started((WebSocketImpl) key.attachment(), remote);
+    if (handshake == null) {
+      throw new IOException("too many unfinished handshakes from " + remote);
+    }
     if (tls == null) {
-      return new PumpingChannel(channel, key, lingerer);
+      return new PumpingChannel(channel, key, lingerer, handshake);
     }
     SSLEngine engine = tls.createSSLEngine();
     // as the library's own TLS factory does: this suite breaks its TLS channel (Java-WebSocket #466)
     engine.setEnabledCipherSuites(java.util.Arrays.stream(engine.getEnabledCipherSuites())
         .filter(suite -> !suite.equals("TLS_ECDHE_RSA_WITH_AES_128_GCM_SHA256")).toArray(String[]::new));
     engine.setUseClientMode(false);
-    return new PumpingChannel(new SSLSocketChannel2(channel, engine, handshakes, key), key, null);
+    return new PumpingChannel(new SSLSocketChannel2(channel, engine, tlsHandshakes, key), key, null, handshake);
   }
 
   @Override
   public void close() {
-    if (handshakes != null) {
-      handshakes.shutdown();
+    if (tlsHandshakes != null) {
+      tlsHandshakes.shutdown();
     }
     if (lingerer != null) {
       lingerer.close();

@@ -24,7 +24,8 @@ public record ServerConfig(
     StoreOptions store,
     Duration retention,
     RedisSettings redis,
-    TlsOptions tls) {
+    TlsOptions tls,
+    HandshakeLimits handshakes) {
 
   public static final String DEFAULT_HOST = "127.0.0.1";
   /** claude-mem's backend port, so its clients connect unchanged. */
@@ -38,6 +39,7 @@ public record ServerConfig(
     Objects.requireNonNull(hub, "hub");
     Objects.requireNonNull(outbox, "outbox");
     Objects.requireNonNull(retention, "retention");
+    Objects.requireNonNull(handshakes, "handshakes");
     if (port < 0 || port > 65535) {
       throw new IllegalArgumentException("port must be 0-65535, got " + port);
     }
@@ -55,42 +57,47 @@ public record ServerConfig(
   /** Loopback, a free port for both endpoints, reference defaults otherwise: what tests use. */
   public static ServerConfig ephemeral() {
     return new ServerConfig(DEFAULT_HOST, 0, DEFAULT_PATH, 0, DEFAULT_MAX_FRAME_BYTES, OutboxLimits.standard(),
-        HubConfig.defaults(), null, StoreOptions.DEFAULT_RETENTION, null, null);
+        HubConfig.defaults(), null, StoreOptions.DEFAULT_RETENTION, null, null,
+        HandshakeLimits.standard());
   }
 
   /** Shares channels, history and tasks with other hubs through Redis; null for a hub of its own. */
   public ServerConfig withRedis(RedisSettings settings) {
-    return new ServerConfig(host, port, path, adminPort, maxFrameBytes, outbox, hub, store, retention, settings, tls);
+    return new ServerConfig(host, port, path, adminPort, maxFrameBytes, outbox, hub, store, retention, settings, tls, handshakes);
   }
 
   /** Serves {@code wss://} with this certificate; null for plain {@code ws://}. */
   public ServerConfig withTls(TlsOptions options) {
-    return new ServerConfig(host, port, path, adminPort, maxFrameBytes, outbox, hub, store, retention, redis, options);
+    return new ServerConfig(host, port, path, adminPort, maxFrameBytes, outbox, hub, store, retention, redis, options, handshakes);
   }
 
   public ServerConfig withHub(HubConfig newHub) {
-    return new ServerConfig(host, port, path, adminPort, maxFrameBytes, outbox, newHub, store, retention, redis, tls);
+    return new ServerConfig(host, port, path, adminPort, maxFrameBytes, outbox, newHub, store, retention, redis, tls, handshakes);
   }
 
   public ServerConfig withMaxFrameBytes(int bytes) {
-    return new ServerConfig(host, port, path, adminPort, bytes, outbox, hub, store, retention, redis, tls);
+    return new ServerConfig(host, port, path, adminPort, bytes, outbox, hub, store, retention, redis, tls, handshakes);
   }
 
   public ServerConfig withAdminPort(int newAdminPort) {
-    return new ServerConfig(host, port, path, newAdminPort, maxFrameBytes, outbox, hub, store, retention, redis, tls);
+    return new ServerConfig(host, port, path, newAdminPort, maxFrameBytes, outbox, hub, store, retention, redis, tls, handshakes);
   }
 
   public ServerConfig withOutbox(OutboxLimits limits) {
-    return new ServerConfig(host, port, path, adminPort, maxFrameBytes, limits, hub, store, retention, redis, tls);
+    return new ServerConfig(host, port, path, adminPort, maxFrameBytes, limits, hub, store, retention, redis, tls, handshakes);
   }
 
   /** Durable: tasks (and history, if so configured) in SQLite under {@code options.dataDir()}. */
   public ServerConfig withStore(StoreOptions options) {
     return new ServerConfig(host, port, path, adminPort, maxFrameBytes, outbox, hub, options,
-        options == null ? retention : options.retention(), redis, tls);
+        options == null ? retention : options.retention(), redis, tls, handshakes);
+  }
+
+  public ServerConfig withHandshakes(HandshakeLimits limits) {
+    return new ServerConfig(host, port, path, adminPort, maxFrameBytes, outbox, hub, store, retention, redis, tls, limits);
   }
 
   public ServerConfig withPort(int newPort) {
-    return new ServerConfig(host, newPort, path, adminPort, maxFrameBytes, outbox, hub, store, retention, redis, tls);
+    return new ServerConfig(host, newPort, path, adminPort, maxFrameBytes, outbox, hub, store, retention, redis, tls, handshakes);
   }
 }

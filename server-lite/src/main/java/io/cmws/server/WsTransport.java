@@ -39,16 +39,18 @@ final class WsTransport extends WebSocketServer {
   private final WriteScheduler writes = new WriteScheduler();
 
   private final OutboxLimits outboxLimits;
+  private final HandshakeTracker handshakes;
   /** Java's default listen backlog (50) drops SYNs under a burst of connects: a 1 s retransmit each. */
   private static final int ACCEPT_BACKLOG = 4096;
 
   WsTransport(InetSocketAddress address, Hub hub, String path, int maxFrameBytes, OutboxLimits outboxLimits,
-      javax.net.ssl.SSLContext tls) {
+      javax.net.ssl.SSLContext tls, HandshakeTracker handshakes) {
     super(address, Math.max(2, Runtime.getRuntime().availableProcessors()), drafts(maxFrameBytes));
     this.hub = hub;
     this.path = path;
     this.outboxLimits = outboxLimits;
-    setWebSocketFactory(new PumpingServerFactory(tls));
+    this.handshakes = handshakes;
+    setWebSocketFactory(new PumpingServerFactory(tls, handshakes));
     setReuseAddr(true);
     setTcpNoDelay(true);
     setConnectionLostTimeout(0); // the hub's own heartbeat decides liveness
@@ -69,6 +71,10 @@ final class WsTransport extends WebSocketServer {
     return sweeper;
   }
 
+  HandshakeTracker handshakes() {
+    return handshakes;
+  }
+
   @Override
   public void stop(int timeout, String closeMessage) throws InterruptedException {
     super.stop(timeout, closeMessage);
@@ -83,11 +89,25 @@ final class WsTransport extends WebSocketServer {
       // The reference leaves unknown paths hanging (its B20); answer 404 instead.
       throw new InvalidDataException(CloseFrame.POLICY_VALIDATION, "no WebSocket endpoint at " + requested);
     }
+    String host = request.hasFieldValue("Host") ? request.getFieldValue("Host") : null;
+    if (!hub.allowsHost(host)) {
+      throw forbidden(conn, "host " + host + " is not served here; start the hub with --allowed-host to allow it");
+    }
     String origin = request.hasFieldValue("Origin") ? request.getFieldValue("Origin") : null;
     if (!hub.allowsOrigin(origin)) {
-      throw new InvalidDataException(CloseFrame.POLICY_VALIDATION, "origin " + origin + " is not allowed");
+      throw forbidden(conn, "origin " + origin + " is not allowed; start the hub with --allowed-origin " + origin
+          + " to let its pages connect");
     }
     return super.onWebsocketHandshakeReceivedAsServer(conn, draft, request);
+  }
+
+  /** Refuses the handshake with HTTP 403 and {@code why}, instead of the library's 404. */
+  private static InvalidDataException forbidden(WebSocket conn, String why) {
+    LOG.debug("refused a handshake from {}: {}", conn.getRemoteSocketAddress(), why);
+    if (((WebSocketImpl) conn).getChannel() instanceof PumpingChannel channel) {
+      channel.refuseHandshake("403 Forbidden", why);
+    }
+    return new InvalidDataException(CloseFrame.POLICY_VALIDATION, why);
   }
 
   /** The path of a request target, without query or fragment (the reference ignores queries). */
@@ -106,6 +126,9 @@ final class WsTransport extends WebSocketServer {
 
   @Override
   public void onOpen(WebSocket conn, ClientHandshake handshake) {
+    if (((WebSocketImpl) conn).getChannel() instanceof PumpingChannel channel) {
+      channel.opened();
+    }
     boolean proxied = handshake.hasFieldValue("X-Forwarded-For") || handshake.hasFieldValue("Forwarded");
     String origin = handshake.hasFieldValue("Origin") ? handshake.getFieldValue("Origin") : null;
     RemotePeer peer = RemotePeer.of(conn.getRemoteSocketAddress(), proxied, origin);

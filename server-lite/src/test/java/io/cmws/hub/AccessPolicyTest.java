@@ -62,6 +62,22 @@ class AccessPolicyTest {
   }
 
   @Test
+  void aBrowserPageWithoutATokenGetsBrowserPermissionsOnlyEvenOnLoopback() {
+    for (AccessPolicy policy : List.of(OPEN, ANONYMOUS, TOKENS)) {
+      assertEquals(EnumSet.of(Permission.SUBSCRIBE), granted(policy.authenticate(ClientType.BROWSER, null, true, true)));
+      for (ClientType type : List.of(ClientType.WORKER, ClientType.HUB, ClientType.SSE_WRITER)) {
+        assertTrue(denied(policy.authenticate(type, null, true, true)).startsWith(AccessPolicy.PAGE_NEEDS_TOKEN));
+      }
+      assertFalse(policy.registerWithoutAuth(true, true) instanceof AccessPolicy.Decision.Granted);
+    }
+    assertEquals(AccessPolicy.TOKEN_REQUIRED, denied(OPEN.authenticate(ClientType.BROWSER, null, false, true)));
+    assertEquals(EnumSet.of(Permission.SUBSCRIBE), granted(ANONYMOUS.authenticate(ClientType.BROWSER, null, false, true)));
+    assertEquals(Permission.all(), granted(TOKENS.authenticate(ClientType.BROWSER, "s3cret", true, true)),
+        "a token grants what it grants, page or not");
+    assertEquals(AccessPolicy.INVALID_TOKEN, denied(TOKENS.authenticate(ClientType.BROWSER, "nope", true, true)));
+  }
+
+  @Test
   void registerWithoutAuthFollowsTheReference() {
     assertTrue(granted(OPEN.registerWithoutAuth(true)).contains(Permission.TASK_RECEIVE));
     AccessPolicy.Decision.Denied local = assertInstanceOf(AccessPolicy.Decision.Denied.class,

@@ -7,11 +7,13 @@ import io.cmws.cli.support.DurationConverter;
 import io.cmws.cli.support.ExitCode;
 import io.cmws.cli.support.VersionProvider;
 import io.cmws.hub.AccessPolicy;
+import io.cmws.hub.BrowserGuard;
 import io.cmws.hub.HubConfig;
 import io.cmws.hub.Limits;
 import io.cmws.hub.TokenRegistry;
 import io.cmws.hub.TokenSpec;
 import io.cmws.protocol.Json;
+import io.cmws.server.HandshakeLimits;
 import io.cmws.server.HubServer;
 import io.cmws.server.OutboxLimits;
 import io.cmws.server.ServerConfig;
@@ -98,10 +100,28 @@ public final class ServeCommand extends BaseCommand implements Callable<Integer>
 
   @Option(names = "--allowed-origin", paramLabel = "ORIGIN", split = ",",
       defaultValue = "${env:CMWS_ALLOWED_ORIGINS}",
-      description = "Browser origins allowed to connect, e.g. https://app.example.com (comma-separated or repeated;"
-          + " env CMWS_ALLOWED_ORIGINS). A handshake with another Origin is refused; clients without one (tools,"
-          + " workers) are not affected. Default: any origin.")
+      description = "Web pages allowed to connect besides loopback ones (http(s)://localhost, 127.x.x.x, [::1] on"
+          + " any port), e.g. https://app.example.com (comma-separated or repeated; env CMWS_ALLOWED_ORIGINS)."
+          + " A handshake with another Origin is refused with 403; '*' lets pages of any web site in."
+          + " Clients that send no Origin (tools, workers) are not affected.")
   List<String> allowedOrigins = new ArrayList<>();
+
+  @Option(names = "--allowed-host", paramLabel = "HOST", split = ",", defaultValue = "${env:CMWS_ALLOWED_HOSTS}",
+      description = "Host names clients may use to reach this hub, besides localhost, 127.x.x.x and [::1] while it"
+          + " listens on loopback (comma-separated or repeated; env CMWS_ALLOWED_HOSTS). Other Host headers are"
+          + " refused with 403, which stops DNS rebinding. On a network address, only listed hosts are checked.")
+  List<String> allowedHosts = new ArrayList<>();
+
+  @Option(names = "--handshake-timeout", paramLabel = "DURATION", converter = DurationConverter.class,
+      defaultValue = "${env:CMWS_HANDSHAKE_TIMEOUT:-10s}",
+      description = "Close a connection that has not finished its WebSocket handshake by then (default ${DEFAULT-VALUE}).")
+  Duration handshakeTimeout;
+
+  @Option(names = "--max-handshakes-per-address", paramLabel = "N",
+      defaultValue = "${env:CMWS_MAX_HANDSHAKES_PER_ADDRESS:-64}",
+      description = "Unfinished handshakes from one remote address; more connections are closed at once"
+          + " (default ${DEFAULT-VALUE}; loopback exempt unless --limit-loopback).")
+  int maxHandshakesPerAddress;
 
   @Option(names = "--allow-anonymous", defaultValue = "${env:CMWS_ALLOW_ANONYMOUS:-false}",
       description = "Let non-loopback clients in without a token, with their type's default permissions"
@@ -301,17 +321,19 @@ public final class ServeCommand extends BaseCommand implements Callable<Integer>
       }
       TokenRegistry registry = new TokenRegistry(withChannelLimits(specs));
       requireSafeExposure(registry);
-      HubConfig hub = new HubConfig(new AccessPolicy(registry, allowAnonymous,
-          allowedOrigins == null ? List.of() : allowedOrigins), heartbeatInterval, heartbeatTimeout,
+      BrowserGuard browsers = new BrowserGuard(allowedOrigins == null ? List.of() : allowedOrigins,
+          allowedHosts == null ? List.of() : allowedHosts, isLoopback(host));
+      HubConfig hub = new HubConfig(new AccessPolicy(registry, allowAnonymous), heartbeatInterval, heartbeatTimeout,
           authTimeout, TasksConfig.standard().withMaxWaiting(maxWaitingTasks).withDefaults(taskDefaults()), historySize,
-          limits());
+          limits(), browsers);
       int admin = adminPort != null ? adminPort : port == 0 ? 0 : port + 2;
       OutboxLimits outbox = new OutboxLimits(outboxFrames, outboxBytes, SlowConsumerPolicy.parse(slowConsumer));
       RedisSettings shared = redis == null || redis.isBlank() ? null
           : new RedisSettings(java.net.URI.create(redis.trim()), redisPrefix);
       StoreOptions store = ephemeral || shared != null ? null : new StoreOptions(dataDir(), persistHistory, retention, fsync);
       TlsOptions tls = tlsKeystore == null ? null : new TlsOptions(tlsKeystore, tlsPassword);
-      return new ServerConfig(host, port, path, admin, maxFrameSize, outbox, hub, store, retention, shared, tls);
+      return new ServerConfig(host, port, path, admin, maxFrameSize, outbox, hub, store, retention, shared, tls,
+          new HandshakeLimits(handshakeTimeout, maxHandshakesPerAddress));
     } catch (IOException e) {
       throw CliException.usage("cannot read tokens file: " + e.getMessage());
     } catch (IllegalArgumentException e) {
