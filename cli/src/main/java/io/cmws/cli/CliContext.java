@@ -7,8 +7,8 @@ import java.time.Duration;
 import java.util.Map;
 
 /**
- * What commands get from where they run: the process (the {@code cmws} command line) or the
- * REPL, which lends its one connection to every command.
+ * What commands get from where they run: the process (the {@code cmws} command line) or the REPL,
+ * which lends its one connection to every command.
  */
 public interface CliContext {
   InputStream stdin();

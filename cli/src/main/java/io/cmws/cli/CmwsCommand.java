@@ -1,6 +1,7 @@
 package io.cmws.cli;
 
 import io.cmws.cli.bench.BenchCommand;
+import io.cmws.cli.client.HubSession;
 import io.cmws.cli.command.PublishCommand;
 import io.cmws.cli.command.ReplCommand;
 import io.cmws.cli.command.ServeCommand;
@@ -8,7 +9,6 @@ import io.cmws.cli.command.SubscribeCommand;
 import io.cmws.cli.command.TaskCommand;
 import io.cmws.cli.command.WorkerCommand;
 import io.cmws.cli.support.VersionProvider;
-import io.cmws.cli.client.HubSession;
 import java.io.InputStream;
 import java.net.URI;
 import java.time.Duration;
@@ -50,8 +50,8 @@ import picocli.CommandLine.Spec;
     })
 public final class CmwsCommand implements Runnable, CliContext {
   /**
-   * The subcommands, in help order. Built on demand: picocli reads a command's annotations when
-   * it is added, and a short-lived {@code cmws publish} should not pay for the whole tree.
+   * The subcommands, in help order. Built on demand: picocli reads a command's annotations when it
+   * is added, and a short-lived {@code cmws publish} should not pay for the whole tree.
    */
   static final Map<String, Supplier<Object>> SUBCOMMANDS = subcommands();
 
@@ -107,6 +107,8 @@ public final class CmwsCommand implements Runnable, CliContext {
   /** {@code cmws} alone: the usage, on stderr, as a usage error. */
   @Override
   public void run() {
-    throw new CommandLine.ParameterException(spec.commandLine(), "Missing command: try 'cmws serve', 'cmws subscribe' or 'cmws publish'");
+    throw new CommandLine.ParameterException(
+        spec.commandLine(),
+        "Missing command: try 'cmws serve', 'cmws subscribe' or 'cmws publish'");
   }
 }

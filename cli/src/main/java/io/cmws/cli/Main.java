@@ -24,7 +24,8 @@ public final class Main {
   public static void main(String[] args) {
     processMode = true;
     PrintWriter out = new PrintWriter(new OutputStreamWriter(System.out, StandardCharsets.UTF_8));
-    PrintWriter err = new PrintWriter(new OutputStreamWriter(System.err, StandardCharsets.UTF_8), true);
+    PrintWriter err =
+        new PrintWriter(new OutputStreamWriter(System.err, StandardCharsets.UTF_8), true);
     int code = run(System.in, out, err, System.getenv(), System.console() != null, args);
     out.flush();
     err.flush();
@@ -40,8 +41,13 @@ public final class Main {
     return run(InputStream.nullInputStream(), out, err, System.getenv(), false, args);
   }
 
-  public static int run(InputStream in, PrintWriter out, PrintWriter err, Map<String, String> env,
-      boolean stdoutIsTerminal, String... args) {
+  public static int run(
+      InputStream in,
+      PrintWriter out,
+      PrintWriter err,
+      Map<String, String> env,
+      boolean stdoutIsTerminal,
+      String... args) {
     CommandLine commandLine = commandLine(new CmwsCommand(in, env, stdoutIsTerminal), args);
     commandLine.setOut(out);
     commandLine.setErr(err);
@@ -63,7 +69,8 @@ public final class Main {
     if (CmwsCommand.SUBCOMMANDS.containsKey(first) && !first.equals("generate-completion")) {
       commandLine.addSubcommand(first, CmwsCommand.SUBCOMMANDS.get(first).get());
     } else {
-      CmwsCommand.SUBCOMMANDS.forEach((name, command) -> commandLine.addSubcommand(name, command.get()));
+      CmwsCommand.SUBCOMMANDS.forEach(
+          (name, command) -> commandLine.addSubcommand(name, command.get()));
     }
     return configure(commandLine);
   }
@@ -85,26 +92,30 @@ public final class Main {
   private static void configureLogging(ParseResult parseResult) {
     int level = 0;
     for (ParseResult sub = parseResult; sub != null; sub = sub.subcommand()) {
-      for (Object mixin : sub.commandSpec().mixins().values().stream().map(m -> m.userObject()).toList()) {
+      for (Object mixin :
+          sub.commandSpec().mixins().values().stream().map(m -> m.userObject()).toList()) {
         if (mixin instanceof VerbosityOptions verbosity && (verbosity.level() != 0)) {
           level = verbosity.level();
         }
       }
     }
-    String name = switch (level) {
-      case -1 -> "error";
-      case 0 -> "warn";
-      case 1 -> "info";
-      case 2 -> "debug";
-      default -> "trace";
-    };
+    String name =
+        switch (level) {
+          case -1 -> "error";
+          case 0 -> "warn";
+          case 1 -> "info";
+          case 2 -> "debug";
+          default -> "trace";
+        };
     System.setProperty("org.slf4j.simpleLogger.defaultLogLevel", name);
   }
 
   private static int handleFailure(Exception ex, CommandLine commandLine, ParseResult parseResult) {
     PrintWriter err = commandLine.getErr();
-    boolean json = parseResult.subcommand() != null
-        ? parseResult.subcommand().hasMatchedOption("--json") : parseResult.hasMatchedOption("--json");
+    boolean json =
+        parseResult.subcommand() != null
+            ? parseResult.subcommand().hasMatchedOption("--json")
+            : parseResult.hasMatchedOption("--json");
     int code;
     String kind;
     String message;

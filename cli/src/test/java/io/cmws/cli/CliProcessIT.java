@@ -24,11 +24,16 @@ class CliProcessIT {
       assertTrue(url.matches("ws://127\\.0\\.0\\.1:\\d+/ws"), url);
       assertTrue(serve.err.next(WAIT).startsWith("cmws: hub listening on " + url));
 
-      try (CmwsProcess sub = CmwsProcess.start("subscribe", "session:*", "--json", "--count", "2", "--url", url);
+      try (CmwsProcess sub =
+              CmwsProcess.start("subscribe", "session:*", "--json", "--count", "2", "--url", url);
           RawClient bystander = RawClient.greeted(URI.create(url))) {
         sub.err.await("subscribed to session:*", WAIT);
-        for (String[] event : new String[][] {
-            {"session:started", "{\"sessionId\":\"S1\"}"}, {"task:queued", "{}"}, {"session:ended", "{\"sessionId\":\"S1\"}"}}) {
+        for (String[] event :
+            new String[][] {
+              {"session:started", "{\"sessionId\":\"S1\"}"},
+              {"task:queued", "{}"},
+              {"session:ended", "{\"sessionId\":\"S1\"}"}
+            }) {
           try (CmwsProcess pub = CmwsProcess.start("publish", event[0], event[1], "--url", url)) {
             assertEquals(0, pub.waitFor(WAIT), pub.err.snapshot().toString());
           }
@@ -44,7 +49,8 @@ class CliProcessIT {
 
         serve.terminate();
         assertEquals(0, serve.waitFor(WAIT), "SIGTERM exits 0");
-        assertEquals(new RawClient.Close(1001, "Server shutting down", true), bystander.awaitClose());
+        assertEquals(
+            new RawClient.Close(1001, "Server shutting down", true), bystander.awaitClose());
       }
     }
   }

@@ -20,7 +20,9 @@ class CompletionScriptIsCurrentTest {
   @Test
   void committedScriptMatchesTheCommandTree() throws Exception {
     String committed = Files.readString(SCRIPT, StandardCharsets.UTF_8);
-    assertEquals(generate().stripTrailing(), committed.stripTrailing(),
+    assertEquals(
+        generate().stripTrailing(),
+        committed.stripTrailing(),
         "completions/cmws.bash is stale: run  java -jar cli/target/cmws.jar generate-completion > completions/cmws.bash");
   }
 }

@@ -49,7 +49,9 @@ public final class AccessPolicy {
 
   /** The channel patterns a token is limited to; empty for no limit (and for tokenless clients). */
   public java.util.List<String> channelScope(String tokenName) {
-    return tokenName == null ? java.util.List.of() : tokens.byName(tokenName).map(TokenSpec::channels).orElse(java.util.List.of());
+    return tokenName == null
+        ? java.util.List.of()
+        : tokens.byName(tokenName).map(TokenSpec::channels).orElse(java.util.List.of());
   }
 
   public boolean hasTokens() {
@@ -61,8 +63,12 @@ public final class AccessPolicy {
     return authenticate(type, token, loopback, false);
   }
 
-  /** Decision for an {@code auth} frame; {@code browserPage}: the handshake carried an {@code Origin}. */
-  public Decision authenticate(ClientType type, String token, boolean loopback, boolean browserPage) {
+  /**
+   * Decision for an {@code auth} frame; {@code browserPage}: the handshake carried an {@code
+   * Origin}.
+   */
+  public Decision authenticate(
+      ClientType type, String token, boolean loopback, boolean browserPage) {
     boolean hasToken = token != null && !token.isEmpty();
     if (browserPage && !hasToken) {
       return pageWithoutToken(type, loopback);

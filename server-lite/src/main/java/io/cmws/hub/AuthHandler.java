@@ -20,7 +20,9 @@ final class AuthHandler {
   private static final org.slf4j.Logger LOG = org.slf4j.LoggerFactory.getLogger(AuthHandler.class);
 
   /** Session id → the SSE-writer that claimed it. */
-  private final java.util.Map<String, Connection> sessionClaims = new java.util.concurrent.ConcurrentHashMap<>();
+  private final java.util.Map<String, Connection> sessionClaims =
+      new java.util.concurrent.ConcurrentHashMap<>();
+
   private final AccessPolicy policy;
   private final ConnectionRegistry registry;
   private final ChannelRouter router;
@@ -67,11 +69,14 @@ final class AuthHandler {
     if (connection.isAuthenticated()) {
       throw new ProtocolException(
           ErrorCode.ALREADY_AUTHENTICATED,
-          "Already authenticated as " + connection.id() + "; open a new connection to change identity");
+          "Already authenticated as "
+              + connection.id()
+              + "; open a new connection to change identity");
     }
     ClientType type = detect(auth);
     RemotePeer peer = connection.peer();
-    AccessPolicy.Decision decision = policy.authenticate(type, auth.token(), peer.loopback(), peer.browserPage());
+    AccessPolicy.Decision decision =
+        policy.authenticate(type, auth.token(), peer.loopback(), peer.browserPage());
     if (decision instanceof AccessPolicy.Decision.Denied denied) {
       refuse(connection, new ServerFrame.AuthFailed(denied.reason()), denied.close());
       return;
@@ -79,8 +84,13 @@ final class AuthHandler {
     AccessPolicy.Decision.Granted granted = (AccessPolicy.Decision.Granted) decision;
     if (type == ClientType.SSE_WRITER && auth.sessionId() != null) {
       if (!peer.loopback() && granted.tokenName() == null) {
-        refuse(connection, new ServerFrame.AuthFailed("an SSE-writer from a remote address needs a token to claim"
-            + " session " + auth.sessionId()), true);
+        refuse(
+            connection,
+            new ServerFrame.AuthFailed(
+                "an SSE-writer from a remote address needs a token to claim"
+                    + " session "
+                    + auth.sessionId()),
+            true);
         return;
       }
       claim(auth.sessionId(), connection);
@@ -97,16 +107,20 @@ final class AuthHandler {
     if (type == ClientType.SSE_WRITER) {
       connection.writerIdentity(
           new SseWriterIdentity(auth.sessionId(), auth.project(), auth.workingDirectory()));
-      connection.send(new ServerFrame.Subscribed(
-          router.subscribe(connection, SseWriterIdentity.AUTO_SUBSCRIPTIONS)));
+      connection.send(
+          new ServerFrame.Subscribed(
+              router.subscribe(connection, SseWriterIdentity.AUTO_SUBSCRIPTIONS)));
     }
   }
 
-  /** {@code writer} holds {@code sessionId} from now on; a previous holder is closed as replaced. */
+  /**
+   * {@code writer} holds {@code sessionId} from now on; a previous holder is closed as replaced.
+   */
   private void claim(String sessionId, Connection writer) {
     Connection previous = sessionClaims.put(sessionId, writer);
     if (previous != null && previous != writer) {
-      LOG.info("SSE-writer {} replaces {} for session {}", writer.peer().address(), previous, sessionId);
+      LOG.info(
+          "SSE-writer {} replaces {} for session {}", writer.peer().address(), previous, sessionId);
       previous.close(CloseCodes.NORMAL, "Replaced by a newer SSE-writer for session " + sessionId);
     }
   }
@@ -131,11 +145,14 @@ final class AuthHandler {
       }
     }
     if (!connection.isAuthenticated()) {
-      AccessPolicy.Decision decision = policy.registerWithoutAuth(connection.peer().loopback(),
-          connection.peer().browserPage());
+      AccessPolicy.Decision decision =
+          policy.registerWithoutAuth(connection.peer().loopback(), connection.peer().browserPage());
       if (decision instanceof AccessPolicy.Decision.Denied denied) {
-        refuse(connection, new ServerFrame.Error(denied.reason(), ErrorCode.UNAUTHENTICATED.wireName(),
-            "register", null, null), denied.close());
+        refuse(
+            connection,
+            new ServerFrame.Error(
+                denied.reason(), ErrorCode.UNAUTHENTICATED.wireName(), "register", null, null),
+            denied.close());
         return false;
       }
       AccessPolicy.Decision.Granted granted = (AccessPolicy.Decision.Granted) decision;

@@ -21,12 +21,17 @@ import java.util.Objects;
  *       are served.
  * </ul>
  */
-public record BrowserGuard(List<String> allowedOrigins, List<String> allowedHosts, boolean loopbackListener) {
+public record BrowserGuard(
+    List<String> allowedOrigins, List<String> allowedHosts, boolean loopbackListener) {
   public static final String ANY_ORIGIN = "*";
 
   public BrowserGuard {
     allowedOrigins = allowedOrigins.stream().map(BrowserGuard::normalizeOrigin).toList();
-    allowedHosts = allowedHosts.stream().map(h -> h.trim().toLowerCase(Locale.ROOT)).filter(h -> !h.isEmpty()).toList();
+    allowedHosts =
+        allowedHosts.stream()
+            .map(h -> h.trim().toLowerCase(Locale.ROOT))
+            .filter(h -> !h.isEmpty())
+            .toList();
   }
 
   /** Loopback pages and names only: the default of a hub on a developer's machine. */
@@ -48,7 +53,10 @@ public record BrowserGuard(List<String> allowedOrigins, List<String> allowedHost
     return allowedOrigins.contains(normalized) || isLoopbackOrigin(normalized);
   }
 
-  /** Whether a request carrying this {@code Host} header (null: none, as HTTP/1.0 allows) is answered. */
+  /**
+   * Whether a request carrying this {@code Host} header (null: none, as HTTP/1.0 allows) is
+   * answered.
+   */
   public boolean allowsHost(String hostHeader) {
     if (hostHeader == null) {
       return true; // a browser always sends Host: a request without one comes from a tool
@@ -68,7 +76,9 @@ public record BrowserGuard(List<String> allowedOrigins, List<String> allowedHost
     if (name.startsWith("[") && name.endsWith("]")) {
       name = name.substring(1, name.length() - 1);
     }
-    if (name.equalsIgnoreCase("localhost") || name.equals("::1") || name.equals("0:0:0:0:0:0:0:1")) {
+    if (name.equalsIgnoreCase("localhost")
+        || name.equals("::1")
+        || name.equals("0:0:0:0:0:0:0:1")) {
       return true;
     }
     String[] parts = name.split("\\.", -1);
@@ -76,7 +86,9 @@ public record BrowserGuard(List<String> allowedOrigins, List<String> allowedHost
       return false;
     }
     for (String part : parts) {
-      if (part.isEmpty() || part.length() > 3 || !part.chars().allMatch(Character::isDigit)
+      if (part.isEmpty()
+          || part.length() > 3
+          || !part.chars().allMatch(Character::isDigit)
           || Integer.parseInt(part) > 255) {
         return false;
       }
@@ -88,7 +100,8 @@ public record BrowserGuard(List<String> allowedOrigins, List<String> allowedHost
     try {
       URI uri = new URI(origin);
       String scheme = Objects.requireNonNullElse(uri.getScheme(), "");
-      return (scheme.equals("http") || scheme.equals("https")) && uri.getHost() != null
+      return (scheme.equals("http") || scheme.equals("https"))
+          && uri.getHost() != null
           && isLoopbackHost(uri.getHost());
     } catch (URISyntaxException e) {
       return false; // "null" (file://, sandboxed frames) and garbage are no loopback page

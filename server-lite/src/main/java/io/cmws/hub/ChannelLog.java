@@ -7,9 +7,9 @@ import java.util.Iterator;
 import java.util.List;
 
 /**
- * One channel's sequence counter and its last {@code capacity} events, oldest first, at most
- * {@link #MAX_BYTES} of them (so a few huge events cannot pin a gigabyte). Storage grows with use:
- * a channel published on once costs one event, not a full ring. Guarded by its own monitor, which
+ * One channel's sequence counter and its last {@code capacity} events, oldest first, at most {@link
+ * #MAX_BYTES} of them (so a few huge events cannot pin a gigabyte). Storage grows with use: a
+ * channel published on once costs one event, not a full ring. Guarded by its own monitor, which
  * publishing holds while it takes the next seq, appends and fans out.
  */
 final class ChannelLog {
@@ -20,6 +20,7 @@ final class ChannelLog {
   private final ArrayDeque<EventMessage> kept = new ArrayDeque<>(4);
   private long bytes;
   private long lastSeq;
+
   /** Timestamp of the newest event that fell out; MIN_VALUE if none did. */
   private long droppedUntil = Long.MIN_VALUE;
 
@@ -93,7 +94,10 @@ final class ChannelLog {
     return new Replay(out, seq >= lastSeq || seq + 1 >= oldest);
   }
 
-  /** Events at or after {@code timestamp}; complete unless a dropped event may have been one of them. */
+  /**
+   * Events at or after {@code timestamp}; complete unless a dropped event may have been one of
+   * them.
+   */
   Replay since(long timestamp) {
     List<EventMessage> out = new ArrayList<>();
     for (EventMessage event : kept) {
@@ -104,7 +108,9 @@ final class ChannelLog {
     return new Replay(out, droppedUntil < timestamp);
   }
 
-  /** The last {@code n} events, oldest first; complete if there were that many or none was dropped. */
+  /**
+   * The last {@code n} events, oldest first; complete if there were that many or none was dropped.
+   */
   Replay last(int n) {
     List<EventMessage> out = new ArrayList<>(Math.min(n, kept.size()));
     int skip = Math.max(0, kept.size() - n);

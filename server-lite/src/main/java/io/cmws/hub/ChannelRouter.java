@@ -15,8 +15,8 @@ import java.util.concurrent.ConcurrentHashMap;
 
 /**
  * Subscriptions and publishing. Each channel has its own lock, held while its next {@code seq} is
- * taken and the event is queued to every subscriber, so every subscriber sees a channel's events
- * in {@code seq} order while different channels publish in parallel. Queuing never blocks.
+ * taken and the event is queued to every subscriber, so every subscriber sees a channel's events in
+ * {@code seq} order while different channels publish in parallel. Queuing never blocks.
  */
 final class ChannelRouter {
   private final ConcurrentSubscriptionIndex<Connection> index = new ConcurrentSubscriptionIndex<>();
@@ -24,7 +24,7 @@ final class ChannelRouter {
   private final Clock clock;
   private final HubMetrics metrics;
   private final int historySize;
-  private volatile EventListener listener = event -> { };
+  private volatile EventListener listener = event -> {};
 
   /** Sees every published event, under its channel's lock (the store persists history this way). */
   @FunctionalInterface
@@ -114,7 +114,8 @@ final class ChannelRouter {
       log.append(event);
       listener.published(event);
       List<ConcurrentSubscriptionIndex.Group<Connection>> groups = index.match(channel);
-      int delivered = groups.size() == 1 ? deliverAll(groups.get(0), event) : deliverOnce(groups, event);
+      int delivered =
+          groups.size() == 1 ? deliverAll(groups.get(0), event) : deliverOnce(groups, event);
       metrics.published();
       metrics.delivered(delivered);
       return event.seq();
@@ -126,7 +127,8 @@ final class ChannelRouter {
    * has is ignored. Holds the channel's lock like {@link #publish}.
    */
   void deliver(EventMessage event) {
-    ChannelLog log = channels.computeIfAbsent(event.channel(), name -> new ChannelLog(historySize, 0));
+    ChannelLog log =
+        channels.computeIfAbsent(event.channel(), name -> new ChannelLog(historySize, 0));
     synchronized (log) {
       if (event.seq() <= log.lastSeq()) {
         return;
@@ -134,7 +136,8 @@ final class ChannelRouter {
       log.appendNumbered(event);
       listener.published(event);
       List<ConcurrentSubscriptionIndex.Group<Connection>> groups = index.match(event.channel());
-      int delivered = groups.size() == 1 ? deliverAll(groups.get(0), event) : deliverOnce(groups, event);
+      int delivered =
+          groups.size() == 1 ? deliverAll(groups.get(0), event) : deliverOnce(groups, event);
       metrics.published();
       metrics.delivered(delivered);
     }
@@ -163,21 +166,24 @@ final class ChannelRouter {
 
   static void validateChannel(String channel) {
     ChannelNames.channelProblem(channel)
-        .ifPresent(problem -> {
-          throw new ProtocolException(ErrorCode.INVALID_CHANNEL, problem);
-        });
+        .ifPresent(
+            problem -> {
+              throw new ProtocolException(ErrorCode.INVALID_CHANNEL, problem);
+            });
   }
 
   static void validatePatterns(List<String> patterns) {
     for (String pattern : patterns) {
       ChannelNames.patternProblem(pattern)
-          .ifPresent(problem -> {
-            throw new ProtocolException(ErrorCode.INVALID_PATTERN, problem);
-          });
+          .ifPresent(
+              problem -> {
+                throw new ProtocolException(ErrorCode.INVALID_PATTERN, problem);
+              });
     }
   }
 
-  private static int deliverAll(ConcurrentSubscriptionIndex.Group<Connection> group, EventMessage event) {
+  private static int deliverAll(
+      ConcurrentSubscriptionIndex.Group<Connection> group, EventMessage event) {
     int delivered = 0;
     for (int i = 0; i < group.size(); i++) {
       if (offer(group.member(i), event, group.pattern())) {
@@ -188,7 +194,8 @@ final class ChannelRouter {
   }
 
   /** Several patterns matched: a connection holding more than one still gets the event once. */
-  private static int deliverOnce(List<ConcurrentSubscriptionIndex.Group<Connection>> groups, EventMessage event) {
+  private static int deliverOnce(
+      List<ConcurrentSubscriptionIndex.Group<Connection>> groups, EventMessage event) {
     if (groups.isEmpty()) {
       return 0;
     }

@@ -11,7 +11,8 @@ public enum ClientType {
   BROWSER("browser", EnumSet.of(Permission.SUBSCRIBE)),
   SSE_WRITER("sse-writer", EnumSet.of(Permission.SUBSCRIBE)),
   WORKER(
-      "worker", EnumSet.of(Permission.SUBSCRIBE, Permission.TASK_RECEIVE, Permission.TASK_COMPLETE)),
+      "worker",
+      EnumSet.of(Permission.SUBSCRIBE, Permission.TASK_RECEIVE, Permission.TASK_COMPLETE)),
   HUB("hub", EnumSet.of(Permission.SUBSCRIBE, Permission.BROADCAST, Permission.FEDERATE)),
   /** A consumer of the legacy {@code GET /api/stream} server-sent events. */
   LEGACY_SSE("legacy-sse", EnumSet.of(Permission.SUBSCRIBE));

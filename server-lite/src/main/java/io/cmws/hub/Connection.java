@@ -38,7 +38,8 @@ public final class Connection implements TaskPeer {
 
   private volatile RateLimiter limiter;
 
-  Connection(long number, String id, RemotePeer peer, FrameSink sink, long openedAtMillis, long nowNanos) {
+  Connection(
+      long number, String id, RemotePeer peer, FrameSink sink, long openedAtMillis, long nowNanos) {
     this.number = number;
     this.id = id;
     this.peer = peer;
@@ -120,7 +121,9 @@ public final class Connection implements TaskPeer {
 
   void authenticate(ClientType newType, String newId, Set<Permission> granted, String token) {
     this.permissions =
-        granted.isEmpty() ? Collections.emptySet() : Collections.unmodifiableSet(EnumSet.copyOf(granted));
+        granted.isEmpty()
+            ? Collections.emptySet()
+            : Collections.unmodifiableSet(EnumSet.copyOf(granted));
     this.tokenName = token;
     this.id = newId;
     this.type = newType;

@@ -12,7 +12,8 @@ import java.util.concurrent.atomic.AtomicLong;
 final class ConnectionRegistry {
   private final AtomicLong counter = new AtomicLong();
   private final Map<Long, Connection> open = new ConcurrentHashMap<>();
-  private final Map<String, java.util.concurrent.atomic.AtomicInteger> perHost = new ConcurrentHashMap<>();
+  private final Map<String, java.util.concurrent.atomic.AtomicInteger> perHost =
+      new ConcurrentHashMap<>();
   private final Clock clock;
 
   ConnectionRegistry(Clock clock) {
@@ -23,9 +24,12 @@ final class ConnectionRegistry {
   Connection create(RemotePeer peer, FrameSink sink, long nowNanos) {
     long number = counter.incrementAndGet();
     long now = clock.millis();
-    Connection connection = new Connection(number, "pending-" + number + "-" + now, peer, sink, now, nowNanos);
+    Connection connection =
+        new Connection(number, "pending-" + number + "-" + now, peer, sink, now, nowNanos);
     open.put(number, connection);
-    perHost.computeIfAbsent(peer.host(), h -> new java.util.concurrent.atomic.AtomicInteger()).incrementAndGet();
+    perHost
+        .computeIfAbsent(peer.host(), h -> new java.util.concurrent.atomic.AtomicInteger())
+        .incrementAndGet();
     return connection;
   }
 
@@ -41,7 +45,8 @@ final class ConnectionRegistry {
 
   void remove(Connection connection) {
     if (open.remove(connection.number()) != null) {
-      perHost.computeIfPresent(connection.peer().host(), (h, count) -> count.decrementAndGet() <= 0 ? null : count);
+      perHost.computeIfPresent(
+          connection.peer().host(), (h, count) -> count.decrementAndGet() <= 0 ? null : count);
     }
   }
 

@@ -3,8 +3,8 @@ package io.cmws.hub;
 import io.cmws.protocol.EventMessage;
 
 /**
- * The transport side of one connection. Implementations never block: they queue and return.
- * Called from any thread; frames queued by one thread go out in the order queued.
+ * The transport side of one connection. Implementations never block: they queue and return. Called
+ * from any thread; frames queued by one thread go out in the order queued.
  */
 public interface FrameSink {
   /** Queues a text frame; false if the connection is no longer open. */

@@ -15,20 +15,20 @@ import io.cmws.protocol.ServerFrame;
 import io.cmws.tasks.TaskDispatcher;
 import io.cmws.tasks.TaskQueue;
 import io.cmws.tasks.TaskSignals;
-import java.util.concurrent.Executor;
-import java.util.concurrent.ExecutorService;
-import java.util.concurrent.Executors;
-import java.util.concurrent.atomic.AtomicBoolean;
 import java.time.Clock;
 import java.util.Collection;
 import java.util.List;
-import java.util.Set;
 import java.util.Map;
+import java.util.Set;
 import java.util.TreeMap;
+import java.util.concurrent.Executor;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
 import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.ScheduledFuture;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.function.LongSupplier;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -58,18 +58,30 @@ public final class Hub implements AutoCloseable {
   private final ScheduledFuture<?> heartbeat;
   private final ScheduledFuture<?> taskTimer;
   private final java.util.function.Supplier<String> unavailable;
+
   /** Null in a hub of its own; else how events reach the other hubs (and come back to this one). */
   private final EventBus bus;
+
   /** Where task work runs: in place, or (sharing a queue in Redis) on a thread of its own. */
   private final Executor lane;
 
   /** A hub that keeps everything in memory. */
-  public Hub(HubConfig config, Clock clock, LongSupplier nanoTime, ScheduledExecutorService scheduler, String version) {
+  public Hub(
+      HubConfig config,
+      Clock clock,
+      LongSupplier nanoTime,
+      ScheduledExecutorService scheduler,
+      String version) {
     this(config, clock, nanoTime, scheduler, version, HubStorage.ephemeral(config));
   }
 
   /** The scheduler runs timers (heartbeat, pre-auth, leases); the caller owns and shuts it down. */
-  public Hub(HubConfig config, Clock clock, LongSupplier nanoTime, ScheduledExecutorService scheduler, String version,
+  public Hub(
+      HubConfig config,
+      Clock clock,
+      LongSupplier nanoTime,
+      ScheduledExecutorService scheduler,
+      String version,
       HubStorage storage) {
     this.config = config;
     this.clock = clock;
@@ -78,7 +90,9 @@ public final class Hub implements AutoCloseable {
     this.version = version;
     this.registry = new ConnectionRegistry(clock);
     this.router = new ChannelRouter(clock, metrics, config.historySize());
-    storage.channels().forEach(kept -> router.restore(kept.channel(), kept.events(), kept.lastSeq()));
+    storage
+        .channels()
+        .forEach(kept -> router.restore(kept.channel(), kept.events(), kept.lastSeq()));
     router.listener(storage.onPublished()::accept);
     this.unavailable = storage.unavailable();
     this.bus = storage.bus();
@@ -92,12 +106,20 @@ public final class Hub implements AutoCloseable {
     this.lane = storage.bus() == null ? Runnable::run : newTaskLane();
     dispatcher.signals(storage.signals());
     AtomicBoolean tickQueued = new AtomicBoolean();
-    this.taskTimer = scheduler.scheduleAtFixedRate(
-        () -> once(tickQueued, () -> guarded("task timer", dispatcher::tick)), tick, tick, TimeUnit.NANOSECONDS);
+    this.taskTimer =
+        scheduler.scheduleAtFixedRate(
+            () -> once(tickQueued, () -> guarded("task timer", dispatcher::tick)),
+            tick,
+            tick,
+            TimeUnit.NANOSECONDS);
     LivenessMonitor liveness = new LivenessMonitor(registry, metrics, config.heartbeatTimeout());
     long interval = config.heartbeatInterval().toNanos();
-    this.heartbeat = scheduler.scheduleAtFixedRate(
-        () -> guarded("heartbeat", () -> liveness.tick(nanoTime.getAsLong())), interval, interval, TimeUnit.NANOSECONDS);
+    this.heartbeat =
+        scheduler.scheduleAtFixedRate(
+            () -> guarded("heartbeat", () -> liveness.tick(nanoTime.getAsLong())),
+            interval,
+            interval,
+            TimeUnit.NANOSECONDS);
     if (bus != null) {
       replayer.epoch(bus.start(new BusSink()));
     }
@@ -113,7 +135,11 @@ public final class Hub implements AutoCloseable {
       lane.execute(() -> runOnLane(connection, type, frame, work));
     } catch (RejectedExecutionException stopping) {
       // The lane is shut down only while the hub stops; the client is being closed with 1001.
-      reject(connection, type, frame, new ProtocolException(ErrorCode.UNAVAILABLE, CloseCodes.SHUTTING_DOWN_REASON));
+      reject(
+          connection,
+          type,
+          frame,
+          new ProtocolException(ErrorCode.UNAVAILABLE, CloseCodes.SHUTTING_DOWN_REASON));
     }
   }
 
@@ -126,25 +152,34 @@ public final class Hub implements AutoCloseable {
       reject(connection, type, frame, new ProtocolException(ErrorCode.UNAVAILABLE, e.getMessage()));
     } catch (RuntimeException e) {
       LOG.error("Internal error handling {} from {}", type, connection, e);
-      reject(connection, type, frame, new ProtocolException(ErrorCode.INTERNAL, "Internal error handling " + type));
+      reject(
+          connection,
+          type,
+          frame,
+          new ProtocolException(ErrorCode.INTERNAL, "Internal error handling " + type));
     }
   }
 
   private static Executor newTaskLane() {
-    return Executors.newSingleThreadExecutor(runnable -> {
-      Thread thread = new Thread(runnable, "cmws-task-lane");
-      thread.setDaemon(true);
-      return thread;
-    });
+    return Executors.newSingleThreadExecutor(
+        runnable -> {
+          Thread thread = new Thread(runnable, "cmws-task-lane");
+          thread.setDaemon(true);
+          return thread;
+        });
   }
 
-  /** Queues {@code work} on the lane unless it is queued already (timer ticks and wake-ups pile up otherwise). */
+  /**
+   * Queues {@code work} on the lane unless it is queued already (timer ticks and wake-ups pile up
+   * otherwise).
+   */
   private void once(AtomicBoolean queued, Runnable work) {
     if (queued.compareAndSet(false, true)) {
-      lane.execute(() -> {
-        queued.set(false);
-        work.run();
-      });
+      lane.execute(
+          () -> {
+            queued.set(false);
+            work.run();
+          });
     }
   }
 
@@ -169,7 +204,11 @@ public final class Hub implements AutoCloseable {
 
     @Override
     public void takenAway(String taskId, String workerId, int attempt, String reason) {
-      lane.execute(() -> guarded("task taken away", () -> dispatcher.remoteTakenAway(taskId, workerId, attempt, reason)));
+      lane.execute(
+          () ->
+              guarded(
+                  "task taken away",
+                  () -> dispatcher.remoteTakenAway(taskId, workerId, attempt, reason)));
     }
 
     @Override
@@ -192,18 +231,25 @@ public final class Hub implements AutoCloseable {
 
     @Override
     public void epochChanged(String epoch) {
-      LOG.warn("the shared history was lost (new epoch {}); clients recovering from before get recovered:false", epoch);
+      LOG.warn(
+          "the shared history was lost (new epoch {}); clients recovering from before get recovered:false",
+          epoch);
       router.resetHistory();
       replayer.epoch(epoch);
     }
   }
 
-  /** Whether a browser from {@code origin} (the handshake's Origin header, or null) may connect; counts refusals. */
+  /**
+   * Whether a browser from {@code origin} (the handshake's Origin header, or null) may connect;
+   * counts refusals.
+   */
   public boolean allowsOrigin(String origin) {
     return counted(config.browsers().allowsOrigin(origin), "origin");
   }
 
-  /** Whether a request naming {@code host} (its Host header, or null) is answered; counts refusals. */
+  /**
+   * Whether a request naming {@code host} (its Host header, or null) is answered; counts refusals.
+   */
   public boolean allowsHost(String host) {
     return counted(config.browsers().allowsHost(host), "host");
   }
@@ -221,19 +267,33 @@ public final class Hub implements AutoCloseable {
     metrics.connectionOpened();
     Limits limits = config.limits();
     if (registry.size() > limits.maxConnections()) {
-      return refuse(connection, "connections", "the hub is at its limit of " + limits.maxConnections() + " connections");
+      return refuse(
+          connection,
+          "connections",
+          "the hub is at its limit of " + limits.maxConnections() + " connections");
     }
     if (limits.appliesTo(peer)) {
       if (registry.countFrom(peer.host()) > limits.maxConnectionsPerAddress()) {
-        return refuse(connection, "connections_per_address",
+        return refuse(
+            connection,
+            "connections_per_address",
             "at most " + limits.maxConnectionsPerAddress() + " connections from one address");
       }
-      connection.limiter(new RateLimiter(limits.messagesPerSecond(), limits.burst(), nanoTime.getAsLong()));
+      connection.limiter(
+          new RateLimiter(limits.messagesPerSecond(), limits.burst(), nanoTime.getAsLong()));
     }
-    connection.send(new ServerFrame.ConnectionPending(
-        connection.id(), config.access().requiresAuth(peer.loopback()), SERVER_NAME, version, PROTOCOL_VERSION));
-    connection.authTimer(scheduler.schedule(
-        () -> expireUnauthenticated(connection), config.preAuthTimeout().toNanos(), TimeUnit.NANOSECONDS));
+    connection.send(
+        new ServerFrame.ConnectionPending(
+            connection.id(),
+            config.access().requiresAuth(peer.loopback()),
+            SERVER_NAME,
+            version,
+            PROTOCOL_VERSION));
+    connection.authTimer(
+        scheduler.schedule(
+            () -> expireUnauthenticated(connection),
+            config.preAuthTimeout().toNanos(),
+            TimeUnit.NANOSECONDS));
     return connection;
   }
 
@@ -266,7 +326,11 @@ public final class Hub implements AutoCloseable {
     try {
       node = Json.parse(text);
     } catch (JsonProcessingException e) {
-      reject(connection, null, null, new ProtocolException(ErrorCode.BAD_JSON, FrameDecoder.INVALID_FORMAT));
+      reject(
+          connection,
+          null,
+          null,
+          new ProtocolException(ErrorCode.BAD_JSON, FrameDecoder.INVALID_FORMAT));
       return;
     }
     String type = node != null && node.path("type").isTextual() ? node.get("type").asText() : null;
@@ -278,7 +342,11 @@ public final class Hub implements AutoCloseable {
       reject(connection, type, frame, e);
     } catch (RuntimeException e) {
       LOG.error("Internal error handling {} from {}", type, connection, e);
-      reject(connection, type, frame, new ProtocolException(ErrorCode.INTERNAL, "Internal error handling " + type));
+      reject(
+          connection,
+          type,
+          frame,
+          new ProtocolException(ErrorCode.INTERNAL, "Internal error handling " + type));
     }
   }
 
@@ -289,15 +357,24 @@ public final class Hub implements AutoCloseable {
         return true;
       case REFUSE_AND_TELL:
         metrics.limitRejected("rate");
-        connection.send(new ServerFrame.Error("More than " + config.limits().messagesPerSecond()
-            + " messages a second: dropped; slow down", ErrorCode.RATE_LIMITED.wireName(), null, null, null));
+        connection.send(
+            new ServerFrame.Error(
+                "More than "
+                    + config.limits().messagesPerSecond()
+                    + " messages a second: dropped; slow down",
+                ErrorCode.RATE_LIMITED.wireName(),
+                null,
+                null,
+                null));
         return false;
       case REFUSE:
         metrics.limitRejected("rate");
         return false;
       default:
         metrics.limitRejected("flood");
-        connection.close(CloseCodes.POLICY, "message flood: far beyond " + config.limits().messagesPerSecond() + "/s");
+        connection.close(
+            CloseCodes.POLICY,
+            "message flood: far beyond " + config.limits().messagesPerSecond() + "/s");
         return false;
     }
   }
@@ -325,13 +402,19 @@ public final class Hub implements AutoCloseable {
 
   /** Publishes from inside the hub (task and worker events); a failure is logged, not thrown. */
   public void publish(String channel, JsonNode data) {
-    publish(channel, data, (seq, error) -> {
-      if (error != null && unavailable() == null) {
-        LOG.warn("event on {} not published: {}", channel, error.getMessage());
-      } else if (error != null) {
-        LOG.debug("event on {} not published: {}", channel, error.getMessage()); // the outage was logged once
-      }
-    });
+    publish(
+        channel,
+        data,
+        (seq, error) -> {
+          if (error != null && unavailable() == null) {
+            LOG.warn("event on {} not published: {}", channel, error.getMessage());
+          } else if (error != null) {
+            LOG.debug(
+                "event on {} not published: {}",
+                channel,
+                error.getMessage()); // the outage was logged once
+          }
+        });
   }
 
   /** Publishes; {@code done} learns the seq or the error, at once or (through the bus) later. */
@@ -344,7 +427,9 @@ public final class Hub implements AutoCloseable {
     }
   }
 
-  /** Null while the hub can take publishes and submissions; else why not (for clients and /health). */
+  /**
+   * Null while the hub can take publishes and submissions; else why not (for clients and /health).
+   */
   public String unavailable() {
     String why = bus == null ? null : bus.unavailable();
     return why != null ? why : unavailable.get();
@@ -368,17 +453,28 @@ public final class Hub implements AutoCloseable {
     Map<String, Integer> byType = new TreeMap<>();
     registry.countsByType().forEach((type, count) -> byType.put(type.label(), count));
     out.labelled("cmws_connections", "gauge", "Open connections by client type", "type", byType);
-    out.gauge("cmws_subscriptions", "Subscribed (pattern, connection) pairs", router.subscriptions());
+    out.gauge(
+        "cmws_subscriptions", "Subscribed (pattern, connection) pairs", router.subscriptions());
     out.gauge("cmws_patterns", "Distinct subscribed patterns", router.patterns());
     out.gauge("cmws_channels", "Channels that have been published on", router.channels());
     metrics.writeCounters(out);
     TaskDispatcher dispatcher = tasks.dispatcher();
     out.gauge("cmws_workers", "Registered workers on this hub", dispatcher.workerCount());
-    out.gauge("cmws_tasks_waiting", "Tasks waiting, including those waiting for a retry", dispatcher.queue().waiting());
-    out.gauge("cmws_tasks_running", "Tasks running on this hub's workers", dispatcher.runningCount());
-    out.labelled("cmws_tasks_total", "counter", "Task state changes by kind", "outcome", new TreeMap<>(dispatcher.outcomes()));
+    out.gauge(
+        "cmws_tasks_waiting",
+        "Tasks waiting, including those waiting for a retry",
+        dispatcher.queue().waiting());
+    out.gauge(
+        "cmws_tasks_running", "Tasks running on this hub's workers", dispatcher.runningCount());
+    out.labelled(
+        "cmws_tasks_total",
+        "counter",
+        "Task state changes by kind",
+        "outcome",
+        new TreeMap<>(dispatcher.outcomes()));
     Runtime runtime = Runtime.getRuntime();
-    out.gauge("cmws_jvm_heap_used_bytes", "Heap in use", runtime.totalMemory() - runtime.freeMemory());
+    out.gauge(
+        "cmws_jvm_heap_used_bytes", "Heap in use", runtime.totalMemory() - runtime.freeMemory());
     out.gauge("cmws_jvm_heap_max_bytes", "Maximum heap", runtime.maxMemory());
     return out.toString();
   }
@@ -430,7 +526,8 @@ public final class Hub implements AutoCloseable {
 
   private void dispatchAuthenticated(Connection connection, ClientFrame frame) {
     if (!connection.isAuthenticated()) {
-      throw new ProtocolException(ErrorCode.UNAUTHENTICATED, "Not authenticated: send auth (or register) first");
+      throw new ProtocolException(
+          ErrorCode.UNAUTHENTICATED, "Not authenticated: send auth (or register) first");
     }
     if (frame instanceof ClientFrame.Subscribe s) {
       require(connection, Permission.SUBSCRIBE, "subscribe");
@@ -446,10 +543,13 @@ public final class Hub implements AutoCloseable {
       require(connection, Permission.SUBSCRIBE, "history");
       ChannelRouter.validateChannel(h.channel());
       requireInScope(connection, h.channel(), false);
-      ChannelLog.Replay kept = router.history(h.channel(), h.last() == null ? 100 : Math.max(0, h.last()));
-      List<JsonNode> events = kept.events().stream()
-          .map(e -> Json.parseOrString(e.replayJson(null))).toList();
-      connection.send(new ServerFrame.HistoryInfo(h.id(), h.channel(), replayer.epoch(), kept.complete(), events));
+      ChannelLog.Replay kept =
+          router.history(h.channel(), h.last() == null ? 100 : Math.max(0, h.last()));
+      List<JsonNode> events =
+          kept.events().stream().map(e -> Json.parseOrString(e.replayJson(null))).toList();
+      connection.send(
+          new ServerFrame.HistoryInfo(
+              h.id(), h.channel(), replayer.epoch(), kept.complete(), events));
     } else if (frame instanceof ClientFrame.Unsubscribe u) {
       connection.send(new ServerFrame.Unsubscribed(router.unsubscribe(connection, u.channels())));
     } else if (frame instanceof ClientFrame.Publish p) {
@@ -458,13 +558,21 @@ public final class Hub implements AutoCloseable {
       requireInScope(connection, p.channel(), false);
       requireChannelRoom(p.channel());
       requireAvailable();
-      publish(p.channel(), p.data(), (seq, error) -> {
-        if (error == null) {
-          connection.send(new ServerFrame.Published(p.id(), p.channel(), seq));
-        } else {
-          reject(connection, "publish", p, new ProtocolException(ErrorCode.UNAVAILABLE, "not published: " + error.getMessage()));
-        }
-      });
+      publish(
+          p.channel(),
+          p.data(),
+          (seq, error) -> {
+            if (error == null) {
+              connection.send(new ServerFrame.Published(p.id(), p.channel(), seq));
+            } else {
+              reject(
+                  connection,
+                  "publish",
+                  p,
+                  new ProtocolException(
+                      ErrorCode.UNAVAILABLE, "not published: " + error.getMessage()));
+            }
+          });
     } else if (frame instanceof ClientFrame.TaskProgress
         || frame instanceof ClientFrame.TaskComplete
         || frame instanceof ClientFrame.TaskError) {
@@ -505,14 +613,17 @@ public final class Hub implements AutoCloseable {
     }
   }
 
-  /** Workers prove liveness only with {@code heartbeat}; other clients with pong, ping or heartbeat. */
+  /**
+   * Workers prove liveness only with {@code heartbeat}; other clients with pong, ping or heartbeat.
+   */
   private void markAlive(Connection connection, boolean heartbeatFrame) {
     if (heartbeatFrame || connection.type() != ClientType.WORKER) {
       connection.seen(nanoTime.getAsLong());
     }
   }
 
-  private static void requireEither(Connection connection, Permission one, Permission other, String action) {
+  private static void requireEither(
+      Connection connection, Permission one, Permission other, String action) {
     if (!connection.has(one) && !connection.has(other)) {
       throw new PermissionDenied(one, action);
     }
@@ -523,33 +634,50 @@ public final class Hub implements AutoCloseable {
    * client never sees an event of a subscription before the reply that confirms it.
    */
   private void subscribeLive(Connection connection, List<String> patterns) {
-    ChannelRouter.validatePatterns(patterns); // before holding anything: a refusal must not swallow events
+    ChannelRouter.validatePatterns(
+        patterns); // before holding anything: a refusal must not swallow events
     RecoveryBuffer buffer = connection.beginRecovery();
     try {
       List<String> added = router.subscribe(connection, patterns);
-      buffer.finish(held -> {
-        connection.send(new ServerFrame.Subscribed(added));
-        for (RecoveryBuffer.Held h : held) {
-          connection.sink().sendEvent(h.event(), h.pattern());
-        }
-      });
+      buffer.finish(
+          held -> {
+            connection.send(new ServerFrame.Subscribed(added));
+            for (RecoveryBuffer.Held h : held) {
+              connection.sink().sendEvent(h.event(), h.pattern());
+            }
+          });
     } finally {
       connection.endRecovery();
     }
   }
 
-  /** A token limited to some channels may use only those: a pattern must stay inside them, a channel match one. */
+  /**
+   * A token limited to some channels may use only those: a pattern must stay inside them, a channel
+   * match one.
+   */
   private void requireInScope(Connection connection, String patternOrChannel, boolean pattern) {
     List<String> scope = config.access().channelScope(connection.tokenName());
     if (scope.isEmpty()) {
       return;
     }
-    boolean inside = scope.stream().anyMatch(s -> pattern ? ChannelNames.covers(s, patternOrChannel)
-        : ChannelNames.matches(s, patternOrChannel));
+    boolean inside =
+        scope.stream()
+            .anyMatch(
+                s ->
+                    pattern
+                        ? ChannelNames.covers(s, patternOrChannel)
+                        : ChannelNames.matches(s, patternOrChannel));
     if (!inside) {
       metrics.limitRejected("token_channels");
-      throw new ProtocolException(ErrorCode.FORBIDDEN, "token '" + connection.tokenName() + "' may only use channels "
-          + String.join(", ", scope) + "; '" + patternOrChannel + "' is outside them");
+      throw new ProtocolException(
+          ErrorCode.FORBIDDEN,
+          "token '"
+              + connection.tokenName()
+              + "' may only use channels "
+              + String.join(", ", scope)
+              + "; '"
+              + patternOrChannel
+              + "' is outside them");
     }
   }
 
@@ -557,8 +685,9 @@ public final class Hub implements AutoCloseable {
     int max = config.limits().maxChannels();
     if (router.channels() >= max && !router.knows(channel)) {
       metrics.limitRejected("channels");
-      throw new ProtocolException(ErrorCode.LIMIT_EXCEEDED, "the hub keeps at most " + max
-          + " channels; publish on an existing one");
+      throw new ProtocolException(
+          ErrorCode.LIMIT_EXCEEDED,
+          "the hub keeps at most " + max + " channels; publish on an existing one");
     }
   }
 
@@ -566,18 +695,29 @@ public final class Hub implements AutoCloseable {
     Limits limits = config.limits();
     if (patterns.size() > limits.maxChannelsPerSubscribe()) {
       metrics.limitRejected("channels_per_subscribe");
-      throw new ProtocolException(ErrorCode.LIMIT_EXCEEDED, "at most " + limits.maxChannelsPerSubscribe()
-          + " channels per subscribe, got " + patterns.size());
+      throw new ProtocolException(
+          ErrorCode.LIMIT_EXCEEDED,
+          "at most "
+              + limits.maxChannelsPerSubscribe()
+              + " channels per subscribe, got "
+              + patterns.size());
     }
-    long adding = patterns.stream().distinct().filter(p -> !connection.patterns().contains(p)).count();
+    long adding =
+        patterns.stream().distinct().filter(p -> !connection.patterns().contains(p)).count();
     if (connection.patterns().size() + adding > limits.maxSubscriptionsPerConnection()) {
       metrics.limitRejected("subscriptions");
-      throw new ProtocolException(ErrorCode.LIMIT_EXCEEDED, "at most " + limits.maxSubscriptionsPerConnection()
-          + " subscriptions per connection; this one has " + connection.patterns().size());
+      throw new ProtocolException(
+          ErrorCode.LIMIT_EXCEEDED,
+          "at most "
+              + limits.maxSubscriptionsPerConnection()
+              + " subscriptions per connection; this one has "
+              + connection.patterns().size());
     }
   }
 
-  /** Refuses what the storage cannot take now, with the reason, rather than queueing without bound. */
+  /**
+   * Refuses what the storage cannot take now, with the reason, rather than queueing without bound.
+   */
   private void requireAvailable() {
     String why = unavailable();
     if (why != null) {
@@ -595,7 +735,8 @@ public final class Hub implements AutoCloseable {
     metrics.error(e.code().wireName());
     String permission = e instanceof PermissionDenied denied ? denied.permission.wireName() : null;
     String id = frame instanceof ClientFrame.Publish p ? p.id() : null;
-    connection.send(new ServerFrame.Error(e.getMessage(), e.code().wireName(), type, permission, id));
+    connection.send(
+        new ServerFrame.Error(e.getMessage(), e.code().wireName(), type, permission, id));
   }
 
   private void expireUnauthenticated(Connection connection) {
@@ -612,12 +753,15 @@ public final class Hub implements AutoCloseable {
 
   /** A new history epoch: a time and a random part, so two never collide in practice. */
   public static String freshEpoch() {
-    return Long.toString(System.currentTimeMillis(), 36) + "-"
-        + Long.toString(java.util.concurrent.ThreadLocalRandom.current().nextLong() & Long.MAX_VALUE, 36);
+    return Long.toString(System.currentTimeMillis(), 36)
+        + "-"
+        + Long.toString(
+            java.util.concurrent.ThreadLocalRandom.current().nextLong() & Long.MAX_VALUE, 36);
   }
 
   private static String typeOf(ClientFrame report) {
-    return report instanceof ClientFrame.TaskProgress ? "task:progress"
+    return report instanceof ClientFrame.TaskProgress
+        ? "task:progress"
         : report instanceof ClientFrame.TaskComplete ? "task:complete" : "task:error";
   }
 
@@ -643,7 +787,8 @@ public final class Hub implements AutoCloseable {
     private final transient Permission permission;
 
     PermissionDenied(Permission permission, String action) {
-      super(ErrorCode.FORBIDDEN, "Permission '" + permission.wireName() + "' required for " + action);
+      super(
+          ErrorCode.FORBIDDEN, "Permission '" + permission.wireName() + "' required for " + action);
       this.permission = permission;
     }
   }

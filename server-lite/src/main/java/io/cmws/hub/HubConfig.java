@@ -21,6 +21,7 @@ public record HubConfig(
   public static final Duration DEFAULT_HEARTBEAT_INTERVAL = Duration.ofSeconds(30);
   public static final Duration DEFAULT_HEARTBEAT_TIMEOUT = Duration.ofSeconds(60);
   public static final Duration DEFAULT_PRE_AUTH_TIMEOUT = Duration.ofSeconds(10);
+
   /** Events kept per channel for replay. */
   public static final int DEFAULT_HISTORY_SIZE = 1000;
 
@@ -30,15 +31,19 @@ public record HubConfig(
     Objects.requireNonNull(limits, "limits");
     Objects.requireNonNull(browsers, "browsers");
     if (historySize < 0 || historySize > 1_000_000) {
-      throw new IllegalArgumentException("history size must be 0..1000000 events per channel, got " + historySize);
+      throw new IllegalArgumentException(
+          "history size must be 0..1000000 events per channel, got " + historySize);
     }
     requirePositive("heartbeat interval", heartbeatInterval);
     requirePositive("heartbeat timeout", heartbeatTimeout);
     requirePositive("pre-auth timeout", preAuthTimeout);
     if (heartbeatTimeout.compareTo(heartbeatInterval) <= 0) {
       throw new IllegalArgumentException(
-          "heartbeat timeout (" + heartbeatTimeout + ") must be longer than the heartbeat interval ("
-              + heartbeatInterval + "), or clients that answer every ping would still time out");
+          "heartbeat timeout ("
+              + heartbeatTimeout
+              + ") must be longer than the heartbeat interval ("
+              + heartbeatInterval
+              + "), or clients that answer every ping would still time out");
     }
   }
 
@@ -55,31 +60,66 @@ public record HubConfig(
   }
 
   public HubConfig withAccess(AccessPolicy newAccess) {
-    return new HubConfig(newAccess, heartbeatInterval, heartbeatTimeout, preAuthTimeout, tasks, historySize, limits, browsers);
+    return new HubConfig(
+        newAccess,
+        heartbeatInterval,
+        heartbeatTimeout,
+        preAuthTimeout,
+        tasks,
+        historySize,
+        limits,
+        browsers);
   }
 
   public HubConfig withHeartbeat(Duration interval, Duration timeout) {
-    return new HubConfig(access, interval, timeout, preAuthTimeout, tasks, historySize, limits, browsers);
+    return new HubConfig(
+        access, interval, timeout, preAuthTimeout, tasks, historySize, limits, browsers);
   }
 
   public HubConfig withPreAuthTimeout(Duration timeout) {
-    return new HubConfig(access, heartbeatInterval, heartbeatTimeout, timeout, tasks, historySize, limits, browsers);
+    return new HubConfig(
+        access, heartbeatInterval, heartbeatTimeout, timeout, tasks, historySize, limits, browsers);
   }
 
   public HubConfig withHistorySize(int size) {
-    return new HubConfig(access, heartbeatInterval, heartbeatTimeout, preAuthTimeout, tasks, size, limits, browsers);
+    return new HubConfig(
+        access, heartbeatInterval, heartbeatTimeout, preAuthTimeout, tasks, size, limits, browsers);
   }
 
   public HubConfig withLimits(Limits newLimits) {
-    return new HubConfig(access, heartbeatInterval, heartbeatTimeout, preAuthTimeout, tasks, historySize, newLimits, browsers);
+    return new HubConfig(
+        access,
+        heartbeatInterval,
+        heartbeatTimeout,
+        preAuthTimeout,
+        tasks,
+        historySize,
+        newLimits,
+        browsers);
   }
 
   public HubConfig withTasks(TasksConfig newTasks) {
-    return new HubConfig(access, heartbeatInterval, heartbeatTimeout, preAuthTimeout, newTasks, historySize, limits, browsers);
+    return new HubConfig(
+        access,
+        heartbeatInterval,
+        heartbeatTimeout,
+        preAuthTimeout,
+        newTasks,
+        historySize,
+        limits,
+        browsers);
   }
 
   public HubConfig withBrowsers(BrowserGuard guard) {
-    return new HubConfig(access, heartbeatInterval, heartbeatTimeout, preAuthTimeout, tasks, historySize, limits, guard);
+    return new HubConfig(
+        access,
+        heartbeatInterval,
+        heartbeatTimeout,
+        preAuthTimeout,
+        tasks,
+        historySize,
+        limits,
+        guard);
   }
 
   private static void requirePositive(String what, Duration value) {

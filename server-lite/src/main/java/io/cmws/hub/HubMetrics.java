@@ -15,7 +15,8 @@ public final class HubMetrics {
   private final ConcurrentHashMap<String, LongAdder> slowConsumers = new ConcurrentHashMap<>();
   private final LongAdder eventsDropped = new LongAdder();
   private final ConcurrentHashMap<String, LongAdder> limitRejections = new ConcurrentHashMap<>();
-  private final java.util.concurrent.atomic.AtomicInteger handshakesPending = new java.util.concurrent.atomic.AtomicInteger();
+  private final java.util.concurrent.atomic.AtomicInteger handshakesPending =
+      new java.util.concurrent.atomic.AtomicInteger();
 
   void published() {
     eventsPublished.increment();
@@ -48,7 +49,10 @@ public final class HubMetrics {
     errors.computeIfAbsent(kind, k -> new LongAdder()).increment();
   }
 
-  /** Something was refused because a client hit {@code limit} (connections, rate, subscriptions, ...). */
+  /**
+   * Something was refused because a client hit {@code limit} (connections, rate, subscriptions,
+   * ...).
+   */
   public void limitRejected(String limit) {
     limitRejections.computeIfAbsent(limit, k -> new LongAdder()).increment();
   }
@@ -58,7 +62,10 @@ public final class HubMetrics {
     handshakesPending.incrementAndGet();
   }
 
-  /** An unfinished handshake finished, failed or was closed: called once per {@link #handshakeStarted}. */
+  /**
+   * An unfinished handshake finished, failed or was closed: called once per {@link
+   * #handshakeStarted}.
+   */
   public void handshakeEnded() {
     handshakesPending.decrementAndGet();
   }
@@ -93,18 +100,39 @@ public final class HubMetrics {
   }
 
   void writeCounters(PrometheusText out) {
-    out.counter("cmws_events_published_total", "Events published on any channel", eventsPublished.sum());
-    out.counter("cmws_events_delivered_total", "Event frames queued to subscribers", eventsDelivered.sum());
+    out.counter(
+        "cmws_events_published_total", "Events published on any channel", eventsPublished.sum());
+    out.counter(
+        "cmws_events_delivered_total", "Event frames queued to subscribers", eventsDelivered.sum());
     out.counter("cmws_frames_received_total", "Frames received from clients", framesReceived.sum());
-    out.counter("cmws_connections_opened_total", "Connections accepted since start", connectionsOpened.sum());
-    out.gauge("cmws_handshakes_pending", "Connections whose WebSocket handshake has not finished", handshakesPending.get());
+    out.counter(
+        "cmws_connections_opened_total",
+        "Connections accepted since start",
+        connectionsOpened.sum());
+    out.gauge(
+        "cmws_handshakes_pending",
+        "Connections whose WebSocket handshake has not finished",
+        handshakesPending.get());
     out.labelled("cmws_errors_total", "counter", "Errors by kind", "kind", errorCounts());
     Map<String, Long> slow = new TreeMap<>();
     slowConsumers.forEach((policy, adder) -> slow.put(policy, adder.sum()));
-    out.labelled("cmws_slow_consumers_total", "counter", "Connections whose outbox overflowed, by policy", "policy", slow);
-    out.counter("cmws_events_dropped_total", "Events dropped from full outboxes (drop-oldest)", eventsDropped.sum());
+    out.labelled(
+        "cmws_slow_consumers_total",
+        "counter",
+        "Connections whose outbox overflowed, by policy",
+        "policy",
+        slow);
+    out.counter(
+        "cmws_events_dropped_total",
+        "Events dropped from full outboxes (drop-oldest)",
+        eventsDropped.sum());
     Map<String, Long> limits = new TreeMap<>();
     limitRejections.forEach((limit, adder) -> limits.put(limit, adder.sum()));
-    out.labelled("cmws_limit_rejections_total", "counter", "Refusals because a client reached a limit", "limit", limits);
+    out.labelled(
+        "cmws_limit_rejections_total",
+        "counter",
+        "Refusals because a client reached a limit",
+        "limit",
+        limits);
   }
 }

@@ -10,7 +10,10 @@ import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 
-/** The answers to the {@code workers}, {@code channels} and {@code stats} extensions (for the REPL and tools). */
+/**
+ * The answers to the {@code workers}, {@code channels} and {@code stats} extensions (for the REPL
+ * and tools).
+ */
 final class Introspection {
   static final int MAX_CHANNELS = 1000;
 
@@ -20,7 +23,11 @@ final class Introspection {
   private final TaskDispatcher tasks;
   private final long startedAtMillis;
 
-  Introspection(ConnectionRegistry registry, ChannelRouter router, HubMetrics metrics, TaskDispatcher tasks,
+  Introspection(
+      ConnectionRegistry registry,
+      ChannelRouter router,
+      HubMetrics metrics,
+      TaskDispatcher tasks,
       long startedAtMillis) {
     this.registry = registry;
     this.router = router;
@@ -52,11 +59,18 @@ final class Introspection {
   ServerFrame.ChannelsInfo channels(String requestId) {
     List<JsonNode> channels = new ArrayList<>();
     for (ChannelRouter.ChannelView view : router.channelViews(MAX_CHANNELS)) {
-      channels.add(Json.object().put("channel", view.channel()).put("seq", view.seq()).put("subscribers", view.subscribers()));
+      channels.add(
+          Json.object()
+              .put("channel", view.channel())
+              .put("seq", view.seq())
+              .put("subscribers", view.subscribers()));
     }
     List<JsonNode> patterns = new ArrayList<>();
-    router.patternCounts().forEach((pattern, count) ->
-        patterns.add(Json.object().put("pattern", pattern).put("subscribers", count)));
+    router
+        .patternCounts()
+        .forEach(
+            (pattern, count) ->
+                patterns.add(Json.object().put("pattern", pattern).put("subscribers", count)));
     return new ServerFrame.ChannelsInfo(requestId, channels, patterns);
   }
 
@@ -77,7 +91,10 @@ final class Introspection {
     taskStats.put("running", tasks.runningCount());
     taskStats.set("outcomes", Json.MAPPER.valueToTree(tasks.outcomes()));
     Runtime runtime = Runtime.getRuntime();
-    stats.putObject("heap").put("usedBytes", runtime.totalMemory() - runtime.freeMemory()).put("maxBytes", runtime.maxMemory());
+    stats
+        .putObject("heap")
+        .put("usedBytes", runtime.totalMemory() - runtime.freeMemory())
+        .put("maxBytes", runtime.maxMemory());
     return new ServerFrame.StatsInfo(requestId, stats);
   }
 }

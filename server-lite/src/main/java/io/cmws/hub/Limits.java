@@ -26,7 +26,8 @@ public record Limits(
     requirePositive("max unfinished tasks per submitter", maxTasksPerSubmitter);
     requirePositive("max channels", maxChannels);
     if (burst < messagesPerSecond) {
-      throw new IllegalArgumentException("burst (" + burst + ") must be at least the rate (" + messagesPerSecond + ")");
+      throw new IllegalArgumentException(
+          "burst (" + burst + ") must be at least the rate (" + messagesPerSecond + ")");
     }
   }
 
@@ -40,33 +41,81 @@ public record Limits(
   }
 
   public Limits withConnections(int total, int perAddress) {
-    return new Limits(total, perAddress, maxSubscriptionsPerConnection, maxChannelsPerSubscribe, messagesPerSecond, burst,
-        maxTasksPerSubmitter, maxChannels, limitLoopback);
+    return new Limits(
+        total,
+        perAddress,
+        maxSubscriptionsPerConnection,
+        maxChannelsPerSubscribe,
+        messagesPerSecond,
+        burst,
+        maxTasksPerSubmitter,
+        maxChannels,
+        limitLoopback);
   }
 
   public Limits withSubscriptions(int perConnection, int perSubscribe) {
-    return new Limits(maxConnections, maxConnectionsPerAddress, perConnection, perSubscribe, messagesPerSecond, burst,
-        maxTasksPerSubmitter, maxChannels, limitLoopback);
+    return new Limits(
+        maxConnections,
+        maxConnectionsPerAddress,
+        perConnection,
+        perSubscribe,
+        messagesPerSecond,
+        burst,
+        maxTasksPerSubmitter,
+        maxChannels,
+        limitLoopback);
   }
 
   public Limits withRate(int perSecond, int newBurst) {
-    return new Limits(maxConnections, maxConnectionsPerAddress, maxSubscriptionsPerConnection, maxChannelsPerSubscribe,
-        perSecond, newBurst, maxTasksPerSubmitter, maxChannels, limitLoopback);
+    return new Limits(
+        maxConnections,
+        maxConnectionsPerAddress,
+        maxSubscriptionsPerConnection,
+        maxChannelsPerSubscribe,
+        perSecond,
+        newBurst,
+        maxTasksPerSubmitter,
+        maxChannels,
+        limitLoopback);
   }
 
   public Limits withTasksPerSubmitter(int max) {
-    return new Limits(maxConnections, maxConnectionsPerAddress, maxSubscriptionsPerConnection, maxChannelsPerSubscribe,
-        messagesPerSecond, burst, max, maxChannels, limitLoopback);
+    return new Limits(
+        maxConnections,
+        maxConnectionsPerAddress,
+        maxSubscriptionsPerConnection,
+        maxChannelsPerSubscribe,
+        messagesPerSecond,
+        burst,
+        max,
+        maxChannels,
+        limitLoopback);
   }
 
   public Limits withMaxChannels(int max) {
-    return new Limits(maxConnections, maxConnectionsPerAddress, maxSubscriptionsPerConnection, maxChannelsPerSubscribe,
-        messagesPerSecond, burst, maxTasksPerSubmitter, max, limitLoopback);
+    return new Limits(
+        maxConnections,
+        maxConnectionsPerAddress,
+        maxSubscriptionsPerConnection,
+        maxChannelsPerSubscribe,
+        messagesPerSecond,
+        burst,
+        maxTasksPerSubmitter,
+        max,
+        limitLoopback);
   }
 
   public Limits withLimitLoopback(boolean value) {
-    return new Limits(maxConnections, maxConnectionsPerAddress, maxSubscriptionsPerConnection, maxChannelsPerSubscribe,
-        messagesPerSecond, burst, maxTasksPerSubmitter, maxChannels, value);
+    return new Limits(
+        maxConnections,
+        maxConnectionsPerAddress,
+        maxSubscriptionsPerConnection,
+        maxChannelsPerSubscribe,
+        messagesPerSecond,
+        burst,
+        maxTasksPerSubmitter,
+        maxChannels,
+        value);
   }
 
   private static void requirePositive(String what, int value) {

@@ -23,8 +23,14 @@ public final class PrometheusText {
     header(name, type, help);
     values.forEach(
         (key, value) ->
-            out.append(name).append('{').append(label).append("=\"").append(escape(key)).append("\"} ")
-                .append(format(value.doubleValue())).append('\n'));
+            out.append(name)
+                .append('{')
+                .append(label)
+                .append("=\"")
+                .append(escape(key))
+                .append("\"} ")
+                .append(format(value.doubleValue()))
+                .append('\n'));
     return this;
   }
 

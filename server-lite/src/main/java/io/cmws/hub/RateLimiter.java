@@ -2,8 +2,8 @@ package io.cmws.hub;
 
 /**
  * A token bucket: {@code rate} messages a second on average, {@code burst} at once. Also counts
- * what it refused in the current second, so a flood can be told apart from a client that is
- * merely a little too eager. Guarded by its own monitor (one connection's frames, one thread).
+ * what it refused in the current second, so a flood can be told apart from a client that is merely
+ * a little too eager. Guarded by its own monitor (one connection's frames, one thread).
  */
 final class RateLimiter {
   private static final long SECOND = 1_000_000_000L;

@@ -6,9 +6,9 @@ import java.util.List;
 import java.util.function.Consumer;
 
 /**
- * Holds a connection's live events while its replay is being put together, so that the replay
- * goes out first and live events follow with no gap and no duplicate. Publishers that find it
- * active hand their event here instead of to the connection.
+ * Holds a connection's live events while its replay is being put together, so that the replay goes
+ * out first and live events follow with no gap and no duplicate. Publishers that find it active
+ * hand their event here instead of to the connection.
  */
 final class RecoveryBuffer {
   record Held(EventMessage event, String pattern) {}
@@ -25,7 +25,10 @@ final class RecoveryBuffer {
     return true;
   }
 
-  /** Runs {@code finish} over what was held (no publisher can slip in meanwhile), then stops holding. */
+  /**
+   * Runs {@code finish} over what was held (no publisher can slip in meanwhile), then stops
+   * holding.
+   */
   synchronized void finish(Consumer<List<Held>> finish) {
     try {
       finish.accept(held);

@@ -17,7 +17,9 @@ public record RemotePeer(String address, boolean loopback, String origin) {
     return new RemotePeer(text, loopback, origin);
   }
 
-  /** Whether a web page opened this connection: browsers always send {@code Origin}, tools do not. */
+  /**
+   * Whether a web page opened this connection: browsers always send {@code Origin}, tools do not.
+   */
   public boolean browserPage() {
     return origin != null;
   }

@@ -4,17 +4,17 @@ import io.cmws.protocol.ClientFrame;
 import io.cmws.protocol.EventMessage;
 import io.cmws.protocol.ServerFrame;
 import java.util.ArrayList;
+import java.util.Comparator;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.Comparator;
 import java.util.PriorityQueue;
 
 /**
- * A subscribe that asks for a replay: live events are held while the kept history of every
- * matching channel is read, then the reply, the replay (merged across channels by time, each
- * channel in seq order) and the held live events go out in that order. An event both kept and
- * held is sent once, from the held ones.
+ * A subscribe that asks for a replay: live events are held while the kept history of every matching
+ * channel is read, then the reply, the replay (merged across channels by time, each channel in seq
+ * order) and the held live events go out in that order. An event both kept and held is sent once,
+ * from the held ones.
  */
 final class Replayer {
   private final ChannelRouter router;
@@ -47,29 +47,33 @@ final class Replayer {
       Map<String, String> patternOf = new HashMap<>();
       ClientFrame.Recover recover = request.recover();
       // positions from another epoch cannot be honoured, whatever is kept now
-      boolean[] complete = {recover == null || recover.epoch() == null || recover.epoch().equals(epoch)};
-      router.forEachLog((channel, log) -> {
-        List<ConcurrentSubscriptionIndex.Group<String>> groups = matcher.match(channel);
-        if (groups.isEmpty()) {
-          return;
-        }
-        ChannelLog.Replay replay;
-        synchronized (log) {
-          replay = select(request, channel, log, epoch);
-        }
-        complete[0] &= replay.complete();
-        if (!replay.events().isEmpty()) {
-          replays.put(channel, replay.events());
-          patternOf.put(channel, groups.get(0).pattern());
-        }
-      });
+      boolean[] complete = {
+        recover == null || recover.epoch() == null || recover.epoch().equals(epoch)
+      };
+      router.forEachLog(
+          (channel, log) -> {
+            List<ConcurrentSubscriptionIndex.Group<String>> groups = matcher.match(channel);
+            if (groups.isEmpty()) {
+              return;
+            }
+            ChannelLog.Replay replay;
+            synchronized (log) {
+              replay = select(request, channel, log, epoch);
+            }
+            complete[0] &= replay.complete();
+            if (!replay.events().isEmpty()) {
+              replays.put(channel, replay.events());
+              patternOf.put(channel, groups.get(0).pattern());
+            }
+          });
       buffer.finish(held -> send(connection, added, replays, patternOf, held, complete[0], epoch));
     } finally {
       connection.endRecovery();
     }
   }
 
-  private ChannelLog.Replay select(ClientFrame.Subscribe request, String channel, ChannelLog log, String epoch) {
+  private ChannelLog.Replay select(
+      ClientFrame.Subscribe request, String channel, ChannelLog log, String epoch) {
     if (request.last() != null) {
       return log.last(request.last());
     }
@@ -77,7 +81,8 @@ final class Replayer {
     long after = recover.after() == null ? Long.MIN_VALUE : recover.after();
     if (recover.epoch() != null && !recover.epoch().equals(epoch)) {
       ChannelLog.Replay all = log.since(after);
-      return new ChannelLog.Replay(all.events(), false); // positions from another epoch mean nothing
+      return new ChannelLog.Replay(
+          all.events(), false); // positions from another epoch mean nothing
     }
     Long since = recover.since() == null ? null : recover.since().get(channel);
     if (since != null) {
@@ -86,22 +91,30 @@ final class Replayer {
     return recover.after() != null ? log.since(after) : new ChannelLog.Replay(List.of(), true);
   }
 
-  private void send(Connection connection, List<String> added, Map<String, List<EventMessage>> replays,
-      Map<String, String> patternOf, List<RecoveryBuffer.Held> held, boolean complete, String epoch) {
+  private void send(
+      Connection connection,
+      List<String> added,
+      Map<String, List<EventMessage>> replays,
+      Map<String, String> patternOf,
+      List<RecoveryBuffer.Held> held,
+      boolean complete,
+      String epoch) {
     Map<String, Long> firstHeld = new HashMap<>();
     for (RecoveryBuffer.Held h : held) {
       firstHeld.putIfAbsent(h.event().channel(), h.event().seq());
     }
     List<List<EventMessage>> lists = new ArrayList<>();
-    replays.forEach((channel, events) -> {
-      long limit = firstHeld.getOrDefault(channel, Long.MAX_VALUE);
-      List<EventMessage> before = events.stream().filter(e -> e.seq() < limit).toList();
-      if (!before.isEmpty()) {
-        lists.add(before);
-      }
-    });
+    replays.forEach(
+        (channel, events) -> {
+          long limit = firstHeld.getOrDefault(channel, Long.MAX_VALUE);
+          List<EventMessage> before = events.stream().filter(e -> e.seq() < limit).toList();
+          if (!before.isEmpty()) {
+            lists.add(before);
+          }
+        });
     List<EventMessage> merged = mergeByTime(lists);
-    connection.send(new ServerFrame.Subscribed(added, complete, merged.size(), epoch, clock.millis()));
+    connection.send(
+        new ServerFrame.Subscribed(added, complete, merged.size(), epoch, clock.millis()));
     for (EventMessage event : merged) {
       if (connection.accepts(event)) {
         connection.sink().sendText(event.replayJson(patternOf.get(event.channel())));
@@ -121,8 +134,10 @@ final class Replayer {
         return list.get(index);
       }
     }
-    PriorityQueue<Cursor> heads = new PriorityQueue<>(
-        Comparator.comparingLong((Cursor c) -> c.head().timestamp()).thenComparing(c -> c.head().channel()));
+    PriorityQueue<Cursor> heads =
+        new PriorityQueue<>(
+            Comparator.comparingLong((Cursor c) -> c.head().timestamp())
+                .thenComparing(c -> c.head().channel()));
     for (List<EventMessage> list : lists) {
       heads.add(new Cursor(list, 0));
     }

@@ -12,7 +12,8 @@ import java.util.Objects;
  */
 public record SseWriterIdentity(String sessionId, String project, String workingDirectory) {
   /** The patterns an SSE-writer is subscribed to on auth, in the reference's order. */
-  public static final List<String> AUTO_SUBSCRIPTIONS = List.of("claudemd:*", "writer:*", "session:*");
+  public static final List<String> AUTO_SUBSCRIPTIONS =
+      List.of("claudemd:*", "writer:*", "session:*");
 
   public boolean accepts(EventMessage event) {
     JsonNode data = event.data();
@@ -21,9 +22,12 @@ public record SseWriterIdentity(String sessionId, String project, String working
     }
     String channel = event.channel();
     if (channel.equals("claudemd:ready")) {
-      return equalsText(data, "contentSessionId", sessionId) && equalsText(data, "project", project);
+      return equalsText(data, "contentSessionId", sessionId)
+          && equalsText(data, "project", project);
     }
-    if (channel.equals("writer:pause") || channel.equals("writer:resume") || channel.startsWith("session:")) {
+    if (channel.equals("writer:pause")
+        || channel.equals("writer:resume")
+        || channel.startsWith("session:")) {
       return equalsText(data, "sessionId", sessionId);
     }
     return false;
@@ -31,6 +35,9 @@ public record SseWriterIdentity(String sessionId, String project, String working
 
   private static boolean equalsText(JsonNode data, String field, String expected) {
     JsonNode value = data.get(field);
-    return expected != null && value != null && value.isTextual() && Objects.equals(value.asText(), expected);
+    return expected != null
+        && value != null
+        && value.isTextual()
+        && Objects.equals(value.asText(), expected);
   }
 }

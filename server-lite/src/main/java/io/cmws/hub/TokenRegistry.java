@@ -48,8 +48,12 @@ public final class TokenRegistry {
           if (!fields[1].startsWith("channels=")) {
             throw new IllegalArgumentException("after the token only 'channels=P1,P2' may follow");
           }
-          spec = spec.withChannels(java.util.Arrays.stream(fields[1].substring("channels=".length()).split(","))
-              .map(String::trim).filter(p -> !p.isEmpty()).toList());
+          spec =
+              spec.withChannels(
+                  java.util.Arrays.stream(fields[1].substring("channels=".length()).split(","))
+                      .map(String::trim)
+                      .filter(p -> !p.isEmpty())
+                      .toList());
         }
         specs.add(spec);
       } catch (IllegalArgumentException e) {

@@ -10,9 +10,9 @@ import java.util.Set;
 import java.util.regex.Pattern;
 
 /**
- * A hub token: {@code NAME=SECRET[:perm,perm...]}. Without a permission list the token grants
- * every permission. Only a SHA-256 digest of the secret is kept, and {@link #toString()} shows
- * the name alone, so secrets never reach logs.
+ * A hub token: {@code NAME=SECRET[:perm,perm...]}. Without a permission list the token grants every
+ * permission. Only a SHA-256 digest of the secret is kept, and {@link #toString()} shows the name
+ * alone, so secrets never reach logs.
  */
 public final class TokenSpec {
   private static final Pattern NAME = Pattern.compile("[A-Za-z0-9_.@-]{1,64}");
@@ -22,7 +22,8 @@ public final class TokenSpec {
   private final Set<Permission> permissions;
   private final java.util.List<String> channels;
 
-  private TokenSpec(String name, byte[] digest, Set<Permission> permissions, java.util.List<String> channels) {
+  private TokenSpec(
+      String name, byte[] digest, Set<Permission> permissions, java.util.List<String> channels) {
     this.name = name;
     this.digest = digest;
     this.permissions = Collections.unmodifiableSet(permissions);
@@ -35,9 +36,11 @@ public final class TokenSpec {
    */
   public TokenSpec withChannels(java.util.List<String> patterns) {
     for (String pattern : patterns) {
-      io.cmws.protocol.ChannelNames.patternProblem(pattern).ifPresent(problem -> {
-        throw new IllegalArgumentException("token '" + name + "' channels: " + problem);
-      });
+      io.cmws.protocol.ChannelNames.patternProblem(pattern)
+          .ifPresent(
+              problem -> {
+                throw new IllegalArgumentException("token '" + name + "' channels: " + problem);
+              });
     }
     return new TokenSpec(name, digest, permissions, patterns);
   }
@@ -66,7 +69,9 @@ public final class TokenSpec {
       throw new IllegalArgumentException("token '" + name + "' has an empty secret");
     }
     Set<Permission> permissions =
-        colon < 0 ? EnumSet.allOf(Permission.class) : parsePermissions(name, rest.substring(colon + 1));
+        colon < 0
+            ? EnumSet.allOf(Permission.class)
+            : parsePermissions(name, rest.substring(colon + 1));
     return new TokenSpec(name, sha256(secret), permissions, java.util.List.of());
   }
 
@@ -102,20 +107,34 @@ public final class TokenSpec {
               .orElseThrow(
                   () ->
                       new IllegalArgumentException(
-                          "token '" + name + "': unknown permission '" + word.trim() + "'; known: "
-                              + String.join(", ", Arrays.stream(Permission.values())
-                                  .map(Permission::wireName).toList()))));
+                          "token '"
+                              + name
+                              + "': unknown permission '"
+                              + word.trim()
+                              + "'; known: "
+                              + String.join(
+                                  ", ",
+                                  Arrays.stream(Permission.values())
+                                      .map(Permission::wireName)
+                                      .toList()))));
     }
     return permissions;
   }
 
   private static String redact(String spec) {
     int eq = spec.indexOf('=');
-    return eq < 0 ? (spec.length() > 3 ? spec.substring(0, 3) + "..." : "...") : spec.substring(0, eq) + "=***";
+    return eq < 0
+        ? (spec.length() > 3 ? spec.substring(0, 3) + "..." : "...")
+        : spec.substring(0, eq) + "=***";
   }
 
   @Override
   public String toString() {
-    return "Token[" + name + " " + Permission.wireNames(permissions) + (channels.isEmpty() ? "" : " " + channels) + "]";
+    return "Token["
+        + name
+        + " "
+        + Permission.wireNames(permissions)
+        + (channels.isEmpty() ? "" : " " + channels)
+        + "]";
   }
 }

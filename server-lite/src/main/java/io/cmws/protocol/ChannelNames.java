@@ -6,9 +6,9 @@ import java.util.Optional;
 /**
  * Rules for channel names and subscription patterns.
  *
- * <p>A channel is {@code :}-separated, non-empty segments, at most {@value #MAX_BYTES} UTF-8
- * bytes, without {@code *}. In a pattern a segment that is exactly {@code *} is a wildcard: alone
- * it matches every channel, as the last segment it matches one or more further segments, elsewhere
+ * <p>A channel is {@code :}-separated, non-empty segments, at most {@value #MAX_BYTES} UTF-8 bytes,
+ * without {@code *}. In a pattern a segment that is exactly {@code *} is a wildcard: alone it
+ * matches every channel, as the last segment it matches one or more further segments, elsewhere
  * exactly one segment. A {@code *} inside a longer segment is refused because it could never match.
  */
 public final class ChannelNames {

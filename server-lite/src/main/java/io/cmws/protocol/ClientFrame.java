@@ -68,8 +68,9 @@ public sealed interface ClientFrame {
   }
 
   /**
-   * Where a resuming subscriber left off: the last {@code seq} seen per channel under {@code epoch},
-   * and for channels it has no position for, the time ({@code after}, epoch ms) it subscribed.
+   * Where a resuming subscriber left off: the last {@code seq} seen per channel under {@code
+   * epoch}, and for channels it has no position for, the time ({@code after}, epoch ms) it
+   * subscribed.
    */
   @JsonInclude(JsonInclude.Include.NON_NULL)
   record Recover(String epoch, java.util.Map<String, Long> since, Long after) {}
@@ -128,15 +129,24 @@ public sealed interface ClientFrame {
   /** cmws extension: a worker stops taking new tasks while it finishes the running ones. */
   record Drain(String workerId) implements ClientFrame {}
 
-  /** cmws introspection (permission {@code admin}): registered workers; answered by {@code workers:info}. */
+  /**
+   * cmws introspection (permission {@code admin}): registered workers; answered by {@code
+   * workers:info}.
+   */
   record Workers(String id) implements ClientFrame {}
 
-  /** cmws introspection: channels and patterns with subscriber counts; answered by {@code channels:info}. */
+  /**
+   * cmws introspection: channels and patterns with subscriber counts; answered by {@code
+   * channels:info}.
+   */
   record Channels(String id) implements ClientFrame {}
 
   /** cmws introspection: counters and gauges; answered by {@code stats:info}. */
   record Stats(String id) implements ClientFrame {}
 
-  /** cmws extension (permission {@code subscribe}): a channel's kept events; answered by {@code history:info}. */
+  /**
+   * cmws extension (permission {@code subscribe}): a channel's kept events; answered by {@code
+   * history:info}.
+   */
   record History(String channel, Integer last, String id) implements ClientFrame {}
 }

@@ -18,7 +18,9 @@ public enum ErrorCode {
   LIMIT_EXCEEDED("limit_exceeded"),
   /** More messages than the per-connection rate allows; the message was dropped. */
   RATE_LIMITED("rate_limited"),
-  /** The hub cannot take this now (its store is behind, its Redis is down); retrying later may work. */
+  /**
+   * The hub cannot take this now (its store is behind, its Redis is down); retrying later may work.
+   */
   UNAVAILABLE("unavailable"),
   INTERNAL("internal");
 

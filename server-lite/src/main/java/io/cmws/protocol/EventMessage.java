@@ -4,8 +4,8 @@ import com.fasterxml.jackson.core.io.JsonStringEncoder;
 import com.fasterxml.jackson.databind.JsonNode;
 import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;
-import java.util.concurrent.ConcurrentHashMap;
 import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
 
 /**
  * One published event and its wire encodings, each built at most once per publish: the payload is
@@ -62,7 +62,10 @@ public final class EventMessage {
     return out.append('}').toString();
   }
 
-  /** The {@code event} frame of a replay from history: as {@link #eventJson} plus {@code "replayed":true}. */
+  /**
+   * The {@code event} frame of a replay from history: as {@link #eventJson} plus {@code
+   * "replayed":true}.
+   */
   public String replayJson(String pattern) {
     String live = eventJson(pattern);
     return live.substring(0, live.length() - 1) + ",\"replayed\":true}";
@@ -71,7 +74,9 @@ public final class EventMessage {
   /** The complete, unmasked WebSocket text frame for {@code pattern}; a fresh read-only view. */
   public ByteBuffer wsFrame(String pattern) {
     String key = pattern == null ? "" : pattern;
-    return wsFrames.computeIfAbsent(key, p -> WireFrames.text(eventJson(pattern).getBytes(StandardCharsets.UTF_8)))
+    return wsFrames
+        .computeIfAbsent(
+            key, p -> WireFrames.text(eventJson(pattern).getBytes(StandardCharsets.UTF_8)))
         .asReadOnlyBuffer();
   }
 

@@ -35,55 +35,66 @@ public final class FrameDecoder {
       throw bad("a frame must have a string 'type'");
     }
     return switch (type.asText()) {
-      case "auth" -> new ClientFrame.Auth(
-          optionalString(node, "clientType"),
-          optionalString(node, "token"),
-          node.has("capabilities") ? stringList(node, "capabilities") : null,
-          optionalString(node, "sessionId"),
-          optionalString(node, "project"),
-          optionalString(node, "workingDirectory"),
-          optionalString(node, "systemId"));
-      case "register" -> new ClientFrame.Register(
-          stringList(node, "capabilities"), optionalObject(node, "metadata"));
+      case "auth" ->
+          new ClientFrame.Auth(
+              optionalString(node, "clientType"),
+              optionalString(node, "token"),
+              node.has("capabilities") ? stringList(node, "capabilities") : null,
+              optionalString(node, "sessionId"),
+              optionalString(node, "project"),
+              optionalString(node, "workingDirectory"),
+              optionalString(node, "systemId"));
+      case "register" ->
+          new ClientFrame.Register(
+              stringList(node, "capabilities"), optionalObject(node, "metadata"));
       case "subscribe" -> decodeSubscribe(node);
       case "unsubscribe" -> new ClientFrame.Unsubscribe(stringList(node, "channels"));
       case "publish" -> decodePublish(node);
       case "ping" -> new ClientFrame.Ping();
       case "pong" -> new ClientFrame.Pong();
-      case "heartbeat" -> new ClientFrame.Heartbeat(
-          optionalString(node, "workerId"), optionalStringList(node, "currentTasks"));
-      case "task:progress" -> new ClientFrame.TaskProgress(
-          requiredString(node, "taskId"),
-          optionalString(node, "workerId"),
-          optionalNumber(node, "progress"),
-          optionalString(node, "message"));
-      case "task:complete" -> new ClientFrame.TaskComplete(
-          requiredString(node, "taskId"),
-          optionalString(node, "workerId"),
-          node.get("result"),
-          node.hasNonNull("processingTimeMs") ? node.get("processingTimeMs").asLong() : null);
-      case "task:error" -> new ClientFrame.TaskError(
-          requiredString(node, "taskId"),
-          optionalString(node, "workerId"),
-          requiredString(node, "error"),
-          optionalString(node, "stack"),
-          optionalBoolean(node, "retryable"));
-      case "shutdown" -> new ClientFrame.Shutdown(
-          optionalString(node, "workerId"), optionalString(node, "reason"));
+      case "heartbeat" ->
+          new ClientFrame.Heartbeat(
+              optionalString(node, "workerId"), optionalStringList(node, "currentTasks"));
+      case "task:progress" ->
+          new ClientFrame.TaskProgress(
+              requiredString(node, "taskId"),
+              optionalString(node, "workerId"),
+              optionalNumber(node, "progress"),
+              optionalString(node, "message"));
+      case "task:complete" ->
+          new ClientFrame.TaskComplete(
+              requiredString(node, "taskId"),
+              optionalString(node, "workerId"),
+              node.get("result"),
+              node.hasNonNull("processingTimeMs") ? node.get("processingTimeMs").asLong() : null);
+      case "task:error" ->
+          new ClientFrame.TaskError(
+              requiredString(node, "taskId"),
+              optionalString(node, "workerId"),
+              requiredString(node, "error"),
+              optionalString(node, "stack"),
+              optionalBoolean(node, "retryable"));
+      case "shutdown" ->
+          new ClientFrame.Shutdown(
+              optionalString(node, "workerId"), optionalString(node, "reason"));
       case "task:submit" -> decodeSubmit(node);
       case "task:get" -> new ClientFrame.TaskGet(requiredString(node, "taskId"), optionalId(node));
-      case "task:list" -> new ClientFrame.TaskList(
-          optionalString(node, "state"), optionalInt(node, "limit"), optionalId(node));
-      case "task:cancel" -> new ClientFrame.TaskCancel(
-          requiredString(node, "taskId"), optionalString(node, "reason"), optionalId(node));
+      case "task:list" ->
+          new ClientFrame.TaskList(
+              optionalString(node, "state"), optionalInt(node, "limit"), optionalId(node));
+      case "task:cancel" ->
+          new ClientFrame.TaskCancel(
+              requiredString(node, "taskId"), optionalString(node, "reason"), optionalId(node));
       case "drain" -> new ClientFrame.Drain(optionalString(node, "workerId"));
-      case "history" -> new ClientFrame.History(
-          requiredString(node, "channel"), optionalInt(node, "last"), optionalId(node));
+      case "history" ->
+          new ClientFrame.History(
+              requiredString(node, "channel"), optionalInt(node, "last"), optionalId(node));
       case "workers" -> new ClientFrame.Workers(optionalId(node));
       case "channels" -> new ClientFrame.Channels(optionalId(node));
       case "stats" -> new ClientFrame.Stats(optionalId(node));
-      default -> throw new ProtocolException(
-          ErrorCode.UNKNOWN_TYPE, "Unknown message type: " + abbreviate(type.asText()));
+      default ->
+          throw new ProtocolException(
+              ErrorCode.UNKNOWN_TYPE, "Unknown message type: " + abbreviate(type.asText()));
     };
   }
 
@@ -144,7 +155,9 @@ public final class FrameDecoder {
     if (after != null && !after.isNull() && !after.canConvertToLong()) {
       throw bad("'recover.after' must be a time in epoch milliseconds");
     }
-    return new ClientFrame.Recover(optionalString(recover, "epoch"), since,
+    return new ClientFrame.Recover(
+        optionalString(recover, "epoch"),
+        since,
         after == null || after.isNull() ? null : after.asLong());
   }
 
@@ -241,8 +254,13 @@ public final class FrameDecoder {
     for (int i = 0; i < value.size(); i++) {
       JsonNode element = value.get(i);
       if (!element.isTextual()) {
-        throw bad("'" + field + "[" + i + "]' must be a string, not " + element.getNodeType()
-            .name().toLowerCase(java.util.Locale.ROOT));
+        throw bad(
+            "'"
+                + field
+                + "["
+                + i
+                + "]' must be a string, not "
+                + element.getNodeType().name().toLowerCase(java.util.Locale.ROOT));
       }
       out.add(element.asText());
     }

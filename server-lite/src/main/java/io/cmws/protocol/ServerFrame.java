@@ -62,7 +62,8 @@ public sealed interface ServerFrame {
    * with {@code recover} or {@code last} (extensions) it also says whether everything asked for was
    * replayed, how many events were, the hub's history {@code epoch} and its time.
    */
-  record Subscribed(List<String> channels, Boolean recovered, Integer replayed, String epoch, Long serverTime)
+  record Subscribed(
+      List<String> channels, Boolean recovered, Integer replayed, String epoch, Long serverTime)
       implements ServerFrame {
     public Subscribed(List<String> channels) {
       this(channels, null, null, null, null);
@@ -72,7 +73,9 @@ public sealed interface ServerFrame {
   /** Extension: the reference sends no reply to {@code unsubscribe}. */
   record Unsubscribed(List<String> channels) implements ServerFrame {}
 
-  /** Extension: acknowledges a {@code publish}; {@code seq} is the event's number on its channel. */
+  /**
+   * Extension: acknowledges a {@code publish}; {@code seq} is the event's number on its channel.
+   */
   record Published(String id, String channel, long seq) implements ServerFrame {}
 
   /**
@@ -102,8 +105,13 @@ public sealed interface ServerFrame {
   record TaskAssign(AssignedTask task, String capability) implements ServerFrame {}
 
   @JsonInclude(JsonInclude.Include.NON_NULL)
-  record AssignedTask(String id, String type, @JsonInclude(JsonInclude.Include.ALWAYS) JsonNode payload,
-      Integer attempt, Long timeoutMs, String capability) {}
+  record AssignedTask(
+      String id,
+      String type,
+      @JsonInclude(JsonInclude.Include.ALWAYS) JsonNode payload,
+      Integer attempt,
+      Long timeoutMs,
+      String capability) {}
 
   /** To a worker: stop working on this task (its slot is already free). */
   record TaskCancel(String taskId, String reason) implements ServerFrame {}
@@ -118,13 +126,17 @@ public sealed interface ServerFrame {
   /** Introspection reply: one object per registered worker. */
   record WorkersInfo(String id, List<JsonNode> workers) implements ServerFrame {}
 
-  /** Introspection reply: channels published on (with seq and matching subscribers) and patterns. */
-  record ChannelsInfo(String id, List<JsonNode> channels, List<JsonNode> patterns) implements ServerFrame {}
+  /**
+   * Introspection reply: channels published on (with seq and matching subscribers) and patterns.
+   */
+  record ChannelsInfo(String id, List<JsonNode> channels, List<JsonNode> patterns)
+      implements ServerFrame {}
 
   record StatsInfo(String id, JsonNode stats) implements ServerFrame {}
 
   /** Reply to {@code history}: the kept events of a channel, oldest first, as event frames. */
-  record HistoryInfo(String id, String channel, String epoch, boolean complete, List<JsonNode> events)
+  record HistoryInfo(
+      String id, String channel, String epoch, boolean complete, List<JsonNode> events)
       implements ServerFrame {}
 
   /** To a submitter that asked to be notified: the task finished. */

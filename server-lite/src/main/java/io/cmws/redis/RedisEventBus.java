@@ -32,12 +32,12 @@ import redis.clients.jedis.resps.StreamEntry;
  * channel's next seq from a shared counter, appends the event to the channel's stream (capped at
  * the history size) and announces it on one pub/sub channel that every hub listens to; each hub
  * then matches patterns itself and keeps the history locally, as a hub of its own would.
- * Announcements missed while a hub was cut off are read back from the streams, so every hub
- * holds every channel's events in seq order with no gap the streams can fill.
+ * Announcements missed while a hub was cut off are read back from the streams, so every hub holds
+ * every channel's events in seq order with no gap the streams can fill.
  *
  * <p>Two threads: one sends publishes in pipelined batches (callers never wait on Redis), one
- * listens and reconnects with backoff. While Redis is unreachable, {@link #unavailable} says so
- * and publishes fail with that reason.
+ * listens and reconnects with backoff. While Redis is unreachable, {@link #unavailable} says so and
+ * publishes fail with that reason.
  */
 public final class RedisEventBus implements EventBus {
   private static final Logger LOG = LoggerFactory.getLogger(RedisEventBus.class);
@@ -46,7 +46,9 @@ public final class RedisEventBus implements EventBus {
   private static final long MAX_BACKOFF_MS = 2_000;
   private static final long START_TIMEOUT_S = 10;
 
-  private static final LuaScript PUBLISH = new LuaScript("""
+  private static final LuaScript PUBLISH =
+      new LuaScript(
+          """
       local epoch = redis.call('GET', KEYS[5])
       if not epoch then return redis.error_reply('NOEPOCH the shared history epoch is missing') end
       local seq = redis.call('HINCRBY', KEYS[1], ARGV[1], 1)
@@ -68,12 +70,15 @@ public final class RedisEventBus implements EventBus {
   private volatile String down;
   private volatile String epoch;
   private volatile JedisPubSub listener;
-  private volatile Consumer<String> signalHandler = message -> { };
+  private volatile Consumer<String> signalHandler = message -> {};
   private Sink sink;
   private Thread publisher;
   private Thread subscriber;
 
-  /** Connects and makes sure there is an epoch; throws {@link RedisUnavailableException} if Redis cannot be reached. */
+  /**
+   * Connects and makes sure there is an epoch; throws {@link RedisUnavailableException} if Redis
+   * cannot be reached.
+   */
   public static RedisEventBus connect(RedisSettings settings, int historySize) {
     JedisPooled redis = new JedisPooled(settings.url());
     try {
@@ -82,7 +87,8 @@ public final class RedisEventBus implements EventBus {
       return bus;
     } catch (JedisException e) {
       redis.close();
-      throw new RedisUnavailableException("cannot reach Redis at " + settings.describe() + ": " + e.getMessage(), e);
+      throw new RedisUnavailableException(
+          "cannot reach Redis at " + settings.describe() + ": " + e.getMessage(), e);
     }
   }
 
@@ -109,7 +115,10 @@ public final class RedisEventBus implements EventBus {
     this.signalHandler = handler;
   }
 
-  /** Sends a signal to every hub (this one included); lost if Redis is down, like any pub/sub message. */
+  /**
+   * Sends a signal to every hub (this one included); lost if Redis is down, like any pub/sub
+   * message.
+   */
   void signal(String message) {
     try {
       redis.publish(keys.signals(), message);
@@ -140,7 +149,8 @@ public final class RedisEventBus implements EventBus {
     if (!running) {
       done.done(0, new IllegalStateException("the hub is stopping"));
     } else if (!waiting.offer(new Pending(channel, Json.write(data), timestamp, done))) {
-      done.done(0, new IllegalStateException(MAX_WAITING + " publishes are already waiting for Redis"));
+      done.done(
+          0, new IllegalStateException(MAX_WAITING + " publishes are already waiting for Redis"));
     }
   }
 
@@ -214,7 +224,9 @@ public final class RedisEventBus implements EventBus {
         if (String.valueOf(e.getMessage()).contains("NOEPOCH")) {
           ensureEpoch(); // the shared history is gone: start a new one; the listener notices
         }
-        pending.done().done(0, new IllegalStateException("Redis refused the event: " + e.getMessage()));
+        pending
+            .done()
+            .done(0, new IllegalStateException("Redis refused the event: " + e.getMessage()));
       }
     }
     if (!retry.isEmpty()) {
@@ -227,9 +239,20 @@ public final class RedisEventBus implements EventBus {
     List<Response<Object>> replies = new ArrayList<>(batch.size());
     try (Pipeline pipeline = redis.pipelined()) {
       for (Pending p : batch) {
-        replies.add(pipeline.evalsha(PUBLISH.sha(),
-            List.of(keys.seqs(), keys.history(p.channel()), keys.channels(), keys.events(), keys.epoch()),
-            List.of(p.channel(), p.data(), Long.toString(p.timestamp()), Integer.toString(historySize))));
+        replies.add(
+            pipeline.evalsha(
+                PUBLISH.sha(),
+                List.of(
+                    keys.seqs(),
+                    keys.history(p.channel()),
+                    keys.channels(),
+                    keys.events(),
+                    keys.epoch()),
+                List.of(
+                    p.channel(),
+                    p.data(),
+                    Long.toString(p.timestamp()),
+                    Integer.toString(historySize))));
       }
       pipeline.sync();
     }
@@ -368,7 +391,9 @@ public final class RedisEventBus implements EventBus {
     }
   }
 
-  /** The shared epoch; a Redis without one (new, or restarted without persistence) gets a new one. */
+  /**
+   * The shared epoch; a Redis without one (new, or restarted without persistence) gets a new one.
+   */
   private String ensureEpoch() {
     redis.set(keys.epoch(), Hub.freshEpoch(), SetParams.setParams().nx());
     String current = redis.get(keys.epoch());
@@ -379,7 +404,10 @@ public final class RedisEventBus implements EventBus {
   }
 
   private static EventMessage event(String channel, StreamEntry entry) {
-    return new EventMessage(channel, parse(entry.getFields().get("d")), Long.parseLong(entry.getFields().get("t")),
+    return new EventMessage(
+        channel,
+        parse(entry.getFields().get("d")),
+        Long.parseLong(entry.getFields().get("t")),
         entry.getID().getTime());
   }
 
@@ -387,7 +415,8 @@ public final class RedisEventBus implements EventBus {
     try {
       return Json.parse(json);
     } catch (JsonProcessingException e) {
-      throw new IllegalStateException("an event in Redis is not JSON: " + e.getOriginalMessage(), e);
+      throw new IllegalStateException(
+          "an event in Redis is not JSON: " + e.getOriginalMessage(), e);
     }
   }
 

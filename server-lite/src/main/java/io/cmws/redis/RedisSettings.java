@@ -13,15 +13,18 @@ public record RedisSettings(URI url, String prefix) {
   private static final Pattern PREFIX = Pattern.compile("[A-Za-z0-9_.-]{1,64}");
 
   public RedisSettings {
-    if (url == null || url.getScheme() == null
+    if (url == null
+        || url.getScheme() == null
         || !(url.getScheme().equals("redis") || url.getScheme().equals("rediss"))) {
-      throw new IllegalArgumentException("Redis URL must look like redis://host:port[/db] or rediss://..., got " + url);
+      throw new IllegalArgumentException(
+          "Redis URL must look like redis://host:port[/db] or rediss://..., got " + url);
     }
     if (url.getHost() == null) {
       throw new IllegalArgumentException("Redis URL has no host: " + url);
     }
     if (prefix == null || !PREFIX.matcher(prefix).matches()) {
-      throw new IllegalArgumentException("Redis key prefix must be 1-64 of A-Z a-z 0-9 _ . -, got " + prefix);
+      throw new IllegalArgumentException(
+          "Redis key prefix must be 1-64 of A-Z a-z 0-9 _ . -, got " + prefix);
     }
   }
 

@@ -28,21 +28,23 @@ import redis.clients.jedis.exceptions.JedisException;
 /**
  * The task queue shared by every hub on one Redis, with the embedded queue's semantics: per
  * capability, best priority then oldest first, fallbacks, leases, fenced attempts, retries with
- * backoff, dead-lettering, cancellation, deduplication keys and a waiting limit. Every state
- * change is one Lua script, so it is atomic across hubs: two hubs can race for a task and exactly
- * one gets it; a lease that runs out is requeued by whichever hub looks first.
+ * backoff, dead-lettering, cancellation, deduplication keys and a waiting limit. Every state change
+ * is one Lua script, so it is atomic across hubs: two hubs can race for a task and exactly one gets
+ * it; a lease that runs out is requeued by whichever hub looks first.
  *
- * <p>Keys under the prefix: {@code t:<id>} (hash per task), {@code q:<capability>} (waiting,
- * sorted by rank), {@code delayed} and {@code leases} (sorted by due time), {@code tasks} (all, by
- * seq), {@code finished} (by completion time, for retention), {@code dedup:<key>}, counters
- * {@code waiting} and {@code taskseq}. Standalone Redis only: the scripts derive key names.
+ * <p>Keys under the prefix: {@code t:<id>} (hash per task), {@code q:<capability>} (waiting, sorted
+ * by rank), {@code delayed} and {@code leases} (sorted by due time), {@code tasks} (all, by seq),
+ * {@code finished} (by completion time, for retention), {@code dedup:<key>}, counters {@code
+ * waiting} and {@code taskseq}. Standalone Redis only: the scripts derive key names.
  */
 public final class RedisTaskQueue implements TaskQueue {
   /** Rank = (RANGE - priority) * 2^32 + seq stays an exact double up to 2^53. */
   private static final long PRIORITY_RANGE = 999_999;
+
   private static final int MAX_SCAN = 10_000;
 
-  private static final String CHECK_CURRENT = """
+  private static final String CHECK_CURRENT =
+      """
       local function current(t, attempt)
         if redis.call('EXISTS', t) == 0 then return 'UNKNOWN' end
         local state = redis.call('HGET', t, 'state')
@@ -77,7 +79,9 @@ public final class RedisTaskQueue implements TaskQueue {
       end
       """;
 
-  private static final LuaScript SUBMIT = new LuaScript("""
+  private static final LuaScript SUBMIT =
+      new LuaScript(
+          """
       local p, id = ARGV[1], ARGV[2]
       local dedup = ARGV[7]
       if dedup ~= '' then
@@ -100,7 +104,9 @@ public final class RedisTaskQueue implements TaskQueue {
       """);
 
   /** The best waiting task over the given capabilities: {id, capability list}, or nil. */
-  private static final LuaScript PEEK = new LuaScript("""
+  private static final LuaScript PEEK =
+      new LuaScript(
+          """
       local p = ARGV[1]
       local best, bestRank = nil, nil
       for i = 2, #ARGV do
@@ -113,7 +119,10 @@ public final class RedisTaskQueue implements TaskQueue {
       return {best, redis.call('HGET', p .. ':t:' .. best, 'caps')}
       """);
 
-  private static final LuaScript TAKE = new LuaScript(CHECK_CURRENT + """
+  private static final LuaScript TAKE =
+      new LuaScript(
+          CHECK_CURRENT
+              + """
       local p, id, worker, now = ARGV[1], ARGV[2], ARGV[3], tonumber(ARGV[4])
       local t = p .. ':t:' .. id
       if redis.call('HGET', t, 'state') ~= 'pending' or redis.call('HEXISTS', t, 'retryAfter') == 1 then return nil end
@@ -127,7 +136,10 @@ public final class RedisTaskQueue implements TaskQueue {
       return {attempt, redis.call('HGET', t, 'req')}
       """);
 
-  private static final LuaScript COMPLETE = new LuaScript(CHECK_CURRENT + """
+  private static final LuaScript COMPLETE =
+      new LuaScript(
+          CHECK_CURRENT
+              + """
       local p, id, now = ARGV[1], ARGV[2], ARGV[5]
       local t = p .. ':t:' .. id
       local refusal = current(t, ARGV[3])
@@ -138,8 +150,14 @@ public final class RedisTaskQueue implements TaskQueue {
       return info(t, 'COMPLETED')
       """);
 
-  /** ARGV: prefix, id, attempt, error, retryable (1/0), now, delay ms; the final decision is made here. */
-  private static final LuaScript FAIL = new LuaScript(CHECK_CURRENT + """
+  /**
+   * ARGV: prefix, id, attempt, error, retryable (1/0), now, delay ms; the final decision is made
+   * here.
+   */
+  private static final LuaScript FAIL =
+      new LuaScript(
+          CHECK_CURRENT
+              + """
       local p, id, now = ARGV[1], ARGV[2], tonumber(ARGV[6])
       local t = p .. ':t:' .. id
       local refusal = current(t, ARGV[3])
@@ -159,7 +177,10 @@ public final class RedisTaskQueue implements TaskQueue {
       return info(t, 'RETRYING')
       """);
 
-  private static final LuaScript ABANDON = new LuaScript(CHECK_CURRENT + """
+  private static final LuaScript ABANDON =
+      new LuaScript(
+          CHECK_CURRENT
+              + """
       local p, id, now = ARGV[1], ARGV[2], ARGV[5]
       local t = p .. ':t:' .. id
       local refusal = current(t, ARGV[3])
@@ -178,7 +199,10 @@ public final class RedisTaskQueue implements TaskQueue {
       return info(t, 'REQUEUED')
       """);
 
-  private static final LuaScript EXTEND = new LuaScript(CHECK_CURRENT + """
+  private static final LuaScript EXTEND =
+      new LuaScript(
+          CHECK_CURRENT
+              + """
       local p, id, now = ARGV[1], ARGV[2], tonumber(ARGV[4])
       local t = p .. ':t:' .. id
       if current(t, ARGV[3]) then return 0 end
@@ -189,7 +213,10 @@ public final class RedisTaskQueue implements TaskQueue {
       return 1
       """);
 
-  private static final LuaScript CANCEL = new LuaScript(CHECK_CURRENT + """
+  private static final LuaScript CANCEL =
+      new LuaScript(
+          CHECK_CURRENT
+              + """
       local p, id, now = ARGV[1], ARGV[2], ARGV[4]
       local t = p .. ':t:' .. id
       if redis.call('EXISTS', t) == 0 then return {'UNKNOWN', '', '', '0', ''} end
@@ -209,8 +236,13 @@ public final class RedisTaskQueue implements TaskQueue {
       return info(t, 'CANCELLED')
       """);
 
-  /** Leases run out by now: {id, attempt, workerId, ...}; entries of tasks no longer assigned are dropped. */
-  private static final LuaScript EXPIRED = new LuaScript("""
+  /**
+   * Leases run out by now: {id, attempt, workerId, ...}; entries of tasks no longer assigned are
+   * dropped.
+   */
+  private static final LuaScript EXPIRED =
+      new LuaScript(
+          """
       local p, now = ARGV[1], tonumber(ARGV[2])
       local out = {}
       for _, id in ipairs(redis.call('ZRANGEBYSCORE', p .. ':leases', '-inf', now, 'LIMIT', 0, 200)) do
@@ -230,7 +262,10 @@ public final class RedisTaskQueue implements TaskQueue {
       return out
       """);
 
-  private static final LuaScript PROMOTE = new LuaScript(CHECK_CURRENT + """
+  private static final LuaScript PROMOTE =
+      new LuaScript(
+          CHECK_CURRENT
+              + """
       local p, now = ARGV[1], tonumber(ARGV[2])
       local moved = 0
       for _, id in ipairs(redis.call('ZRANGEBYSCORE', p .. ':delayed', '-inf', now, 'LIMIT', 0, 1000)) do
@@ -246,7 +281,9 @@ public final class RedisTaskQueue implements TaskQueue {
       """);
 
   /** Drops tasks that finished before the cutoff; returns how many. */
-  private static final LuaScript PRUNE = new LuaScript("""
+  private static final LuaScript PRUNE =
+      new LuaScript(
+          """
       local p, cutoff = ARGV[1], ARGV[2]
       local ids = redis.call('ZRANGEBYSCORE', p .. ':finished', '-inf', cutoff, 'LIMIT', 0, 5000)
       for _, id in ipairs(ids) do
@@ -284,10 +321,19 @@ public final class RedisTaskQueue implements TaskQueue {
     long priority = Math.max(-PRIORITY_RANGE, Math.min(PRIORITY_RANGE, request.priority()));
     List<Object> reply;
     try {
-      reply = list(run(SUBMIT, prefix, UUID.randomUUID().toString(), Json.write(requestJson(request)), request.type(),
-          String.join(" ", caps), Long.toString(PRIORITY_RANGE - priority),
-          request.deduplicationKey() == null ? "" : request.deduplicationKey(), Long.toString(now),
-          Integer.toString(maxWaiting)));
+      reply =
+          list(
+              run(
+                  SUBMIT,
+                  prefix,
+                  UUID.randomUUID().toString(),
+                  Json.write(requestJson(request)),
+                  request.type(),
+                  String.join(" ", caps),
+                  Long.toString(PRIORITY_RANGE - priority),
+                  request.deduplicationKey() == null ? "" : request.deduplicationKey(),
+                  Long.toString(now),
+                  Integer.toString(maxWaiting)));
     } catch (JedisDataException e) {
       if (String.valueOf(e.getMessage()).contains("QUEUEFULL")) {
         throw new QueueFullException(maxWaiting);
@@ -321,8 +367,15 @@ public final class RedisTaskQueue implements TaskQueue {
       if (taken != null) {
         List<Object> claimed = list(taken);
         JsonNode req = parse((String) claimed.get(1));
-        return Optional.of(new Claimed(id, req.path("type").asText(), req.get("payload"), req.path("capability").asText(),
-            ((Long) claimed.get(0)).intValue(), req.path("timeoutMs").asLong(), workerId));
+        return Optional.of(
+            new Claimed(
+                id,
+                req.path("type").asText(),
+                req.get("payload"),
+                req.path("capability").asText(),
+                ((Long) claimed.get(0)).intValue(),
+                req.path("timeoutMs").asLong(),
+                workerId));
       }
       // another hub took it between the two scripts: look again
     }
@@ -331,26 +384,49 @@ public final class RedisTaskQueue implements TaskQueue {
 
   @Override
   public Transition complete(String taskId, int attempt, JsonNode result, long now) {
-    return transition(taskId, run(COMPLETE, prefix, taskId, Integer.toString(attempt), Json.write(result),
-        Long.toString(now)), 0);
+    return transition(
+        taskId,
+        run(
+            COMPLETE,
+            prefix,
+            taskId,
+            Integer.toString(attempt),
+            Json.write(result),
+            Long.toString(now)),
+        0);
   }
 
   @Override
   public Transition fail(String taskId, int attempt, String error, boolean retryable, long now) {
     long delay = retryDelay(taskId, attempt);
-    Transition transition = transition(taskId, run(FAIL, prefix, taskId, Integer.toString(attempt),
-        error == null ? "" : error, retryable ? "1" : "0", Long.toString(now), Long.toString(delay)), delay);
+    Transition transition =
+        transition(
+            taskId,
+            run(
+                FAIL,
+                prefix,
+                taskId,
+                Integer.toString(attempt),
+                error == null ? "" : error,
+                retryable ? "1" : "0",
+                Long.toString(now),
+                Long.toString(delay)),
+            delay);
     return transition.kind() == Transition.Kind.RETRYING ? transition : withDelay(transition, 0);
   }
 
   @Override
   public Transition abandon(String taskId, int attempt, String reason, long now) {
-    return transition(taskId, run(ABANDON, prefix, taskId, Integer.toString(attempt), reason, Long.toString(now)), 0);
+    return transition(
+        taskId,
+        run(ABANDON, prefix, taskId, Integer.toString(attempt), reason, Long.toString(now)),
+        0);
   }
 
   @Override
   public boolean extendLease(String taskId, int attempt, long now) {
-    return Long.valueOf(1).equals(run(EXTEND, prefix, taskId, Integer.toString(attempt), Long.toString(now)));
+    return Long.valueOf(1)
+        .equals(run(EXTEND, prefix, taskId, Integer.toString(attempt), Long.toString(now)));
   }
 
   @Override
@@ -363,7 +439,11 @@ public final class RedisTaskQueue implements TaskQueue {
     List<Object> flat = list(run(EXPIRED, prefix, Long.toString(now)));
     List<Lease> leases = new ArrayList<>();
     for (int i = 0; i + 2 < flat.size(); i += 3) {
-      leases.add(new Lease((String) flat.get(i), Integer.parseInt((String) flat.get(i + 1)), (String) flat.get(i + 2)));
+      leases.add(
+          new Lease(
+              (String) flat.get(i),
+              Integer.parseInt((String) flat.get(i + 1)),
+              (String) flat.get(i + 2)));
     }
     return leases;
   }
@@ -406,7 +486,8 @@ public final class RedisTaskQueue implements TaskQueue {
         }
         for (int i = 0; i < ids.size() && out.size() < limit; i++) {
           Map<String, String> fields = replies.get(i).get();
-          if (!fields.isEmpty() && (state == null || state.wireName().equals(fields.get("state")))) {
+          if (!fields.isEmpty()
+              && (state == null || state.wireName().equals(fields.get("state")))) {
             out.add(task(ids.get(i), fields));
           }
         }
@@ -446,7 +527,8 @@ public final class RedisTaskQueue implements TaskQueue {
   }
 
   private static UnavailableException unavailable(JedisException e) {
-    return new UnavailableException("the shared task queue in Redis is unreachable: " + e.getMessage(), e);
+    return new UnavailableException(
+        "the shared task queue in Redis is unreachable: " + e.getMessage(), e);
   }
 
   @SuppressWarnings("unchecked")
@@ -458,12 +540,19 @@ public final class RedisTaskQueue implements TaskQueue {
     List<Object> r = list(reply);
     String error = (String) r.get(4);
     String worker = (String) r.get(2);
-    return new Transition(Transition.Kind.valueOf((String) r.get(0)), taskId, emptyToNull((String) r.get(1)),
-        emptyToNull(worker), Integer.parseInt((String) r.get(3)), emptyToNull(error), delay);
+    return new Transition(
+        Transition.Kind.valueOf((String) r.get(0)),
+        taskId,
+        emptyToNull((String) r.get(1)),
+        emptyToNull(worker),
+        Integer.parseInt((String) r.get(3)),
+        emptyToNull(error),
+        delay);
   }
 
   private static Transition withDelay(Transition t, long delay) {
-    return new Transition(t.kind(), t.taskId(), t.type(), t.workerId(), t.attempt(), t.error(), delay);
+    return new Transition(
+        t.kind(), t.taskId(), t.type(), t.workerId(), t.attempt(), t.error(), delay);
   }
 
   private static String emptyToNull(String value) {
@@ -490,12 +579,27 @@ public final class RedisTaskQueue implements TaskQueue {
     List<String> fallbacks = new ArrayList<>();
     req.path("fallbackCapabilities").forEach(c -> fallbacks.add(c.asText()));
     String result = f.get("result");
-    return new Task(id, req.path("type").asText(), f.get("state"), req.path("capability").asText(), fallbacks,
-        req.path("priority").asInt(), req.path("maxRetries").asInt(), Integer.parseInt(f.getOrDefault("attempt", "0")),
-        req.path("timeoutMs").asLong(), f.get("workerId"), text(req, "clientId"), text(req, "owner"),
-        text(req, "deduplicationKey"), Long.parseLong(f.get("createdAt")), number(f.get("assignedAt")),
-        number(f.get("completedAt")), number(f.get("retryAfter")), req.get("payload"),
-        result == null ? null : parse(result), f.get("error"));
+    return new Task(
+        id,
+        req.path("type").asText(),
+        f.get("state"),
+        req.path("capability").asText(),
+        fallbacks,
+        req.path("priority").asInt(),
+        req.path("maxRetries").asInt(),
+        Integer.parseInt(f.getOrDefault("attempt", "0")),
+        req.path("timeoutMs").asLong(),
+        f.get("workerId"),
+        text(req, "clientId"),
+        text(req, "owner"),
+        text(req, "deduplicationKey"),
+        Long.parseLong(f.get("createdAt")),
+        number(f.get("assignedAt")),
+        number(f.get("completedAt")),
+        number(f.get("retryAfter")),
+        req.get("payload"),
+        result == null ? null : parse(result),
+        f.get("error"));
   }
 
   private static String text(JsonNode node, String field) {

@@ -3,8 +3,8 @@ package io.cmws.redis;
 import io.cmws.tasks.TaskSignals;
 
 /**
- * The task dispatchers' signals as short pub/sub messages on the event bus's connection:
- * {@code W} (tasks waiting), {@code F <taskId>} (finished), {@code T <taskId> <workerId> <attempt> <reason>}
+ * The task dispatchers' signals as short pub/sub messages on the event bus's connection: {@code W}
+ * (tasks waiting), {@code F <taskId>} (finished), {@code T <taskId> <workerId> <attempt> <reason>}
  * (taken away). Pub/sub may lose a message while a hub is cut off; the hub's task timer and the
  * {@code M} after a reconnect cover that.
  */
@@ -32,15 +32,21 @@ public final class RedisTaskSignals implements TaskSignals {
 
   @Override
   public void listen(Listener listener) {
-    bus.onSignal(message -> {
-      String[] parts = message.split(" ", 5);
-      switch (parts[0]) {
-        case "W" -> listener.waiting();
-        case "F" -> listener.finished(parts[1]);
-        case "T" -> listener.takenAway(parts[1], parts[2], Integer.parseInt(parts[3]), parts.length > 4 ? parts[4] : "cancelled");
-        case "M" -> listener.missedSome();
-        default -> { }
-      }
-    });
+    bus.onSignal(
+        message -> {
+          String[] parts = message.split(" ", 5);
+          switch (parts[0]) {
+            case "W" -> listener.waiting();
+            case "F" -> listener.finished(parts[1]);
+            case "T" ->
+                listener.takenAway(
+                    parts[1],
+                    parts[2],
+                    Integer.parseInt(parts[3]),
+                    parts.length > 4 ? parts[4] : "cancelled");
+            case "M" -> listener.missedSome();
+            default -> {}
+          }
+        });
   }
 }

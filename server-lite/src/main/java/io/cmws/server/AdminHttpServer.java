@@ -43,26 +43,32 @@ final class AdminHttpServer {
   private final Semaphore streams = new Semaphore(MAX_STREAMS);
   private final AtomicInteger threadNumber = new AtomicInteger();
 
-  private AdminHttpServer(HttpServer server, Hub hub, AccessPolicy access, Duration keepalive, String version) {
+  private AdminHttpServer(
+      HttpServer server, Hub hub, AccessPolicy access, Duration keepalive, String version) {
     this.server = server;
     this.hub = hub;
     this.access = access;
     this.keepalive = keepalive;
     this.version = version;
-    this.executor = Executors.newCachedThreadPool(runnable -> {
-      Thread thread = new Thread(runnable, "cmws-admin-http-" + threadNumber.incrementAndGet());
-      thread.setDaemon(true);
-      return thread;
-    });
+    this.executor =
+        Executors.newCachedThreadPool(
+            runnable -> {
+              Thread thread =
+                  new Thread(runnable, "cmws-admin-http-" + threadNumber.incrementAndGet());
+              thread.setDaemon(true);
+              return thread;
+            });
     server.setExecutor(executor);
     server.createContext("/health", exchange -> guarded(exchange, this::health));
     server.createContext("/metrics", exchange -> guarded(exchange, this::metrics));
     server.createContext("/api/stream", exchange -> guarded(exchange, this::stream));
     server.createContext("/debug/heap", exchange -> guarded(exchange, this::heap));
-    server.createContext("/", exchange -> guarded(exchange, e -> respond(e, 404, "text/plain", "not found\n")));
+    server.createContext(
+        "/", exchange -> guarded(exchange, e -> respond(e, 404, "text/plain", "not found\n")));
   }
 
-  static AdminHttpServer start(String host, int port, Hub hub, AccessPolicy access, Duration keepalive, String version)
+  static AdminHttpServer start(
+      String host, int port, Hub hub, AccessPolicy access, Duration keepalive, String version)
       throws IOException {
     HttpServer server = HttpServer.create(new InetSocketAddress(host, port), 64);
     AdminHttpServer admin = new AdminHttpServer(server, hub, access, keepalive, version);
@@ -120,19 +126,29 @@ final class AdminHttpServer {
     respond(exchange, 200, "text/plain; version=0.0.4; charset=utf-8", hub.metricsText());
   }
 
-  /** Reference-protocol §4.8: {@code data: {type, data, timestamp}} frames and a keepalive comment. */
+  /**
+   * Reference-protocol §4.8: {@code data: {type, data, timestamp}} frames and a keepalive comment.
+   */
   private void stream(HttpExchange exchange) throws IOException {
     String path = exchange.getRequestURI().getPath();
     if (!path.equals("/api/stream") && !path.equals("/api/stream/events")) {
       respond(exchange, 404, "text/plain", "not found\n");
       return;
     }
-    RemotePeer peer = RemotePeer.of(exchange.getRemoteAddress(),
-        exchange.getRequestHeaders().containsKey("X-Forwarded-For"), exchange.getRequestHeaders().getFirst("Origin"));
-    AccessPolicy.Decision decision = access.authenticate(ClientType.BROWSER, bearer(exchange), peer.loopback(),
-        peer.browserPage());
+    RemotePeer peer =
+        RemotePeer.of(
+            exchange.getRemoteAddress(),
+            exchange.getRequestHeaders().containsKey("X-Forwarded-For"),
+            exchange.getRequestHeaders().getFirst("Origin"));
+    AccessPolicy.Decision decision =
+        access.authenticate(
+            ClientType.BROWSER, bearer(exchange), peer.loopback(), peer.browserPage());
     if (decision instanceof AccessPolicy.Decision.Denied denied) {
-      respond(exchange, 401, "application/json", Json.write(java.util.Map.of("error", denied.reason())) + "\n");
+      respond(
+          exchange,
+          401,
+          "application/json",
+          Json.write(java.util.Map.of("error", denied.reason())) + "\n");
       return;
     }
     if (!streams.tryAcquire()) {
@@ -146,7 +162,8 @@ final class AdminHttpServer {
     }
   }
 
-  private void serveStream(HttpExchange exchange, RemotePeer peer, AccessPolicy.Decision.Granted granted)
+  private void serveStream(
+      HttpExchange exchange, RemotePeer peer, AccessPolicy.Decision.Granted granted)
       throws IOException {
     exchange.getResponseHeaders().set("Content-Type", "text/event-stream");
     exchange.getResponseHeaders().set("Cache-Control", "no-cache");
@@ -184,10 +201,13 @@ final class AdminHttpServer {
 
   private static String bearer(HttpExchange exchange) {
     String header = exchange.getRequestHeaders().getFirst("Authorization");
-    return header != null && header.regionMatches(true, 0, "Bearer ", 0, 7) ? header.substring(7).trim() : null;
+    return header != null && header.regionMatches(true, 0, "Bearer ", 0, 7)
+        ? header.substring(7).trim()
+        : null;
   }
 
-  private static void respond(HttpExchange exchange, int status, String type, String body) throws IOException {
+  private static void respond(HttpExchange exchange, int status, String type, String body)
+      throws IOException {
     byte[] bytes = body.getBytes(StandardCharsets.UTF_8);
     exchange.getResponseHeaders().set("Content-Type", type);
     exchange.sendResponseHeaders(status, bytes.length);
@@ -204,8 +224,14 @@ final class AdminHttpServer {
     try {
       String host = exchange.getRequestHeaders().getFirst("Host");
       if (!hub.allowsHost(host)) { // DNS rebinding: a page of evil.example must not read this hub
-        respond(exchange, 403, "text/plain", "host " + host + " is not served here; start the hub with"
-            + " --allowed-host to allow it\n");
+        respond(
+            exchange,
+            403,
+            "text/plain",
+            "host "
+                + host
+                + " is not served here; start the hub with"
+                + " --allowed-host to allow it\n");
         return;
       }
       if (!"GET".equals(exchange.getRequestMethod())) {

@@ -16,7 +16,8 @@ public record HandshakeLimits(Duration timeout, int maxPerAddress) {
       throw new IllegalArgumentException("handshake timeout must be positive, got " + timeout);
     }
     if (maxPerAddress < 1) {
-      throw new IllegalArgumentException("max handshakes per address must be at least 1, got " + maxPerAddress);
+      throw new IllegalArgumentException(
+          "max handshakes per address must be at least 1, got " + maxPerAddress);
     }
   }
 

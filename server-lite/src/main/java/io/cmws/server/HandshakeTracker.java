@@ -12,11 +12,11 @@ import org.java_websocket.WebSocketImpl;
 import org.java_websocket.framing.CloseFrame;
 
 /**
- * Connections between accept and the end of their WebSocket handshake: counted (a gauge in
- * {@code /metrics}), limited per remote address, and closed when overdue. Java-WebSocket itself
- * keeps a half-sent upgrade request open forever. Thread-safe: {@link #started} runs on the
- * selector thread, {@link Handshake#ended} on whichever thread opens or closes the connection,
- * {@link #closeOverdue} on the hub's timer.
+ * Connections between accept and the end of their WebSocket handshake: counted (a gauge in {@code
+ * /metrics}), limited per remote address, and closed when overdue. Java-WebSocket itself keeps a
+ * half-sent upgrade request open forever. Thread-safe: {@link #started} runs on the selector
+ * thread, {@link Handshake#ended} on whichever thread opens or closes the connection, {@link
+ * #closeOverdue} on the hub's timer.
  */
 final class HandshakeTracker {
   private final long timeoutNanos;
@@ -24,11 +24,14 @@ final class HandshakeTracker {
   private final boolean limitLoopback;
   private final HubMetrics metrics;
   private final LongSupplier nanoTime;
+
   /** In start order, which is deadline order: the timeout is the same for all. */
   private final Queue<Handshake> unfinished = new ConcurrentLinkedQueue<>();
+
   private final Map<InetAddress, Integer> perAddress = new ConcurrentHashMap<>();
 
-  HandshakeTracker(HandshakeLimits limits, boolean limitLoopback, HubMetrics metrics, LongSupplier nanoTime) {
+  HandshakeTracker(
+      HandshakeLimits limits, boolean limitLoopback, HubMetrics metrics, LongSupplier nanoTime) {
     this.timeoutNanos = limits.timeout().toNanos();
     this.maxPerAddress = limits.maxPerAddress();
     this.limitLoopback = limitLoopback;
@@ -36,9 +39,12 @@ final class HandshakeTracker {
     this.nanoTime = nanoTime;
   }
 
-  /** A connection was accepted; null when its address already has too many unfinished handshakes. */
+  /**
+   * A connection was accepted; null when its address already has too many unfinished handshakes.
+   */
   Handshake started(WebSocketImpl socket, InetAddress remote) {
-    InetAddress counted = remote != null && (limitLoopback || !remote.isLoopbackAddress()) ? remote : null;
+    InetAddress counted =
+        remote != null && (limitLoopback || !remote.isLoopbackAddress()) ? remote : null;
     if (counted != null && perAddress.merge(counted, 1, Integer::sum) > maxPerAddress) {
       release(counted);
       metrics.limitRejected("handshakes_per_address");
@@ -91,7 +97,8 @@ final class HandshakeTracker {
     /** The handshake completed, failed or the connection closed; idempotent. */
     void ended() {
       if (ended.compareAndSet(false, true)) {
-        socket = null; // the queue may hold this a while longer; the connection need not stay reachable
+        socket =
+            null; // the queue may hold this a while longer; the connection need not stay reachable
         metrics.handshakeEnded();
         if (address != null) {
           release(address);

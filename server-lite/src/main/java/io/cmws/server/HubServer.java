@@ -9,11 +9,11 @@ import io.cmws.redis.RedisTaskSignals;
 import io.cmws.store.SqliteStore;
 import io.cmws.tasks.InMemoryTaskQueue;
 import io.cmws.tasks.TaskJournal;
-import java.util.List;
 import java.io.IOException;
 import java.net.InetSocketAddress;
 import java.net.URI;
 import java.time.Clock;
+import java.util.List;
 import java.util.Optional;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.Executors;
@@ -30,7 +30,10 @@ public final class HubServer implements AutoCloseable {
   private static final org.slf4j.Logger LOG = org.slf4j.LoggerFactory.getLogger(HubServer.class);
   private static final long START_TIMEOUT_SECONDS = 10;
   private static final int CLOSE_GRACE_MILLIS = 2000;
-  /** Bounds how long a frame can be stuck by Java-WebSocket's write race; see WriteDemandSweeper. */
+
+  /**
+   * Bounds how long a frame can be stuck by Java-WebSocket's write race; see WriteDemandSweeper.
+   */
   private static final long SWEEP_MILLIS = 5;
 
   private final ServerConfig config;
@@ -40,8 +43,13 @@ public final class HubServer implements AutoCloseable {
   private final AdminHttpServer admin;
   private final SqliteStore store;
 
-  private HubServer(ServerConfig config, ScheduledExecutorService scheduler, Hub hub, WsTransport transport,
-      AdminHttpServer admin, SqliteStore store) {
+  private HubServer(
+      ServerConfig config,
+      ScheduledExecutorService scheduler,
+      Hub hub,
+      WsTransport transport,
+      AdminHttpServer admin,
+      SqliteStore store) {
     this.config = config;
     this.scheduler = scheduler;
     this.hub = hub;
@@ -51,14 +59,19 @@ public final class HubServer implements AutoCloseable {
   }
 
   public static HubServer start(ServerConfig config, String version) throws IOException {
-    ScheduledExecutorService scheduler = Executors.newSingleThreadScheduledExecutor(runnable -> {
-      Thread thread = new Thread(runnable, "cmws-hub-timer");
-      thread.setDaemon(true);
-      return thread;
-    });
+    ScheduledExecutorService scheduler =
+        Executors.newSingleThreadScheduledExecutor(
+            runnable -> {
+              Thread thread = new Thread(runnable, "cmws-hub-timer");
+              thread.setDaemon(true);
+              return thread;
+            });
     Clock clock = Clock.systemUTC();
-    InMemoryTaskQueue queue = new InMemoryTaskQueue(config.hub().tasks().defaults(), config.hub().tasks().maxWaiting(),
-        config.hub().tasks().maxFinished());
+    InMemoryTaskQueue queue =
+        new InMemoryTaskQueue(
+            config.hub().tasks().defaults(),
+            config.hub().tasks().maxWaiting(),
+            config.hub().tasks().maxFinished());
     SqliteStore store = null;
     RedisTaskQueue redisQueue = null;
     HubStorage storage;
@@ -70,12 +83,31 @@ public final class HubServer implements AutoCloseable {
         scheduler.shutdownNow();
         throw e;
       }
-      RedisTaskQueue shared = RedisTaskQueue.sharing(bus, config.hub().tasks().defaults(), config.hub().tasks().maxWaiting());
+      RedisTaskQueue shared =
+          RedisTaskQueue.sharing(
+              bus, config.hub().tasks().defaults(), config.hub().tasks().maxWaiting());
       redisQueue = shared;
-      storage = new HubStorage(shared, TaskJournal.NONE, Hub.freshEpoch(), List.of(), event -> { }, () -> null, bus,
-          new RedisTaskSignals(bus));
+      storage =
+          new HubStorage(
+              shared,
+              TaskJournal.NONE,
+              Hub.freshEpoch(),
+              List.of(),
+              event -> {},
+              () -> null,
+              bus,
+              new RedisTaskSignals(bus));
     } else if (config.store() == null) {
-      storage = new HubStorage(queue, TaskJournal.NONE, Hub.freshEpoch(), List.of(), event -> { }, () -> null, null, io.cmws.tasks.TaskSignals.NONE);
+      storage =
+          new HubStorage(
+              queue,
+              TaskJournal.NONE,
+              Hub.freshEpoch(),
+              List.of(),
+              event -> {},
+              () -> null,
+              null,
+              io.cmws.tasks.TaskSignals.NONE);
     } else {
       try {
         store = SqliteStore.open(config.store(), config.hub().historySize(), Hub.freshEpoch());
@@ -84,8 +116,16 @@ public final class HubServer implements AutoCloseable {
         if (requeued > 0) {
           LOG.info("requeued {} tasks that were running when the hub stopped", requeued);
         }
-        storage = new HubStorage(queue, store, store.epoch(), store.loadChannels(), store::appendEvent,
-            store::overloaded, null, io.cmws.tasks.TaskSignals.NONE);
+        storage =
+            new HubStorage(
+                queue,
+                store,
+                store.epoch(),
+                store.loadChannels(),
+                store::appendEvent,
+                store::overloaded,
+                null,
+                io.cmws.tasks.TaskSignals.NONE);
       } catch (IOException e) {
         if (store != null) {
           store.close();
@@ -94,14 +134,28 @@ public final class HubServer implements AutoCloseable {
         throw e;
       }
     }
-    HubConfig hubConfig = config.hub().withBrowsers(config.hub().browsers().listeningOnLoopback(isLoopback(config.host())));
+    HubConfig hubConfig =
+        config
+            .hub()
+            .withBrowsers(config.hub().browsers().listeningOnLoopback(isLoopback(config.host())));
     Hub hub = new Hub(hubConfig, clock, System::nanoTime, scheduler, version, storage);
-    HandshakeTracker handshakes = new HandshakeTracker(config.handshakes(), hubConfig.limits().limitLoopback(),
-        hub.metrics(), System::nanoTime);
+    HandshakeTracker handshakes =
+        new HandshakeTracker(
+            config.handshakes(),
+            hubConfig.limits().limitLoopback(),
+            hub.metrics(),
+            System::nanoTime);
     WsTransport transport;
     try {
-      transport = new WsTransport(new InetSocketAddress(config.host(), config.port()), hub, config.path(),
-          config.maxFrameBytes(), config.outbox(), config.tls() == null ? null : config.tls().sslContext(), handshakes);
+      transport =
+          new WsTransport(
+              new InetSocketAddress(config.host(), config.port()),
+              hub,
+              config.path(),
+              config.maxFrameBytes(),
+              config.outbox(),
+              config.tls() == null ? null : config.tls().sslContext(),
+              handshakes);
     } catch (IOException e) {
       hub.close();
       scheduler.shutdownNow();
@@ -115,8 +169,14 @@ public final class HubServer implements AutoCloseable {
       transport.start();
       awaitStart(transport, config);
       if (config.adminPort() != ServerConfig.ADMIN_DISABLED) {
-        admin = AdminHttpServer.start(config.host(), config.adminPort(), hub, config.hub().access(),
-            config.hub().heartbeatInterval(), version);
+        admin =
+            AdminHttpServer.start(
+                config.host(),
+                config.adminPort(),
+                hub,
+                config.hub().access(),
+                config.hub().heartbeatInterval(),
+                version);
       }
     } catch (IOException | RuntimeException e) {
       stopQuietly(transport);
@@ -127,31 +187,41 @@ public final class HubServer implements AutoCloseable {
       }
       throw e instanceof IOException io ? io : new IOException(e.getMessage(), e);
     }
-    scheduler.scheduleWithFixedDelay(transport.sweeper()::sweep, SWEEP_MILLIS, SWEEP_MILLIS, TimeUnit.MILLISECONDS);
-    long handshakeSweep = Math.max(50, Math.min(1000, config.handshakes().timeout().toMillis() / 4));
-    scheduler.scheduleWithFixedDelay(() -> {
-      try {
-        handshakes.closeOverdue();
-      } catch (RuntimeException e) {
-        LOG.error("closing overdue handshakes failed", e); // and again at the next sweep
-      }
-    }, handshakeSweep, handshakeSweep, TimeUnit.MILLISECONDS);
+    scheduler.scheduleWithFixedDelay(
+        transport.sweeper()::sweep, SWEEP_MILLIS, SWEEP_MILLIS, TimeUnit.MILLISECONDS);
+    long handshakeSweep =
+        Math.max(50, Math.min(1000, config.handshakes().timeout().toMillis() / 4));
+    scheduler.scheduleWithFixedDelay(
+        () -> {
+          try {
+            handshakes.closeOverdue();
+          } catch (RuntimeException e) {
+            LOG.error("closing overdue handshakes failed", e); // and again at the next sweep
+          }
+        },
+        handshakeSweep,
+        handshakeSweep,
+        TimeUnit.MILLISECONDS);
     SqliteStore durable = store;
     RedisTaskQueue shared = redisQueue;
-    scheduler.scheduleWithFixedDelay(() -> {
-      long cutoff = clock.millis() - config.retention().toMillis();
-      queue.prune(cutoff);
-      if (durable != null) {
-        durable.pruneFinishedBefore(cutoff);
-      }
-      if (shared != null) {
-        try {
-          shared.prune(cutoff);
-        } catch (RuntimeException e) {
-          LOG.warn("pruning finished tasks in Redis failed: {}", e.getMessage());
-        }
-      }
-    }, 1, 1, TimeUnit.MINUTES);
+    scheduler.scheduleWithFixedDelay(
+        () -> {
+          long cutoff = clock.millis() - config.retention().toMillis();
+          queue.prune(cutoff);
+          if (durable != null) {
+            durable.pruneFinishedBefore(cutoff);
+          }
+          if (shared != null) {
+            try {
+              shared.prune(cutoff);
+            } catch (RuntimeException e) {
+              LOG.warn("pruning finished tasks in Redis failed: {}", e.getMessage());
+            }
+          }
+        },
+        1,
+        1,
+        TimeUnit.MINUTES);
     return new HubServer(config, scheduler, hub, transport, admin, store);
   }
 
@@ -168,10 +238,17 @@ public final class HubServer implements AutoCloseable {
     try {
       transport.started().get(START_TIMEOUT_SECONDS, TimeUnit.SECONDS);
     } catch (ExecutionException e) {
-      throw new IOException("cannot listen on " + config.host() + ":" + config.port() + ": "
-          + e.getCause().getMessage(), e.getCause());
+      throw new IOException(
+          "cannot listen on "
+              + config.host()
+              + ":"
+              + config.port()
+              + ": "
+              + e.getCause().getMessage(),
+          e.getCause());
     } catch (TimeoutException e) {
-      throw new IOException("WebSocket server did not start within " + START_TIMEOUT_SECONDS + " s", e);
+      throw new IOException(
+          "WebSocket server did not start within " + START_TIMEOUT_SECONDS + " s", e);
     } catch (InterruptedException e) {
       Thread.currentThread().interrupt();
       throw new IOException("interrupted while starting", e);
@@ -188,11 +265,13 @@ public final class HubServer implements AutoCloseable {
 
   /** The URL clients connect to; a wildcard bind address is reported as loopback. */
   public URI url() {
-    return URI.create((config.tls() == null ? "ws://" : "wss://") + connectHost() + ":" + port() + config.path());
+    return URI.create(
+        (config.tls() == null ? "ws://" : "wss://") + connectHost() + ":" + port() + config.path());
   }
 
   public Optional<URI> adminUrl() {
-    return Optional.ofNullable(admin).map(a -> URI.create("http://" + connectHost() + ":" + a.port()));
+    return Optional.ofNullable(admin)
+        .map(a -> URI.create("http://" + connectHost() + ":" + a.port()));
   }
 
   private String connectHost() {

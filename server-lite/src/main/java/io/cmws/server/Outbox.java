@@ -10,9 +10,9 @@ import java.util.Queue;
 
 /**
  * One connection's frames on their way to the socket, in order, bounded in frames and bytes. The
- * selector thread writes them straight from here, many per system call. When full, events (never replies) may be dropped
- * oldest first. The frame at the head may be partly written. Thread-safe: every write to the
- * socket happens under this object's lock.
+ * selector thread writes them straight from here, many per system call. When full, events (never
+ * replies) may be dropped oldest first. The frame at the head may be partly written. Thread-safe:
+ * every write to the socket happens under this object's lock.
  */
 final class Outbox {
   private static final int MAX_GATHER = 64;
@@ -42,7 +42,8 @@ final class Outbox {
   /** Offers a frame; {@code dropped[0]} receives the number of events dropped to make room. */
   synchronized Offer offer(ByteBuffer frame, boolean droppable, int[] dropped) {
     int size = frame.remaining();
-    while (!waiting.isEmpty() && (waiting.size() + 1 > limits.maxFrames() || bytes + size > limits.maxBytes())) {
+    while (!waiting.isEmpty()
+        && (waiting.size() + 1 > limits.maxFrames() || bytes + size > limits.maxBytes())) {
       if (limits.policy() != SlowConsumerPolicy.DROP_OLDEST || !dropOldestEvent()) {
         return Offer.OVERFLOW;
       }
@@ -59,7 +60,8 @@ final class Outbox {
     while (!waiting.isEmpty()) {
       int count = 0;
       long batch = 0;
-      for (Iterator<Entry> it = waiting.iterator(); it.hasNext() && count < MAX_GATHER && batch < MAX_GATHER_BYTES; ) {
+      for (Iterator<Entry> it = waiting.iterator();
+          it.hasNext() && count < MAX_GATHER && batch < MAX_GATHER_BYTES; ) {
         ByteBuffer frame = it.next().frame();
         gather[count++] = frame;
         batch += frame.remaining();
@@ -78,8 +80,8 @@ final class Outbox {
   }
 
   /**
-   * Writes frame after frame through a channel that cannot gather (TLS), until one does not go
-   * out whole or the channel holds bytes of its own back; true if everything went out.
+   * Writes frame after frame through a channel that cannot gather (TLS), until one does not go out
+   * whole or the channel holds bytes of its own back; true if everything went out.
    */
   synchronized boolean writeEach(ByteChannel channel) throws IOException {
     while (!waiting.isEmpty()) {
@@ -91,7 +93,8 @@ final class Outbox {
         return false;
       }
       waiting.pollFirst();
-      if (channel instanceof org.java_websocket.WrappedByteChannel wrapped && wrapped.isNeedWrite()) {
+      if (channel instanceof org.java_websocket.WrappedByteChannel wrapped
+          && wrapped.isNeedWrite()) {
         return false; // encrypted bytes wait for the socket; the selector calls again
       }
     }
@@ -106,7 +109,8 @@ final class Outbox {
     Entry head = waiting.peekFirst();
     if (head != null && head.frame().position() > 0) {
       int before = head.frame().remaining();
-      channel.write(head.frame()); // counts encrypted bytes under TLS: measure what was taken instead
+      channel.write(
+          head.frame()); // counts encrypted bytes under TLS: measure what was taken instead
       bytes -= before - head.frame().remaining();
       if (head.frame().hasRemaining()) {
         return 0;

@@ -7,7 +7,11 @@ public record OutboxLimits(int maxFrames, long maxBytes, SlowConsumerPolicy poli
 
   public OutboxLimits {
     if (maxFrames < 16 || maxBytes < 16 * 1024) {
-      throw new IllegalArgumentException("an outbox must hold at least 16 frames and 16 KiB, got " + maxFrames + " and " + maxBytes);
+      throw new IllegalArgumentException(
+          "an outbox must hold at least 16 frames and 16 KiB, got "
+              + maxFrames
+              + " and "
+              + maxBytes);
     }
   }
 

@@ -10,31 +10,43 @@ import org.java_websocket.WrappedByteChannel;
 import org.java_websocket.framing.CloseFrame;
 
 /**
- * The socket as Java-WebSocket sees it. The library writes its own frames (handshake, pongs,
- * close) from its out-queue; ours wait in the connection's {@link Outbox}, which this channel
- * reports as "more to write", so the selector thread flushes it here (with gathering writes on a
- * plain socket): no per-frame queue handoff, no per-frame system call. The library's frames and
- * ours are written under the outbox lock, so a frame of ours that went out partly is finished
- * first. Under TLS the transport is the library's TLS channel, whose own pending bytes go first.
+ * The socket as Java-WebSocket sees it. The library writes its own frames (handshake, pongs, close)
+ * from its out-queue; ours wait in the connection's {@link Outbox}, which this channel reports as
+ * "more to write", so the selector thread flushes it here (with gathering writes on a plain
+ * socket): no per-frame queue handoff, no per-frame system call. The library's frames and ours are
+ * written under the outbox lock, so a frame of ours that went out partly is finished first. Under
+ * TLS the transport is the library's TLS channel, whose own pending bytes go first.
  */
 final class PumpingChannel implements WrappedByteChannel {
   private final ByteChannel transport;
+
   /** The TLS layer, or null on a plain socket. */
   private final WrappedByteChannel tls;
+
   private final SelectionKey key;
+
   /** Closes a plain socket gracefully; null under TLS, whose channel closes the socket itself. */
   private final SocketLingerer lingerer;
+
   /** Until the WebSocket handshake ends; see {@link HandshakeTracker}. */
   private final HandshakeTracker.Handshake handshake;
+
   private volatile boolean opened;
   private volatile boolean closed;
+
   /** An HTTP refusal of ours that replaces the library's (which always says 404); null if none. */
   private ByteBuffer refusal;
+
   private boolean refusalStarted;
+
   /** Set once the refusal is being written: keeps the hot path free of the lock. */
   private volatile boolean refusing;
 
-  PumpingChannel(ByteChannel transport, SelectionKey key, SocketLingerer lingerer, HandshakeTracker.Handshake handshake) {
+  PumpingChannel(
+      ByteChannel transport,
+      SelectionKey key,
+      SocketLingerer lingerer,
+      HandshakeTracker.Handshake handshake) {
     this.transport = transport;
     this.tls = transport instanceof WrappedByteChannel wrapped ? wrapped : null;
     this.key = key;
@@ -50,15 +62,19 @@ final class PumpingChannel implements WrappedByteChannel {
 
   /**
    * The handshake is being refused with {@code status} (e.g. {@code 403 Forbidden}): the error
-   * response the library writes next is replaced by this one, and the connection is closed after
-   * it (the library itself would leave it open until the client goes). Runs on the worker thread that read the request,
-   * before the library queues its response for the selector thread.
+   * response the library writes next is replaced by this one, and the connection is closed after it
+   * (the library itself would leave it open until the client goes). Runs on the worker thread that
+   * read the request, before the library queues its response for the selector thread.
    */
   void refuseHandshake(String status, String why) {
     String body = why + "\n";
     byte[] bodyBytes = body.getBytes(java.nio.charset.StandardCharsets.UTF_8);
-    String head = "HTTP/1.1 " + status + "\r\nContent-Type: text/plain; charset=utf-8\r\nContent-Length: "
-        + bodyBytes.length + "\r\nConnection: close\r\n\r\n";
+    String head =
+        "HTTP/1.1 "
+            + status
+            + "\r\nContent-Type: text/plain; charset=utf-8\r\nContent-Length: "
+            + bodyBytes.length
+            + "\r\nConnection: close\r\n\r\n";
     ByteBuffer response = ByteBuffer.allocate(head.length() + bodyBytes.length);
     response.put(head.getBytes(java.nio.charset.StandardCharsets.US_ASCII)).put(bodyBytes).flip();
     synchronized (this) {
@@ -66,7 +82,9 @@ final class PumpingChannel implements WrappedByteChannel {
     }
   }
 
-  /** Writes our refusal in place of the library's response; the library's bytes count as written. */
+  /**
+   * Writes our refusal in place of the library's response; the library's bytes count as written.
+   */
   private synchronized int writeRefusal(ByteBuffer libraryResponse) throws IOException {
     int consumed = libraryResponse.remaining();
     libraryResponse.position(libraryResponse.limit());
@@ -80,7 +98,10 @@ final class PumpingChannel implements WrappedByteChannel {
     return refusalStarted && refusal.hasRemaining();
   }
 
-  /** On the selector thread; once the refusal is out, the connection is closed (gracefully, see close). */
+  /**
+   * On the selector thread; once the refusal is out, the connection is closed (gracefully, see
+   * close).
+   */
   private synchronized void writeRestOfRefusal() throws IOException {
     transport.write(refusal);
     if (!refusal.hasRemaining() && key.attachment() instanceof WebSocketImpl socket) {
@@ -89,8 +110,10 @@ final class PumpingChannel implements WrappedByteChannel {
   }
 
   private WsFrameSink sink() {
-    return key.attachment() instanceof WebSocketImpl socket && socket.getAttachment() instanceof WsPeer peer
-        ? peer.sink() : null;
+    return key.attachment() instanceof WebSocketImpl socket
+            && socket.getAttachment() instanceof WsPeer peer
+        ? peer.sink()
+        : null;
   }
 
   /** The library's own buffers; after its last one, ours follow in the same round. */
@@ -100,15 +123,21 @@ final class PumpingChannel implements WrappedByteChannel {
       return writeRefusal(source);
     }
     WsFrameSink sink = sink();
-    int written = sink == null ? transport.write(source) : sink.writeLibraryFrame(source, transport);
-    if (!source.hasRemaining() && key.attachment() instanceof WebSocketImpl socket && socket.outQueue.size() <= 1) {
+    int written =
+        sink == null ? transport.write(source) : sink.writeLibraryFrame(source, transport);
+    if (!source.hasRemaining()
+        && key.attachment() instanceof WebSocketImpl socket
+        && socket.outQueue.size() <= 1) {
       writeMore();
     }
     return written;
   }
 
   private synchronized boolean refusalReplaces(ByteBuffer source) {
-    return refusal != null && !refusalStarted && source.remaining() > 5 && source.get(source.position()) == 'H';
+    return refusal != null
+        && !refusalStarted
+        && source.remaining() > 5
+        && source.get(source.position()) == 'H';
   }
 
   @Override
@@ -172,7 +201,8 @@ final class PumpingChannel implements WrappedByteChannel {
   public void close() throws IOException {
     closed = true;
     handshake.ended();
-    if (lingerer != null && (opened || refusing)) { // a close frame or a refusal must not be lost to a reset
+    if (lingerer != null
+        && (opened || refusing)) { // a close frame or a refusal must not be lost to a reset
       lingerer.close((SocketChannel) transport);
     } else {
       transport.close();

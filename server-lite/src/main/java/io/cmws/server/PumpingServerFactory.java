@@ -31,11 +31,15 @@ final class PumpingServerFactory implements WebSocketServerFactory {
     this.tls = tls;
     this.handshakes = handshakes;
     this.lingerer = tls == null ? SocketLingerer.open() : null;
-    this.tlsHandshakes = tls == null ? null : Executors.newSingleThreadExecutor(runnable -> {
-      Thread thread = new Thread(runnable, "cmws-tls-handshake");
-      thread.setDaemon(true);
-      return thread;
-    });
+    this.tlsHandshakes =
+        tls == null
+            ? null
+            : Executors.newSingleThreadExecutor(
+                runnable -> {
+                  Thread thread = new Thread(runnable, "cmws-tls-handshake");
+                  thread.setDaemon(true);
+                  return thread;
+                });
   }
 
   @Override
@@ -48,11 +52,18 @@ final class PumpingServerFactory implements WebSocketServerFactory {
     return new WebSocketImpl(adapter, drafts);
   }
 
-  /** Runs on the selector thread for each accepted socket; an IOException makes the library close it. */
+  /**
+   * Runs on the selector thread for each accepted socket; an IOException makes the library close
+   * it.
+   */
   @Override
   public ByteChannel wrapChannel(SocketChannel channel, SelectionKey key) throws IOException {
-    InetAddress remote = channel.getRemoteAddress() instanceof InetSocketAddress address ? address.getAddress() : null;
-    HandshakeTracker.Handshake handshake = handshakes.started((WebSocketImpl) key.attachment(), remote);
+    InetAddress remote =
+        channel.getRemoteAddress() instanceof InetSocketAddress address
+            ? address.getAddress()
+            : null;
+    HandshakeTracker.Handshake handshake =
+        handshakes.started((WebSocketImpl) key.attachment(), remote);
     if (handshake == null) {
       throw new IOException("too many unfinished handshakes from " + remote);
     }
@@ -60,11 +71,15 @@ final class PumpingServerFactory implements WebSocketServerFactory {
       return new PumpingChannel(channel, key, lingerer, handshake);
     }
     SSLEngine engine = tls.createSSLEngine();
-    // as the library's own TLS factory does: this suite breaks its TLS channel (Java-WebSocket #466)
-    engine.setEnabledCipherSuites(java.util.Arrays.stream(engine.getEnabledCipherSuites())
-        .filter(suite -> !suite.equals("TLS_ECDHE_RSA_WITH_AES_128_GCM_SHA256")).toArray(String[]::new));
+    // as the library's own TLS factory does: this suite breaks its TLS channel (Java-WebSocket
+    // #466)
+    engine.setEnabledCipherSuites(
+        java.util.Arrays.stream(engine.getEnabledCipherSuites())
+            .filter(suite -> !suite.equals("TLS_ECDHE_RSA_WITH_AES_128_GCM_SHA256"))
+            .toArray(String[]::new));
     engine.setUseClientMode(false);
-    return new PumpingChannel(new SSLSocketChannel2(channel, engine, tlsHandshakes, key), key, null, handshake);
+    return new PumpingChannel(
+        new SSLSocketChannel2(channel, engine, tlsHandshakes, key), key, null, handshake);
   }
 
   @Override

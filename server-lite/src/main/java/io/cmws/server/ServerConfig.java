@@ -28,8 +28,10 @@ public record ServerConfig(
     HandshakeLimits handshakes) {
 
   public static final String DEFAULT_HOST = "127.0.0.1";
+
   /** claude-mem's backend port, so its clients connect unchanged. */
   public static final int DEFAULT_PORT = 37777;
+
   public static final String DEFAULT_PATH = "/ws";
   public static final int DEFAULT_MAX_FRAME_BYTES = 1024 * 1024;
   public static final int ADMIN_DISABLED = -1;
@@ -44,60 +46,170 @@ public record ServerConfig(
       throw new IllegalArgumentException("port must be 0-65535, got " + port);
     }
     if (adminPort < ADMIN_DISABLED || adminPort > 65535) {
-      throw new IllegalArgumentException("admin port must be -1 (off) or 0-65535, got " + adminPort);
+      throw new IllegalArgumentException(
+          "admin port must be -1 (off) or 0-65535, got " + adminPort);
     }
     if (path == null || !path.startsWith("/")) {
       throw new IllegalArgumentException("path must start with '/', got '" + path + "'");
     }
     if (maxFrameBytes < 1024) {
-      throw new IllegalArgumentException("max frame size must be at least 1024 bytes, got " + maxFrameBytes);
+      throw new IllegalArgumentException(
+          "max frame size must be at least 1024 bytes, got " + maxFrameBytes);
     }
   }
 
   /** Loopback, a free port for both endpoints, reference defaults otherwise: what tests use. */
   public static ServerConfig ephemeral() {
-    return new ServerConfig(DEFAULT_HOST, 0, DEFAULT_PATH, 0, DEFAULT_MAX_FRAME_BYTES, OutboxLimits.standard(),
-        HubConfig.defaults(), null, StoreOptions.DEFAULT_RETENTION, null, null,
+    return new ServerConfig(
+        DEFAULT_HOST,
+        0,
+        DEFAULT_PATH,
+        0,
+        DEFAULT_MAX_FRAME_BYTES,
+        OutboxLimits.standard(),
+        HubConfig.defaults(),
+        null,
+        StoreOptions.DEFAULT_RETENTION,
+        null,
+        null,
         HandshakeLimits.standard());
   }
 
-  /** Shares channels, history and tasks with other hubs through Redis; null for a hub of its own. */
+  /**
+   * Shares channels, history and tasks with other hubs through Redis; null for a hub of its own.
+   */
   public ServerConfig withRedis(RedisSettings settings) {
-    return new ServerConfig(host, port, path, adminPort, maxFrameBytes, outbox, hub, store, retention, settings, tls, handshakes);
+    return new ServerConfig(
+        host,
+        port,
+        path,
+        adminPort,
+        maxFrameBytes,
+        outbox,
+        hub,
+        store,
+        retention,
+        settings,
+        tls,
+        handshakes);
   }
 
   /** Serves {@code wss://} with this certificate; null for plain {@code ws://}. */
   public ServerConfig withTls(TlsOptions options) {
-    return new ServerConfig(host, port, path, adminPort, maxFrameBytes, outbox, hub, store, retention, redis, options, handshakes);
+    return new ServerConfig(
+        host,
+        port,
+        path,
+        adminPort,
+        maxFrameBytes,
+        outbox,
+        hub,
+        store,
+        retention,
+        redis,
+        options,
+        handshakes);
   }
 
   public ServerConfig withHub(HubConfig newHub) {
-    return new ServerConfig(host, port, path, adminPort, maxFrameBytes, outbox, newHub, store, retention, redis, tls, handshakes);
+    return new ServerConfig(
+        host,
+        port,
+        path,
+        adminPort,
+        maxFrameBytes,
+        outbox,
+        newHub,
+        store,
+        retention,
+        redis,
+        tls,
+        handshakes);
   }
 
   public ServerConfig withMaxFrameBytes(int bytes) {
-    return new ServerConfig(host, port, path, adminPort, bytes, outbox, hub, store, retention, redis, tls, handshakes);
+    return new ServerConfig(
+        host, port, path, adminPort, bytes, outbox, hub, store, retention, redis, tls, handshakes);
   }
 
   public ServerConfig withAdminPort(int newAdminPort) {
-    return new ServerConfig(host, port, path, newAdminPort, maxFrameBytes, outbox, hub, store, retention, redis, tls, handshakes);
+    return new ServerConfig(
+        host,
+        port,
+        path,
+        newAdminPort,
+        maxFrameBytes,
+        outbox,
+        hub,
+        store,
+        retention,
+        redis,
+        tls,
+        handshakes);
   }
 
   public ServerConfig withOutbox(OutboxLimits limits) {
-    return new ServerConfig(host, port, path, adminPort, maxFrameBytes, limits, hub, store, retention, redis, tls, handshakes);
+    return new ServerConfig(
+        host,
+        port,
+        path,
+        adminPort,
+        maxFrameBytes,
+        limits,
+        hub,
+        store,
+        retention,
+        redis,
+        tls,
+        handshakes);
   }
 
   /** Durable: tasks (and history, if so configured) in SQLite under {@code options.dataDir()}. */
   public ServerConfig withStore(StoreOptions options) {
-    return new ServerConfig(host, port, path, adminPort, maxFrameBytes, outbox, hub, options,
-        options == null ? retention : options.retention(), redis, tls, handshakes);
+    return new ServerConfig(
+        host,
+        port,
+        path,
+        adminPort,
+        maxFrameBytes,
+        outbox,
+        hub,
+        options,
+        options == null ? retention : options.retention(),
+        redis,
+        tls,
+        handshakes);
   }
 
   public ServerConfig withHandshakes(HandshakeLimits limits) {
-    return new ServerConfig(host, port, path, adminPort, maxFrameBytes, outbox, hub, store, retention, redis, tls, limits);
+    return new ServerConfig(
+        host,
+        port,
+        path,
+        adminPort,
+        maxFrameBytes,
+        outbox,
+        hub,
+        store,
+        retention,
+        redis,
+        tls,
+        limits);
   }
 
   public ServerConfig withPort(int newPort) {
-    return new ServerConfig(host, newPort, path, adminPort, maxFrameBytes, outbox, hub, store, retention, redis, tls, handshakes);
+    return new ServerConfig(
+        host,
+        newPort,
+        path,
+        adminPort,
+        maxFrameBytes,
+        outbox,
+        hub,
+        store,
+        retention,
+        redis,
+        tls,
+        handshakes);
   }
 }

@@ -6,7 +6,9 @@ import java.util.Locale;
 public enum SlowConsumerPolicy {
   /** Close it with 4008 "slow consumer" (the default). */
   DISCONNECT,
-  /** Drop its oldest queued events to make room; it sees a gap in {@code seq} and can recover it. */
+  /**
+   * Drop its oldest queued events to make room; it sees a gap in {@code seq} and can recover it.
+   */
   DROP_OLDEST;
 
   public String wireName() {
@@ -19,6 +21,7 @@ public enum SlowConsumerPolicy {
         return policy;
       }
     }
-    throw new IllegalArgumentException("slow-consumer policy must be disconnect or drop-oldest, got '" + text + "'");
+    throw new IllegalArgumentException(
+        "slow-consumer policy must be disconnect or drop-oldest, got '" + text + "'");
   }
 }

@@ -17,14 +17,15 @@ import org.slf4j.LoggerFactory;
 
 /**
  * Closes plain sockets the way RFC 6455 §7.1.1 asks of a server: send FIN after the close frame,
- * then read and discard until the client closes too (or a grace period ends). Closing at once
- * with the client's bytes still unread makes the kernel send RST, and a client that is still
- * sending (a flooder, say) then loses the close frame and sees 1006 instead of the hub's code.
- * One thread and one selector serve every lingering socket.
+ * then read and discard until the client closes too (or a grace period ends). Closing at once with
+ * the client's bytes still unread makes the kernel send RST, and a client that is still sending (a
+ * flooder, say) then loses the close frame and sees 1006 instead of the hub's code. One thread and
+ * one selector serve every lingering socket.
  */
 final class SocketLingerer implements AutoCloseable {
   private static final Logger LOG = LoggerFactory.getLogger(SocketLingerer.class);
   static final long GRACE_NANOS = TimeUnit.SECONDS.toNanos(2);
+
   /** Beyond this many at once (a mass disconnect), sockets are simply closed. */
   private static final int MAX_LINGERING = 10_000;
 
@@ -94,7 +95,8 @@ final class SocketLingerer implements AutoCloseable {
     for (SocketChannel channel = arriving.poll(); channel != null; channel = arriving.poll()) {
       try {
         channel.register(selector, SelectionKey.OP_READ);
-      } catch (IOException | RuntimeException e) { // closed meanwhile, or its old key not yet released
+      } catch (IOException
+          | RuntimeException e) { // closed meanwhile, or its old key not yet released
         forget(channel);
       }
     }
@@ -116,11 +118,12 @@ final class SocketLingerer implements AutoCloseable {
   }
 
   private void closeOverdue(long now) {
-    deadlines.forEach((channel, deadline) -> {
-      if (now - deadline > 0) {
-        forget(channel);
-      }
-    });
+    deadlines.forEach(
+        (channel, deadline) -> {
+          if (now - deadline > 0) {
+            forget(channel);
+          }
+        });
   }
 
   private void forget(SocketChannel channel) {

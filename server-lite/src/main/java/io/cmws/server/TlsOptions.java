@@ -9,7 +9,9 @@ import java.security.KeyStore;
 import javax.net.ssl.KeyManagerFactory;
 import javax.net.ssl.SSLContext;
 
-/** {@code wss://}: the hub's certificate and key in a keystore (PKCS#12, or JKS), and its password. */
+/**
+ * {@code wss://}: the hub's certificate and key in a keystore (PKCS#12, or JKS), and its password.
+ */
 public record TlsOptions(Path keystore, String password) {
 
   public TlsOptions {
@@ -24,7 +26,8 @@ public record TlsOptions(Path keystore, String password) {
     try (InputStream in = Files.newInputStream(keystore)) {
       KeyStore store = KeyStore.getInstance(KeyStore.getDefaultType()); // PKCS#12, reads JKS too
       store.load(in, password.toCharArray());
-      KeyManagerFactory keys = KeyManagerFactory.getInstance(KeyManagerFactory.getDefaultAlgorithm());
+      KeyManagerFactory keys =
+          KeyManagerFactory.getInstance(KeyManagerFactory.getDefaultAlgorithm());
       keys.init(store, password.toCharArray());
       SSLContext context = SSLContext.getInstance("TLS");
       context.init(keys.getKeyManagers(), null, null);

@@ -42,15 +42,16 @@ final class WriteDemandSweeper {
   /** Runs on a timer; cheap when nothing is pending. */
   void sweep() {
     long now = System.nanoTime();
-    closing.forEach((sink, deadline) -> {
-      if (sink.socket().isClosed()) {
-        closing.remove(sink);
-      } else if (now - deadline > 0) {
-        closing.remove(sink);
-        recentlyWritten.remove(sink);
-        sink.socket().closeConnection(sink.closeCode(), "close handshake timed out");
-      }
-    });
+    closing.forEach(
+        (sink, deadline) -> {
+          if (sink.socket().isClosed()) {
+            closing.remove(sink);
+          } else if (now - deadline > 0) {
+            closing.remove(sink);
+            recentlyWritten.remove(sink);
+            sink.socket().closeConnection(sink.closeCode(), "close handshake timed out");
+          }
+        });
     for (WsFrameSink sink : recentlyWritten) {
       WebSocketImpl socket = sink.socket();
       if (socket.outQueue.isEmpty() && !sink.hasWaiting()) {

@@ -7,11 +7,11 @@ import java.util.concurrent.locks.LockSupport;
 
 /**
  * Asks the selector thread to write events, for many connections at once and at most once per
- * {@link #WINDOW_NANOS}. On loopback the kernel's cost per TCP write dominates fan-out: a stream
- * of events to a thousand subscribers is one write per subscriber per event unless events that
- * arrive close together share a write. The first request after a quiet window goes out at once;
- * under steady traffic events wait at most one window. Replies do not pass through here.
- * Thread-safe; sleeps while there is nothing to write.
+ * {@link #WINDOW_NANOS}. On loopback the kernel's cost per TCP write dominates fan-out: a stream of
+ * events to a thousand subscribers is one write per subscriber per event unless events that arrive
+ * close together share a write. The first request after a quiet window goes out at once; under
+ * steady traffic events wait at most one window. Replies do not pass through here. Thread-safe;
+ * sleeps while there is nothing to write.
  */
 final class WriteScheduler implements AutoCloseable {
   static final long WINDOW_NANOS = TimeUnit.MILLISECONDS.toNanos(5);

@@ -12,8 +12,8 @@ import org.java_websocket.exceptions.WebsocketNotConnectedException;
 import org.java_websocket.server.WebSocketServer;
 
 /**
- * A Java-WebSocket connection as a {@link FrameSink}. Every frame, reply or event, goes through
- * the connection's bounded {@link Outbox}, so frames keep their order and a stalled client costs
+ * A Java-WebSocket connection as a {@link FrameSink}. Every frame, reply or event, goes through the
+ * connection's bounded {@link Outbox}, so frames keep their order and a stalled client costs
  * bounded memory: past the limits it is closed with 4008 or loses its oldest events. Event frames
  * are the bytes {@link EventMessage} built once per publish; nothing is copied per subscriber.
  */
@@ -28,8 +28,13 @@ final class WsFrameSink implements FrameSink {
   private volatile int closeCode = CloseCodes.GOING_AWAY;
   private volatile boolean scheduled;
 
-  WsFrameSink(WebSocketImpl socket, WebSocketServer server, WriteDemandSweeper sweeper, WriteScheduler scheduler,
-      OutboxLimits limits, HubMetrics metrics) {
+  WsFrameSink(
+      WebSocketImpl socket,
+      WebSocketServer server,
+      WriteDemandSweeper sweeper,
+      WriteScheduler scheduler,
+      OutboxLimits limits,
+      HubMetrics metrics) {
     this.scheduler = scheduler;
     this.socket = socket;
     this.server = server;
@@ -83,7 +88,8 @@ final class WsFrameSink implements FrameSink {
   }
 
   /** Writes one of the library's own frames after the rest of a partly written one of ours. */
-  int writeLibraryFrame(ByteBuffer frame, java.nio.channels.ByteChannel channel) throws java.io.IOException {
+  int writeLibraryFrame(ByteBuffer frame, java.nio.channels.ByteChannel channel)
+      throws java.io.IOException {
     return outbox.writeLibraryFrame(frame, channel);
   }
 

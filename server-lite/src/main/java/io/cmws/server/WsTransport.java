@@ -26,8 +26,8 @@ import org.slf4j.LoggerFactory;
 
 /**
  * The thin Java-WebSocket adapter: routes the upgrade path, and hands frames and closes to the
- * {@link Hub}. Callbacks run on Java-WebSocket's worker threads (one per connection at a time)
- * and must not block.
+ * {@link Hub}. Callbacks run on Java-WebSocket's worker threads (one per connection at a time) and
+ * must not block.
  */
 final class WsTransport extends WebSocketServer {
   private static final Logger LOG = LoggerFactory.getLogger(WsTransport.class);
@@ -40,11 +40,20 @@ final class WsTransport extends WebSocketServer {
 
   private final OutboxLimits outboxLimits;
   private final HandshakeTracker handshakes;
-  /** Java's default listen backlog (50) drops SYNs under a burst of connects: a 1 s retransmit each. */
+
+  /**
+   * Java's default listen backlog (50) drops SYNs under a burst of connects: a 1 s retransmit each.
+   */
   private static final int ACCEPT_BACKLOG = 4096;
 
-  WsTransport(InetSocketAddress address, Hub hub, String path, int maxFrameBytes, OutboxLimits outboxLimits,
-      javax.net.ssl.SSLContext tls, HandshakeTracker handshakes) {
+  WsTransport(
+      InetSocketAddress address,
+      Hub hub,
+      String path,
+      int maxFrameBytes,
+      OutboxLimits outboxLimits,
+      javax.net.ssl.SSLContext tls,
+      HandshakeTracker handshakes) {
     super(address, Math.max(2, Runtime.getRuntime().availableProcessors()), drafts(maxFrameBytes));
     this.hub = hub;
     this.path = path;
@@ -87,16 +96,24 @@ final class WsTransport extends WebSocketServer {
     String requested = pathOf(request.getResourceDescriptor());
     if (!path.equals(requested)) {
       // The reference leaves unknown paths hanging (its B20); answer 404 instead.
-      throw new InvalidDataException(CloseFrame.POLICY_VALIDATION, "no WebSocket endpoint at " + requested);
+      throw new InvalidDataException(
+          CloseFrame.POLICY_VALIDATION, "no WebSocket endpoint at " + requested);
     }
     String host = request.hasFieldValue("Host") ? request.getFieldValue("Host") : null;
     if (!hub.allowsHost(host)) {
-      throw forbidden(conn, "host " + host + " is not served here; start the hub with --allowed-host to allow it");
+      throw forbidden(
+          conn,
+          "host " + host + " is not served here; start the hub with --allowed-host to allow it");
     }
     String origin = request.hasFieldValue("Origin") ? request.getFieldValue("Origin") : null;
     if (!hub.allowsOrigin(origin)) {
-      throw forbidden(conn, "origin " + origin + " is not allowed; start the hub with --allowed-origin " + origin
-          + " to let its pages connect");
+      throw forbidden(
+          conn,
+          "origin "
+              + origin
+              + " is not allowed; start the hub with --allowed-origin "
+              + origin
+              + " to let its pages connect");
     }
     return super.onWebsocketHandshakeReceivedAsServer(conn, draft, request);
   }
@@ -129,10 +146,12 @@ final class WsTransport extends WebSocketServer {
     if (((WebSocketImpl) conn).getChannel() instanceof PumpingChannel channel) {
       channel.opened();
     }
-    boolean proxied = handshake.hasFieldValue("X-Forwarded-For") || handshake.hasFieldValue("Forwarded");
+    boolean proxied =
+        handshake.hasFieldValue("X-Forwarded-For") || handshake.hasFieldValue("Forwarded");
     String origin = handshake.hasFieldValue("Origin") ? handshake.getFieldValue("Origin") : null;
     RemotePeer peer = RemotePeer.of(conn.getRemoteSocketAddress(), proxied, origin);
-    WsFrameSink sink = new WsFrameSink((WebSocketImpl) conn, this, sweeper, writes, outboxLimits, hub.metrics());
+    WsFrameSink sink =
+        new WsFrameSink((WebSocketImpl) conn, this, sweeper, writes, outboxLimits, hub.metrics());
     conn.setAttachment(new WsPeer(hub.open(sink, peer), sink));
   }
 
@@ -158,11 +177,13 @@ final class WsTransport extends WebSocketServer {
     }
     String text;
     try {
-      text = StandardCharsets.UTF_8.newDecoder()
-          .onMalformedInput(CodingErrorAction.REPORT)
-          .onUnmappableCharacter(CodingErrorAction.REPORT)
-          .decode(message)
-          .toString();
+      text =
+          StandardCharsets.UTF_8
+              .newDecoder()
+              .onMalformedInput(CodingErrorAction.REPORT)
+              .onUnmappableCharacter(CodingErrorAction.REPORT)
+              .decode(message)
+              .toString();
     } catch (CharacterCodingException e) {
       text = "\u0000"; // not UTF-8: let the hub answer "Invalid message format"
     }

@@ -31,8 +31,8 @@ import org.slf4j.LoggerFactory;
 /**
  * Tasks and channel history in SQLite under the data directory. Changes are handed to one writer
  * thread that commits them in groups (group commit): one transaction per batch of whatever has
- * queued up, then the acknowledgements waiting on that batch go out. A file lock keeps a second
- * hub off the same directory.
+ * queued up, then the acknowledgements waiting on that batch go out. A file lock keeps a second hub
+ * off the same directory.
  */
 public final class SqliteStore implements TaskJournal, AutoCloseable {
   private static final Logger LOG = LoggerFactory.getLogger(SqliteStore.class);
@@ -55,7 +55,12 @@ public final class SqliteStore implements TaskJournal, AutoCloseable {
 
   private static final Object STOP = new Object();
 
-  private SqliteStore(Connection db, FileChannel lockChannel, FileLock lock, StoreOptions options, int historySize,
+  private SqliteStore(
+      Connection db,
+      FileChannel lockChannel,
+      FileLock lock,
+      StoreOptions options,
+      int historySize,
       String epoch) {
     this.db = db;
     this.lockChannel = lockChannel;
@@ -69,10 +74,13 @@ public final class SqliteStore implements TaskJournal, AutoCloseable {
   }
 
   /** Opens (or creates) the store in {@code options.dataDir()}; fails if another hub holds it. */
-  public static SqliteStore open(StoreOptions options, int historySize, String freshEpoch) throws IOException {
+  public static SqliteStore open(StoreOptions options, int historySize, String freshEpoch)
+      throws IOException {
     Path dir = options.dataDir();
     Files.createDirectories(dir);
-    FileChannel lockChannel = FileChannel.open(dir.resolve("hub.lock"), StandardOpenOption.CREATE, StandardOpenOption.WRITE);
+    FileChannel lockChannel =
+        FileChannel.open(
+            dir.resolve("hub.lock"), StandardOpenOption.CREATE, StandardOpenOption.WRITE);
     FileLock lock;
     try {
       lock = lockChannel.tryLock();
@@ -81,20 +89,25 @@ public final class SqliteStore implements TaskJournal, AutoCloseable {
     }
     if (lock == null) {
       lockChannel.close();
-      throw new IOException("another cmws hub is using " + dir + " (give each hub its own --data-dir)");
+      throw new IOException(
+          "another cmws hub is using " + dir + " (give each hub its own --data-dir)");
     }
     try {
       Connection db = DriverManager.getConnection("jdbc:sqlite:" + dir.resolve("hub.db"));
       try (Statement statement = db.createStatement()) {
         statement.execute("PRAGMA journal_mode=WAL");
         statement.execute("PRAGMA synchronous=" + (options.fsync() ? "FULL" : "NORMAL"));
-        statement.execute("CREATE TABLE IF NOT EXISTS meta (key TEXT PRIMARY KEY, value TEXT NOT NULL)");
-        statement.execute("CREATE TABLE IF NOT EXISTS tasks (id TEXT PRIMARY KEY, seq INTEGER NOT NULL,"
-            + " finished_at INTEGER, body TEXT NOT NULL)");
+        statement.execute(
+            "CREATE TABLE IF NOT EXISTS meta (key TEXT PRIMARY KEY, value TEXT NOT NULL)");
+        statement.execute(
+            "CREATE TABLE IF NOT EXISTS tasks (id TEXT PRIMARY KEY, seq INTEGER NOT NULL,"
+                + " finished_at INTEGER, body TEXT NOT NULL)");
         statement.execute("CREATE INDEX IF NOT EXISTS tasks_finished ON tasks(finished_at)");
-        statement.execute("CREATE TABLE IF NOT EXISTS events (channel TEXT NOT NULL, seq INTEGER NOT NULL,"
-            + " ts INTEGER NOT NULL, data TEXT NOT NULL, PRIMARY KEY (channel, seq)) WITHOUT ROWID");
-        statement.execute("CREATE TABLE IF NOT EXISTS channels (channel TEXT PRIMARY KEY, last_seq INTEGER NOT NULL)");
+        statement.execute(
+            "CREATE TABLE IF NOT EXISTS events (channel TEXT NOT NULL, seq INTEGER NOT NULL,"
+                + " ts INTEGER NOT NULL, data TEXT NOT NULL, PRIMARY KEY (channel, seq)) WITHOUT ROWID");
+        statement.execute(
+            "CREATE TABLE IF NOT EXISTS channels (channel TEXT PRIMARY KEY, last_seq INTEGER NOT NULL)");
       }
       db.setAutoCommit(false);
       String epoch = options.persistHistory() ? epoch(db, freshEpoch) : freshEpoch;
@@ -116,8 +129,8 @@ public final class SqliteStore implements TaskJournal, AutoCloseable {
 
   /**
    * The history epoch. It survives a clean stop. After a crash the newest events may not have
-   * reached the disk although subscribers saw them, so their seq numbers would be handed out
-   * again: a new epoch tells resuming subscribers that their positions no longer hold.
+   * reached the disk although subscribers saw them, so their seq numbers would be handed out again:
+   * a new epoch tells resuming subscribers that their positions no longer hold.
    */
   private static String epoch(Connection db, String freshEpoch) throws SQLException {
     String stored = meta(db, "epoch");
@@ -126,7 +139,9 @@ public final class SqliteStore implements TaskJournal, AutoCloseable {
       return stored;
     }
     if (stored != null) {
-      LOG.warn("the hub did not stop cleanly: the newest history may be missing; new history epoch {}", freshEpoch);
+      LOG.warn(
+          "the hub did not stop cleanly: the newest history may be missing; new history epoch {}",
+          freshEpoch);
     }
     setMeta(db, "epoch", freshEpoch);
     return freshEpoch;
@@ -142,7 +157,8 @@ public final class SqliteStore implements TaskJournal, AutoCloseable {
   }
 
   private static void setMeta(Connection db, String key, String value) throws SQLException {
-    try (PreparedStatement upsert = db.prepareStatement("INSERT OR REPLACE INTO meta (key, value) VALUES (?, ?)")) {
+    try (PreparedStatement upsert =
+        db.prepareStatement("INSERT OR REPLACE INTO meta (key, value) VALUES (?, ?)")) {
       upsert.setString(1, key);
       upsert.setString(2, value);
       upsert.executeUpdate();
@@ -177,17 +193,28 @@ public final class SqliteStore implements TaskJournal, AutoCloseable {
           lastSeq.put(rows.getString(1), rows.getLong(2));
         }
       }
-      try (ResultSet rows = statement.executeQuery("SELECT channel, seq, ts, data FROM events ORDER BY channel, seq")) {
+      try (ResultSet rows =
+          statement.executeQuery(
+              "SELECT channel, seq, ts, data FROM events ORDER BY channel, seq")) {
         while (rows.next()) {
-          events.computeIfAbsent(rows.getString(1), c -> new ArrayList<>())
-              .add(new EventMessage(rows.getString(1), Json.parse(rows.getString(4)), rows.getLong(3), rows.getLong(2)));
+          events
+              .computeIfAbsent(rows.getString(1), c -> new ArrayList<>())
+              .add(
+                  new EventMessage(
+                      rows.getString(1),
+                      Json.parse(rows.getString(4)),
+                      rows.getLong(3),
+                      rows.getLong(2)));
         }
       }
     } catch (SQLException | JsonProcessingException e) {
       throw new IOException("cannot read stored history: " + e.getMessage(), e);
     }
     List<HubStorage.KeptChannel> kept = new ArrayList<>();
-    lastSeq.forEach((channel, seq) -> kept.add(new HubStorage.KeptChannel(channel, seq, events.getOrDefault(channel, List.of()))));
+    lastSeq.forEach(
+        (channel, seq) ->
+            kept.add(
+                new HubStorage.KeptChannel(channel, seq, events.getOrDefault(channel, List.of()))));
     return kept;
   }
 
@@ -218,12 +245,13 @@ public final class SqliteStore implements TaskJournal, AutoCloseable {
   }
 
   /**
-   * Null, or why the hub should refuse new publishes and submissions for now: the writer is
-   * further behind than {@link #MAX_BACKLOG} changes, and memory would grow without bound.
+   * Null, or why the hub should refuse new publishes and submissions for now: the writer is further
+   * behind than {@link #MAX_BACKLOG} changes, and memory would grow without bound.
    */
   public String overloaded() {
     int backlog = pending.size();
-    return backlog <= MAX_BACKLOG ? null
+    return backlog <= MAX_BACKLOG
+        ? null
         : "the store is behind: " + backlog + " changes wait to be written to disk; retry shortly";
   }
 
@@ -270,7 +298,8 @@ public final class SqliteStore implements TaskJournal, AutoCloseable {
       writeTasks(tasks.values());
       writeEvents(events);
       for (long cutoff : prunes) {
-        try (PreparedStatement delete = db.prepareStatement("DELETE FROM tasks WHERE finished_at < ?")) {
+        try (PreparedStatement delete =
+            db.prepareStatement("DELETE FROM tasks WHERE finished_at < ?")) {
           delete.setLong(1, cutoff);
           delete.executeUpdate();
         }
@@ -291,8 +320,9 @@ public final class SqliteStore implements TaskJournal, AutoCloseable {
   }
 
   private void writeTasks(Iterable<StoredTask> tasks) throws SQLException, JsonProcessingException {
-    try (PreparedStatement upsert = db.prepareStatement(
-        "INSERT OR REPLACE INTO tasks (id, seq, finished_at, body) VALUES (?, ?, ?, ?)")) {
+    try (PreparedStatement upsert =
+        db.prepareStatement(
+            "INSERT OR REPLACE INTO tasks (id, seq, finished_at, body) VALUES (?, ?, ?, ?)")) {
       for (StoredTask task : tasks) {
         upsert.setString(1, task.id());
         upsert.setLong(2, task.seq());
@@ -313,8 +343,9 @@ public final class SqliteStore implements TaskJournal, AutoCloseable {
       return;
     }
     Map<String, Long> lastSeq = new LinkedHashMap<>();
-    try (PreparedStatement insert = db.prepareStatement(
-        "INSERT OR REPLACE INTO events (channel, seq, ts, data) VALUES (?, ?, ?, ?)")) {
+    try (PreparedStatement insert =
+        db.prepareStatement(
+            "INSERT OR REPLACE INTO events (channel, seq, ts, data) VALUES (?, ?, ?, ?)")) {
       for (EventMessage event : events) {
         if (historySize > 0) {
           insert.setString(1, event.channel());
@@ -327,9 +358,12 @@ public final class SqliteStore implements TaskJournal, AutoCloseable {
       }
       insert.executeBatch();
     }
-    try (PreparedStatement counter = db.prepareStatement("INSERT INTO channels (channel, last_seq) VALUES (?, ?)"
-            + " ON CONFLICT(channel) DO UPDATE SET last_seq = max(last_seq, excluded.last_seq)");
-        PreparedStatement trim = db.prepareStatement("DELETE FROM events WHERE channel = ? AND seq <= ?")) {
+    try (PreparedStatement counter =
+            db.prepareStatement(
+                "INSERT INTO channels (channel, last_seq) VALUES (?, ?)"
+                    + " ON CONFLICT(channel) DO UPDATE SET last_seq = max(last_seq, excluded.last_seq)");
+        PreparedStatement trim =
+            db.prepareStatement("DELETE FROM events WHERE channel = ? AND seq <= ?")) {
       for (Map.Entry<String, Long> channel : lastSeq.entrySet()) {
         counter.setString(1, channel.getKey());
         counter.setLong(2, channel.getValue());

@@ -8,7 +8,8 @@ import java.time.Duration;
  * finished tasks are kept, and whether a commit waits for the disk ({@code fsync}) or only for the
  * operating system (enough to survive a crash of the hub, not of the machine).
  */
-public record StoreOptions(Path dataDir, boolean persistHistory, Duration retention, boolean fsync) {
+public record StoreOptions(
+    Path dataDir, boolean persistHistory, Duration retention, boolean fsync) {
   public static final Duration DEFAULT_RETENTION = Duration.ofHours(24);
 
   public StoreOptions {

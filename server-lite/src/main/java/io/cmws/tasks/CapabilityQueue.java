@@ -6,14 +6,14 @@ import java.util.List;
 import java.util.PriorityQueue;
 
 /**
- * Waiting tasks that can run with one capability, best first (priority, then submission order).
- * A task with fallbacks sits in several of these; entries go stale when their task leaves waiting
- * and are dropped lazily, or all at once when stale ones dominate. Guarded by the queue's lock.
+ * Waiting tasks that can run with one capability, best first (priority, then submission order). A
+ * task with fallbacks sits in several of these; entries go stale when their task leaves waiting and
+ * are dropped lazily, or all at once when stale ones dominate. Guarded by the queue's lock.
  */
 final class CapabilityQueue {
-  static final Comparator<Ref> ORDER = Comparator
-      .comparingInt((Ref ref) -> -ref.entry.request.priority())
-      .thenComparingLong(ref -> ref.entry.seq);
+  static final Comparator<Ref> ORDER =
+      Comparator.comparingInt((Ref ref) -> -ref.entry.request.priority())
+          .thenComparingLong(ref -> ref.entry.seq);
 
   private PriorityQueue<Ref> heap = new PriorityQueue<>(ORDER);
   private int live;

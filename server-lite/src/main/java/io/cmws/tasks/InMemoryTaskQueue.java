@@ -26,8 +26,10 @@ public final class InMemoryTaskQueue implements TaskQueue {
   private final DoubleSupplier jitter;
   private final Map<String, TaskEntry> tasks = new HashMap<>();
   private final Map<String, CapabilityQueue> waitingByCapability = new HashMap<>();
-  private final PriorityQueue<Delayed> delayed = new PriorityQueue<>(Comparator.comparingLong(Delayed::due));
-  private final PriorityQueue<LeaseRef> leases = new PriorityQueue<>(Comparator.comparingLong(LeaseRef::until));
+  private final PriorityQueue<Delayed> delayed =
+      new PriorityQueue<>(Comparator.comparingLong(Delayed::due));
+  private final PriorityQueue<LeaseRef> leases =
+      new PriorityQueue<>(Comparator.comparingLong(LeaseRef::until));
   private final Map<String, String> byDeduplicationKey = new HashMap<>();
   private final ArrayDeque<TaskEntry> finished = new ArrayDeque<>();
   private long nextSeq;
@@ -37,11 +39,12 @@ public final class InMemoryTaskQueue implements TaskQueue {
   private record Delayed(TaskEntry entry, int version, long due) {}
 
   /**
-   * Leases stay in {@link #leases} after their task finished (a heap cannot drop them cheaply),
-   * so the heap is swept of those whenever it doubles: otherwise every task finished within its
+   * Leases stay in {@link #leases} after their task finished (a heap cannot drop them cheaply), so
+   * the heap is swept of those whenever it doubles: otherwise every task finished within its
    * timeout (5 minutes by default) would stay reachable, payload and all.
    */
   private static final int MIN_LEASE_SWEEP = 1024;
+
   private int sweepLeasesAt = MIN_LEASE_SWEEP;
 
   private record LeaseRef(TaskEntry entry, int attempt, long until) {
@@ -55,7 +58,8 @@ public final class InMemoryTaskQueue implements TaskQueue {
   }
 
   /** {@code jitter} yields U(-1, 1); tests pass a fixed value. */
-  public InMemoryTaskQueue(TaskDefaults defaults, int maxWaiting, int maxFinished, DoubleSupplier jitter) {
+  public InMemoryTaskQueue(
+      TaskDefaults defaults, int maxWaiting, int maxFinished, DoubleSupplier jitter) {
     this.defaults = defaults;
     this.maxWaiting = maxWaiting;
     this.maxFinished = maxFinished;
@@ -68,9 +72,9 @@ public final class InMemoryTaskQueue implements TaskQueue {
   }
 
   /**
-   * Rebuilds the queue from stored tasks after a restart. Waiting tasks wait again; a task that
-   * was running lost that attempt (the hub went away under it) and waits again at once, or fails
-   * if it has no attempts left; finished tasks are kept for inspection. Returns how many were requeued.
+   * Rebuilds the queue from stored tasks after a restart. Waiting tasks wait again; a task that was
+   * running lost that attempt (the hub went away under it) and waits again at once, or fails if it
+   * has no attempts left; finished tasks are kept for inspection. Returns how many were requeued.
    */
   public synchronized int restore(List<StoredTask> stored, long now) {
     int requeued = 0;
@@ -111,7 +115,9 @@ public final class InMemoryTaskQueue implements TaskQueue {
   /** Drops finished tasks that finished before {@code cutoff}; returns how many. */
   public synchronized int prune(long cutoff) {
     int pruned = 0;
-    while (!finished.isEmpty() && finished.peek().completedAt != null && finished.peek().completedAt < cutoff) {
+    while (!finished.isEmpty()
+        && finished.peek().completedAt != null
+        && finished.peek().completedAt < cutoff) {
       tasks.remove(finished.poll().id);
       pruned++;
     }
@@ -139,14 +145,19 @@ public final class InMemoryTaskQueue implements TaskQueue {
   }
 
   @Override
-  public synchronized Optional<Claimed> claim(Set<String> capabilities, WorkerPicker picker, long now) {
+  public synchronized Optional<Claimed> claim(
+      Set<String> capabilities, WorkerPicker picker, long now) {
     promoteDue(now);
     TaskEntry best = null;
     for (String capability : capabilities) {
       CapabilityQueue queue = waitingByCapability.get(capability);
       TaskEntry head = queue == null ? null : queue.peek();
-      if (head != null && (best == null || CapabilityQueue.ORDER.compare(
-          new CapabilityQueue.Ref(head, head.version), new CapabilityQueue.Ref(best, best.version)) < 0)) {
+      if (head != null
+          && (best == null
+              || CapabilityQueue.ORDER.compare(
+                      new CapabilityQueue.Ref(head, head.version),
+                      new CapabilityQueue.Ref(best, best.version))
+                  < 0)) {
         best = head;
       }
     }
@@ -165,8 +176,15 @@ public final class InMemoryTaskQueue implements TaskQueue {
     best.leaseUntil = now + best.request.timeoutMillis();
     addLease(best);
     journal.record(best.stored());
-    return Optional.of(new Claimed(best.id, best.request.type(), best.request.payload(), best.request.capability(),
-        best.attempt, best.request.timeoutMillis(), workerId));
+    return Optional.of(
+        new Claimed(
+            best.id,
+            best.request.type(),
+            best.request.payload(),
+            best.request.capability(),
+            best.attempt,
+            best.request.timeoutMillis(),
+            workerId));
   }
 
   @Override
@@ -184,7 +202,8 @@ public final class InMemoryTaskQueue implements TaskQueue {
   }
 
   @Override
-  public synchronized Transition fail(String taskId, int attempt, String error, boolean retryable, long now) {
+  public synchronized Transition fail(
+      String taskId, int attempt, String error, boolean retryable, long now) {
     TaskEntry entry = tasks.get(taskId);
     Transition refusal = checkCurrent(entry, taskId, attempt);
     if (refusal != null) {
@@ -281,7 +300,9 @@ public final class InMemoryTaskQueue implements TaskQueue {
     while (!delayed.isEmpty() && delayed.peek().due() <= now) {
       Delayed next = delayed.poll();
       TaskEntry entry = next.entry();
-      if (entry.version == next.version() && entry.state == TaskState.PENDING && entry.retryAfter != null) {
+      if (entry.version == next.version()
+          && entry.state == TaskState.PENDING
+          && entry.retryAfter != null) {
         entry.retryAfter = null;
         enqueue(entry);
         moved = true;
@@ -372,6 +393,7 @@ public final class InMemoryTaskQueue implements TaskQueue {
   }
 
   private static Transition transition(Kind kind, TaskEntry entry, String error, long delay) {
-    return new Transition(kind, entry.id, entry.request.type(), entry.workerId, entry.attempt, error, delay);
+    return new Transition(
+        kind, entry.id, entry.request.type(), entry.workerId, entry.attempt, error, delay);
   }
 }

@@ -29,8 +29,10 @@ public final class TaskDispatcher {
   private final Map<String, Long> outcomes = new java.util.TreeMap<>();
   private TaskSignals signals = TaskSignals.NONE;
   private int maxPerSubmitter = Integer.MAX_VALUE;
+
   /** Unfinished tasks submitted through this hub: their submitter, and each submitter's count. */
   private final Map<String, String> submitterOf = new HashMap<>();
+
   private final Map<String, Integer> unfinishedBySubmitter = new HashMap<>();
 
   public TaskDispatcher(TaskQueue queue, TaskEvents.Publisher publisher, Clock clock) {
@@ -43,7 +45,10 @@ public final class TaskDispatcher {
     return queue;
   }
 
-  /** At most {@code max} unfinished tasks per submitter (see {@link #submit(TaskRequest, TaskPeer, String)}). */
+  /**
+   * At most {@code max} unfinished tasks per submitter (see {@link #submit(TaskRequest, TaskPeer,
+   * String)}).
+   */
   public synchronized void limitPerSubmitter(int max) {
     this.maxPerSubmitter = max;
   }
@@ -71,11 +76,15 @@ public final class TaskDispatcher {
     if (task.isPresent() && TaskState.fromWireName(task.get().state()).isFinished()) {
       watchers.remove(taskId);
       Task t = task.get();
-      watcher.send(new ServerFrame.TaskResult(taskId, t.state(), t.result(), t.error(), t.attempt()));
+      watcher.send(
+          new ServerFrame.TaskResult(taskId, t.state(), t.result(), t.error(), t.attempt()));
     }
   }
 
-  /** Signals may have been missed: answer watchers whose tasks finished meanwhile, and look for work. */
+  /**
+   * Signals may have been missed: answer watchers whose tasks finished meanwhile, and look for
+   * work.
+   */
   public synchronized void remoteMissedSome() {
     for (String taskId : List.copyOf(watchers.keySet())) {
       remoteFinished(taskId);
@@ -83,8 +92,11 @@ public final class TaskDispatcher {
     dispatch();
   }
 
-  /** Another hub cancelled a task or expired its lease; if one of our workers holds it, it stops. */
-  public synchronized void remoteTakenAway(String taskId, String workerId, int attempt, String reason) {
+  /**
+   * Another hub cancelled a task or expired its lease; if one of our workers holds it, it stops.
+   */
+  public synchronized void remoteTakenAway(
+      String taskId, String workerId, int attempt, String reason) {
     WorkerSlot slot = workers.get(workerId);
     if (slot == null || !slot.held.remove(taskId, attempt)) {
       return; // not ours, or we hold a newer attempt of it
@@ -108,7 +120,8 @@ public final class TaskDispatcher {
    * Queues a task for {@code submitter} (a token, or an address; null: unlimited), who may have at
    * most the per-submitter limit unfinished; above it {@link SubmitterLimitException}.
    */
-  public synchronized TaskQueue.Submitted submit(TaskRequest request, TaskPeer watcher, String submitter) {
+  public synchronized TaskQueue.Submitted submit(
+      TaskRequest request, TaskPeer watcher, String submitter) {
     if (submitter != null && unfinishedBySubmitter.getOrDefault(submitter, 0) >= maxPerSubmitter) {
       throw new SubmitterLimitException(submitter, maxPerSubmitter);
     }
@@ -131,7 +144,8 @@ public final class TaskDispatcher {
     return submitted;
   }
 
-  public synchronized void workerRegistered(TaskPeer worker, List<String> capabilities, int concurrency) {
+  public synchronized void workerRegistered(
+      TaskPeer worker, List<String> capabilities, int concurrency) {
     workers.add(new WorkerSlot(worker, capabilities, concurrency));
     dispatch();
   }
@@ -153,7 +167,9 @@ public final class TaskDispatcher {
     }
     long now = clock.millis();
     for (Map.Entry<String, Integer> held : slot.held.entrySet()) {
-      finished(queue.abandon(held.getKey(), held.getValue(), "Worker " + worker.id() + " disconnected", now));
+      finished(
+          queue.abandon(
+              held.getKey(), held.getValue(), "Worker " + worker.id() + " disconnected", now));
     }
     dispatch();
   }
@@ -172,7 +188,8 @@ public final class TaskDispatcher {
     }
   }
 
-  public synchronized void progress(TaskPeer worker, String taskId, Double progress, String message) {
+  public synchronized void progress(
+      TaskPeer worker, String taskId, Double progress, String message) {
     WorkerSlot slot = requireWorker(worker);
     Integer attempt = slot.held.get(taskId);
     if (attempt == null) {
@@ -190,7 +207,8 @@ public final class TaskDispatcher {
   }
 
   public synchronized void fail(TaskPeer worker, String taskId, String error, boolean retryable) {
-    report(worker, taskId, attempt -> queue.fail(taskId, attempt, error, retryable, clock.millis()));
+    report(
+        worker, taskId, attempt -> queue.fail(taskId, attempt, error, retryable, clock.millis()));
   }
 
   /** Cancels for a client; a running attempt's worker is told and its slot freed at once. */
@@ -203,7 +221,8 @@ public final class TaskDispatcher {
         slot.peer.send(new ServerFrame.TaskCancel(taskId, reason));
         workers.refresh(slot);
       } else {
-        signals.takenAway(taskId, transition.workerId(), transition.attempt(), reason); // on another hub's worker
+        signals.takenAway(
+            taskId, transition.workerId(), transition.attempt(), reason); // on another hub's worker
       }
     }
     finished(transition);
@@ -228,7 +247,11 @@ public final class TaskDispatcher {
       }
       Transition transition = queue.abandon(lease.taskId(), lease.attempt(), LEASE_EXPIRED, now);
       if (!ours && transition.changed() && lease.workerId() != null) {
-        signals.takenAway(lease.taskId(), lease.workerId(), lease.attempt(), LEASE_EXPIRED); // another hub's, or a dead hub's
+        signals.takenAway(
+            lease.taskId(),
+            lease.workerId(),
+            lease.attempt(),
+            LEASE_EXPIRED); // another hub's, or a dead hub's
       }
       finished(transition);
     }
@@ -236,13 +259,25 @@ public final class TaskDispatcher {
   }
 
   /** A registered worker as introspection shows it. */
-  public record WorkerView(String id, List<String> capabilities, int concurrency, List<String> running,
-      boolean draining, boolean suspect) {}
+  public record WorkerView(
+      String id,
+      List<String> capabilities,
+      int concurrency,
+      List<String> running,
+      boolean draining,
+      boolean suspect) {}
 
   public synchronized List<WorkerView> workerViews() {
     return workers.all().stream()
-        .map(slot -> new WorkerView(slot.id(), slot.capabilities, slot.concurrency, List.copyOf(slot.held.keySet()),
-            slot.draining, slot.suspect))
+        .map(
+            slot ->
+                new WorkerView(
+                    slot.id(),
+                    slot.capabilities,
+                    slot.concurrency,
+                    List.copyOf(slot.held.keySet()),
+                    slot.draining,
+                    slot.suspect))
         .sorted(java.util.Comparator.comparing(WorkerView::id))
         .toList();
   }
@@ -257,7 +292,9 @@ public final class TaskDispatcher {
     return workers.all().stream().mapToInt(slot -> slot.held.size()).sum();
   }
 
-  /** How often each outcome happened: submitted, completed, retrying, requeued, failed, cancelled. */
+  /**
+   * How often each outcome happened: submitted, completed, retrying, requeued, failed, cancelled.
+   */
   public synchronized Map<String, Long> outcomes() {
     return Map.copyOf(outcomes);
   }
@@ -291,14 +328,21 @@ public final class TaskDispatcher {
     if (kind == Transition.Kind.REQUEUED) {
       signals.waiting();
     }
-    if (kind == Transition.Kind.COMPLETED || kind == Transition.Kind.FAILED || kind == Transition.Kind.CANCELLED) {
+    if (kind == Transition.Kind.COMPLETED
+        || kind == Transition.Kind.FAILED
+        || kind == Transition.Kind.CANCELLED) {
       release(transition.taskId());
       signals.finished(transition.taskId());
       TaskPeer watcher = watchers.remove(transition.taskId());
       if (watcher != null) {
         Optional<Task> task = queue.get(transition.taskId());
-        watcher.send(new ServerFrame.TaskResult(transition.taskId(), task.map(Task::state).orElse(kind.name()),
-            task.map(Task::result).orElse(null), transition.error(), transition.attempt()));
+        watcher.send(
+            new ServerFrame.TaskResult(
+                transition.taskId(),
+                task.map(Task::state).orElse(kind.name()),
+                task.map(Task::result).orElse(null),
+                transition.error(),
+                transition.attempt()));
       }
     }
   }
@@ -316,8 +360,13 @@ public final class TaskDispatcher {
     private static final long serialVersionUID = 1L;
 
     SubmitterLimitException(String submitter, int limit) {
-      super("at most " + limit + " unfinished tasks per submitter, and " + submitter + " has that many; wait for some"
-          + " to finish");
+      super(
+          "at most "
+              + limit
+              + " unfinished tasks per submitter, and "
+              + submitter
+              + " has that many; wait for some"
+              + " to finish");
     }
   }
 
@@ -325,7 +374,8 @@ public final class TaskDispatcher {
   private void dispatch() {
     long now = clock.millis();
     while (!workers.idleCapabilities().isEmpty()) {
-      Optional<TaskQueue.Claimed> claimed = queue.claim(workers.idleCapabilities(), workers::pick, now);
+      Optional<TaskQueue.Claimed> claimed =
+          queue.claim(workers.idleCapabilities(), workers::pick, now);
       if (claimed.isEmpty()) {
         return;
       }
@@ -333,8 +383,16 @@ public final class TaskDispatcher {
       WorkerSlot slot = workers.get(task.workerId());
       slot.held.put(task.taskId(), task.attempt());
       workers.refresh(slot);
-      slot.peer.send(new ServerFrame.TaskAssign(new ServerFrame.AssignedTask(task.taskId(), task.type(),
-          task.payload(), task.attempt(), task.timeoutMs(), task.capability()), task.type()));
+      slot.peer.send(
+          new ServerFrame.TaskAssign(
+              new ServerFrame.AssignedTask(
+                  task.taskId(),
+                  task.type(),
+                  task.payload(),
+                  task.attempt(),
+                  task.timeoutMs(),
+                  task.capability()),
+              task.type()));
       events.assigned(task);
     }
   }
@@ -342,13 +400,17 @@ public final class TaskDispatcher {
   private WorkerSlot requireWorker(TaskPeer worker) {
     WorkerSlot slot = workers.get(worker.id());
     if (slot == null) {
-      throw new ProtocolException(ErrorCode.NOT_A_WORKER, "only a registered worker can report on tasks");
+      throw new ProtocolException(
+          ErrorCode.NOT_A_WORKER, "only a registered worker can report on tasks");
     }
     return slot;
   }
 
   private static ProtocolException notOwner(String taskId) {
-    return new ProtocolException(ErrorCode.NOT_OWNER,
-        "task " + taskId + " is not assigned to this worker (unknown, finished, or reassigned after its lease expired)");
+    return new ProtocolException(
+        ErrorCode.NOT_OWNER,
+        "task "
+            + taskId
+            + " is not assigned to this worker (unknown, finished, or reassigned after its lease expired)");
   }
 }

@@ -15,12 +15,17 @@ final class TaskEntry {
   String workerId;
   Long assignedAt;
   Long completedAt;
+
   /** Set while the task waits for a retry; null while it waits in the capability queues. */
   Long retryAfter;
+
   long leaseUntil;
   JsonNode result;
   String error;
-  /** Bumped whenever the task enters or leaves the waiting queues; older queue references are stale. */
+
+  /**
+   * Bumped whenever the task enters or leaves the waiting queues; older queue references are stale.
+   */
   int version;
 
   TaskEntry(String id, TaskRequest request, long seq, long createdAt) {
@@ -43,16 +48,45 @@ final class TaskEntry {
   }
 
   StoredTask stored() {
-    return new StoredTask(id, seq, request.type(), request.payload(), request.capability(),
-        request.fallbackCapabilities(), request.priority(), request.maxRetries(), request.timeoutMillis(),
-        request.deduplicationKey(), request.clientId(), request.owner(), state.wireName(), attempt, workerId, createdAt,
-        assignedAt, completedAt, retryAfter, result, error);
+    return new StoredTask(
+        id,
+        seq,
+        request.type(),
+        request.payload(),
+        request.capability(),
+        request.fallbackCapabilities(),
+        request.priority(),
+        request.maxRetries(),
+        request.timeoutMillis(),
+        request.deduplicationKey(),
+        request.clientId(),
+        request.owner(),
+        state.wireName(),
+        attempt,
+        workerId,
+        createdAt,
+        assignedAt,
+        completedAt,
+        retryAfter,
+        result,
+        error);
   }
 
   static TaskEntry restored(StoredTask stored) {
-    TaskRequest request = new TaskRequest(stored.type(), stored.payload(), stored.capability(),
-        stored.fallbackCapabilities() == null ? java.util.List.of() : stored.fallbackCapabilities(), stored.priority(),
-        stored.maxRetries(), stored.timeoutMs(), stored.deduplicationKey(), stored.clientId(), stored.owner());
+    TaskRequest request =
+        new TaskRequest(
+            stored.type(),
+            stored.payload(),
+            stored.capability(),
+            stored.fallbackCapabilities() == null
+                ? java.util.List.of()
+                : stored.fallbackCapabilities(),
+            stored.priority(),
+            stored.maxRetries(),
+            stored.timeoutMs(),
+            stored.deduplicationKey(),
+            stored.clientId(),
+            stored.owner());
     TaskEntry entry = new TaskEntry(stored.id(), request, stored.seq(), stored.createdAt());
     entry.state = TaskState.fromWireName(stored.state());
     entry.attempt = stored.attempt();
@@ -66,8 +100,26 @@ final class TaskEntry {
   }
 
   Task snapshot() {
-    return new Task(id, request.type(), state.wireName(), request.capability(), request.fallbackCapabilities(),
-        request.priority(), request.maxRetries(), attempt, request.timeoutMillis(), workerId, request.clientId(),
-        request.owner(), request.deduplicationKey(), createdAt, assignedAt, completedAt, retryAfter, request.payload(), result, error);
+    return new Task(
+        id,
+        request.type(),
+        state.wireName(),
+        request.capability(),
+        request.fallbackCapabilities(),
+        request.priority(),
+        request.maxRetries(),
+        attempt,
+        request.timeoutMillis(),
+        workerId,
+        request.clientId(),
+        request.owner(),
+        request.deduplicationKey(),
+        createdAt,
+        assignedAt,
+        completedAt,
+        retryAfter,
+        request.payload(),
+        result,
+        error);
   }
 }

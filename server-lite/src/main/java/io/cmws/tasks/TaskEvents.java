@@ -5,8 +5,8 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.cmws.protocol.Json;
 
 /**
- * Channel events about tasks, with claude-mem's payload shapes (reference-protocol §4.2) plus
- * extra fields, and the extensions {@code task:retrying} and {@code task:cancelled}.
+ * Channel events about tasks, with claude-mem's payload shapes (reference-protocol §4.2) plus extra
+ * fields, and the extensions {@code task:retrying} and {@code task:cancelled}.
  */
 final class TaskEvents {
   private final Publisher publisher;
@@ -27,8 +27,12 @@ final class TaskEvents {
   }
 
   void assigned(TaskQueue.Claimed claimed) {
-    ObjectNode data = Json.object().put("taskId", claimed.taskId()).put("workerId", claimed.workerId())
-        .put("taskType", claimed.type()).put("attempt", claimed.attempt());
+    ObjectNode data =
+        Json.object()
+            .put("taskId", claimed.taskId())
+            .put("workerId", claimed.workerId())
+            .put("taskType", claimed.type())
+            .put("attempt", claimed.attempt());
     publisher.publish("task:assigned", data);
   }
 
@@ -45,11 +49,18 @@ final class TaskEvents {
   void transition(TaskQueue.Transition t) {
     switch (t.kind()) {
       case COMPLETED -> publisher.publish("task:completed", base(t));
-      case FAILED -> publisher.publish("task:failed", base(t).put("error", t.error()).put("retries", t.attempt()));
-      case RETRYING, REQUEUED -> publisher.publish("task:retrying",
-          base(t).put("error", t.error()).put("attempt", t.attempt()).put("delayMs", t.delayMs()));
+      case FAILED ->
+          publisher.publish(
+              "task:failed", base(t).put("error", t.error()).put("retries", t.attempt()));
+      case RETRYING, REQUEUED ->
+          publisher.publish(
+              "task:retrying",
+              base(t)
+                  .put("error", t.error())
+                  .put("attempt", t.attempt())
+                  .put("delayMs", t.delayMs()));
       case CANCELLED -> publisher.publish("task:cancelled", base(t).put("reason", t.error()));
-      default -> { }
+      default -> {}
     }
   }
 

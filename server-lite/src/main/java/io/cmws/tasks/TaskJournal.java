@@ -7,22 +7,24 @@ package io.cmws.tasks;
 public interface TaskJournal {
 
   /** Keeps nothing: the {@code --ephemeral} hub. */
-  TaskJournal NONE = new TaskJournal() {
-    @Override
-    public void record(StoredTask task) {}
+  TaskJournal NONE =
+      new TaskJournal() {
+        @Override
+        public void record(StoredTask task) {}
 
-    @Override
-    public void whenDurable(Runnable onDurable, java.util.function.Consumer<Exception> onFailure) {
-      onDurable.run();
-    }
-  };
+        @Override
+        public void whenDurable(
+            Runnable onDurable, java.util.function.Consumer<Exception> onFailure) {
+          onDurable.run();
+        }
+      };
 
   void record(StoredTask task);
 
   /**
-   * Runs {@code onDurable} once everything recorded so far is durable (on another thread for a
-   * real store), or {@code onFailure} if it cannot be made so. A hub acknowledges a submission
-   * only from here.
+   * Runs {@code onDurable} once everything recorded so far is durable (on another thread for a real
+   * store), or {@code onFailure} if it cannot be made so. A hub acknowledges a submission only from
+   * here.
    */
   void whenDurable(Runnable onDurable, java.util.function.Consumer<Exception> onFailure);
 }

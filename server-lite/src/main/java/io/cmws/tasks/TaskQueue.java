@@ -17,22 +17,28 @@ public interface TaskQueue {
   Submitted submit(TaskRequest request, long now);
 
   /**
-   * Assigns the best waiting task (highest priority, then oldest) whose required capability or
-   * one of whose fallbacks is in {@code capabilities}; {@code picker} chooses the worker. Tasks
-   * that cannot be placed are skipped, never block others.
+   * Assigns the best waiting task (highest priority, then oldest) whose required capability or one
+   * of whose fallbacks is in {@code capabilities}; {@code picker} chooses the worker. Tasks that
+   * cannot be placed are skipped, never block others.
    */
   Optional<Claimed> claim(Set<String> capabilities, WorkerPicker picker, long now);
 
   /** The worker of {@code attempt} finished it. */
   Transition complete(String taskId, int attempt, JsonNode result, long now);
 
-  /** The worker of {@code attempt} failed it; retries with backoff unless final or not retryable. */
+  /**
+   * The worker of {@code attempt} failed it; retries with backoff unless final or not retryable.
+   */
   Transition fail(String taskId, int attempt, String error, boolean retryable, long now);
 
-  /** The attempt was lost (lease expired, worker gone): it counts, and the task waits again at once. */
+  /**
+   * The attempt was lost (lease expired, worker gone): it counts, and the task waits again at once.
+   */
   Transition abandon(String taskId, int attempt, String reason, long now);
 
-  /** Extends the lease of {@code attempt} to now + the task's timeout; false if it is not current. */
+  /**
+   * Extends the lease of {@code attempt} to now + the task's timeout; false if it is not current.
+   */
   boolean extendLease(String taskId, int attempt, long now);
 
   Transition cancel(String taskId, String reason, long now);
@@ -60,13 +66,25 @@ public interface TaskQueue {
 
   record Submitted(String taskId, boolean deduplicated) {}
 
-  record Claimed(String taskId, String type, JsonNode payload, String capability, int attempt, long timeoutMs,
+  record Claimed(
+      String taskId,
+      String type,
+      JsonNode payload,
+      String capability,
+      int attempt,
+      long timeoutMs,
       String workerId) {}
 
   record Lease(String taskId, int attempt, String workerId) {}
 
   /** What a call did, for the events it causes. */
-  record Transition(Kind kind, String taskId, String type, String workerId, int attempt, String error,
+  record Transition(
+      Kind kind,
+      String taskId,
+      String type,
+      String workerId,
+      int attempt,
+      String error,
       long delayMs) {
 
     public enum Kind {
@@ -94,7 +112,9 @@ public interface TaskQueue {
     }
   }
 
-  /** The queue's storage cannot be reached (a shared queue whose Redis is down); nothing changed. */
+  /**
+   * The queue's storage cannot be reached (a shared queue whose Redis is down); nothing changed.
+   */
   final class UnavailableException extends RuntimeException {
     private static final long serialVersionUID = 1L;
 

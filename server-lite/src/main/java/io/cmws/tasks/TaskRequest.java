@@ -34,15 +34,19 @@ public record TaskRequest(
       requireName("fallback capability", fallback);
     }
     if (maxRetries < 1 || maxRetries > MAX_ATTEMPTS) {
-      throw new IllegalArgumentException("maxRetries (attempts in total) must be 1.." + MAX_ATTEMPTS + ", got " + maxRetries);
+      throw new IllegalArgumentException(
+          "maxRetries (attempts in total) must be 1.." + MAX_ATTEMPTS + ", got " + maxRetries);
     }
     if (timeoutMillis < MIN_TIMEOUT_MS || timeoutMillis > MAX_TIMEOUT_MS) {
-      throw new IllegalArgumentException("timeoutMs must be " + MIN_TIMEOUT_MS + ".." + MAX_TIMEOUT_MS + ", got " + timeoutMillis);
+      throw new IllegalArgumentException(
+          "timeoutMs must be " + MIN_TIMEOUT_MS + ".." + MAX_TIMEOUT_MS + ", got " + timeoutMillis);
     }
     payload = payload == null ? NullNode.getInstance() : payload;
   }
 
-  /** Fills what the submitter left out from the per-type defaults; capability defaults to the type. */
+  /**
+   * Fills what the submitter left out from the per-type defaults; capability defaults to the type.
+   */
   public static TaskRequest withDefaults(
       TaskDefaults defaults,
       String type,
@@ -71,8 +75,11 @@ public record TaskRequest(
 
   private static void requireName(String what, String value) {
     if (value == null || !NAME.matcher(value).matches()) {
-      throw new IllegalArgumentException(what + " must be 1-128 characters of letters, digits and :._/@-"
-          + " starting with a letter or digit, got " + (value == null ? "nothing" : "'" + value + "'"));
+      throw new IllegalArgumentException(
+          what
+              + " must be 1-128 characters of letters, digits and :._/@-"
+              + " starting with a letter or digit, got "
+              + (value == null ? "nothing" : "'" + value + "'"));
     }
   }
 }

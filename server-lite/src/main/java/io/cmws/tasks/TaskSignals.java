@@ -1,20 +1,21 @@
 package io.cmws.tasks;
 
 /**
- * What the dispatchers of several hubs sharing one task queue tell each other. A hub of its own
- * has nobody to tell ({@link #NONE}).
+ * What the dispatchers of several hubs sharing one task queue tell each other. A hub of its own has
+ * nobody to tell ({@link #NONE}).
  */
 public interface TaskSignals {
-  TaskSignals NONE = new TaskSignals() {
-    @Override
-    public void waiting() { }
+  TaskSignals NONE =
+      new TaskSignals() {
+        @Override
+        public void waiting() {}
 
-    @Override
-    public void finished(String taskId) { }
+        @Override
+        public void finished(String taskId) {}
 
-    @Override
-    public void takenAway(String taskId, String workerId, int attempt, String reason) { }
-  };
+        @Override
+        public void takenAway(String taskId, String workerId, int attempt, String reason) {}
+      };
 
   /** Tasks may be waiting for a claim: hubs with idle workers should look. */
   void waiting();
@@ -29,7 +30,7 @@ public interface TaskSignals {
   void takenAway(String taskId, String workerId, int attempt, String reason);
 
   /** Starts passing other hubs' signals to {@code listener}. */
-  default void listen(Listener listener) { }
+  default void listen(Listener listener) {}
 
   /** Receives other hubs' signals (and this hub's own). */
   interface Listener {

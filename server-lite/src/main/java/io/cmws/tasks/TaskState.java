@@ -25,6 +25,8 @@ public enum TaskState {
       }
     }
     throw new IllegalArgumentException(
-        "unknown task state '" + name + "'; known: pending, assigned, completed, failed, cancelled");
+        "unknown task state '"
+            + name
+            + "'; known: pending, assigned, completed, failed, cancelled");
   }
 }

@@ -13,10 +13,12 @@ public record TasksConfig(int maxWaiting, int maxFinished, TaskDefaults defaults
 
   public TasksConfig {
     if (maxWaiting < 1) {
-      throw new IllegalArgumentException("the waiting-task limit must be at least 1, got " + maxWaiting);
+      throw new IllegalArgumentException(
+          "the waiting-task limit must be at least 1, got " + maxWaiting);
     }
     if (maxFinished < 0) {
-      throw new IllegalArgumentException("finished tasks kept must be 0 or more, got " + maxFinished);
+      throw new IllegalArgumentException(
+          "finished tasks kept must be 0 or more, got " + maxFinished);
     }
     if (tick.isNegative() || tick.isZero()) {
       throw new IllegalArgumentException("task tick must be positive, got " + tick);
@@ -24,7 +26,8 @@ public record TasksConfig(int maxWaiting, int maxFinished, TaskDefaults defaults
   }
 
   public static TasksConfig standard() {
-    return new TasksConfig(DEFAULT_MAX_WAITING, DEFAULT_MAX_FINISHED, TaskDefaults.reference(), DEFAULT_TICK);
+    return new TasksConfig(
+        DEFAULT_MAX_WAITING, DEFAULT_MAX_FINISHED, TaskDefaults.reference(), DEFAULT_TICK);
   }
 
   public TasksConfig withMaxWaiting(int limit) {

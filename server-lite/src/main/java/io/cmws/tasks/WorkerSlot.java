@@ -11,11 +11,15 @@ final class WorkerSlot {
   final TaskPeer peer;
   final List<String> capabilities;
   final int concurrency;
+
   /** Task id → the attempt this worker holds. */
   final Map<String, Integer> held = new HashMap<>();
+
   /** Tasks cancelled while held: the worker's late reply about them is expected, not an error. */
   final Set<String> cancelled = new HashSet<>();
+
   boolean draining;
+
   /** Let a lease expire: gets nothing new until a heartbeat shows it is alive again. */
   boolean suspect;
 

@@ -21,9 +21,9 @@ import org.openjdk.jmh.annotations.Warmup;
 
 /**
  * The per-message work of the hub's hot path, with 128-byte payloads: decoding a client's publish
- * frame, encoding an event once per publish, and what each further subscriber costs (a view of
- * the same bytes, {@code deliverToAnotherSubscriber}), against encoding per subscriber as a naive
- * hub would ({@code encodePerSubscriberNaive}).
+ * frame, encoding an event once per publish, and what each further subscriber costs (a view of the
+ * same bytes, {@code deliverToAnotherSubscriber}), against encoding per subscriber as a naive hub
+ * would ({@code encodePerSubscriberNaive}).
  *
  * <p>Run: {@code mvn -q -pl server-lite -Pjmh test-compile exec:exec -Djmh.args=FrameCodec}
  */
@@ -37,7 +37,9 @@ public class FrameCodecBenchmark {
   private static final String PAYLOAD = "x".repeat(100);
 
   private final String publishFrame =
-      "{\"type\":\"publish\",\"channel\":\"session:42:prompt\",\"data\":{\"t\":123456789,\"p\":\"" + PAYLOAD + "\"}}";
+      "{\"type\":\"publish\",\"channel\":\"session:42:prompt\",\"data\":{\"t\":123456789,\"p\":\""
+          + PAYLOAD
+          + "\"}}";
   private JsonNode data;
   private EventMessage event;
 
@@ -68,7 +70,12 @@ public class FrameCodecBenchmark {
   /** For contrast: serialising the whole event again for every subscriber. */
   @Benchmark
   public String encodePerSubscriberNaive() {
-    return Json.write(Json.object().put("type", "event").put("channel", "session:42:prompt").put("pattern", "session:*")
-        .<com.fasterxml.jackson.databind.node.ObjectNode>set("data", data).put("timestamp", 1_700_000_000_000L));
+    return Json.write(
+        Json.object()
+            .put("type", "event")
+            .put("channel", "session:42:prompt")
+            .put("pattern", "session:*")
+            .<com.fasterxml.jackson.databind.node.ObjectNode>set("data", data)
+            .put("timestamp", 1_700_000_000_000L));
   }
 }

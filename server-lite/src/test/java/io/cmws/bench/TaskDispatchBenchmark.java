@@ -28,10 +28,10 @@ import org.openjdk.jmh.annotations.State;
 import org.openjdk.jmh.annotations.Warmup;
 
 /**
- * One task's way through the dispatcher, without the network: submit, assignment to a free slot
- * of a capable worker, completion. {@code waiting} tasks of another type sit in the queue and
- * {@code workers} workers (32 slots each; all but one with capabilities of their own) are
- * registered, so the cost shows whether dispatch scans them.
+ * One task's way through the dispatcher, without the network: submit, assignment to a free slot of
+ * a capable worker, completion. {@code waiting} tasks of another type sit in the queue and {@code
+ * workers} workers (32 slots each; all but one with capabilities of their own) are registered, so
+ * the cost shows whether dispatch scans them.
  *
  * <p>Run: {@code mvn -q -pl server-lite -Pjmh test-compile exec:exec -Djmh.args=TaskDispatch}
  */
@@ -77,9 +77,13 @@ public class TaskDispatchBenchmark {
 
   @Setup(Level.Trial)
   public void setUp() {
-    TaskDefaults defaults = new TaskDefaults(new RetryPolicy(Duration.ZERO, Duration.ZERO, 0), Map.of());
-    dispatcher = new TaskDispatcher(new InMemoryTaskQueue(defaults, waiting + 1000, 1000), (channel, data) -> { },
-        Clock.systemUTC());
+    TaskDefaults defaults =
+        new TaskDefaults(new RetryPolicy(Duration.ZERO, Duration.ZERO, 0), Map.of());
+    dispatcher =
+        new TaskDispatcher(
+            new InMemoryTaskQueue(defaults, waiting + 1000, 1000),
+            (channel, data) -> {},
+            Clock.systemUTC());
     for (int i = 0; i < waiting; i++) {
       dispatcher.submit(request("backlog:" + (i % 50)), null);
     }
@@ -92,7 +96,8 @@ public class TaskDispatchBenchmark {
   }
 
   private static TaskRequest request(String type) {
-    return new TaskRequest(type, TextNode.valueOf("p"), type, List.of(), 50, 1, 60_000, null, null, "local");
+    return new TaskRequest(
+        type, TextNode.valueOf("p"), type, List.of(), 50, 1, 60_000, null, null, "local");
   }
 
   /** Submit one task and complete whatever it was assigned to. */

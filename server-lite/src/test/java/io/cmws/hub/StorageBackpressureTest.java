@@ -17,15 +17,32 @@ import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 
-/** When the storage cannot keep up, publishes and submissions are refused with the reason, not queued without bound. */
+/**
+ * When the storage cannot keep up, publishes and submissions are refused with the reason, not
+ * queued without bound.
+ */
 @Timeout(10)
 class StorageBackpressureTest {
   private final ScheduledExecutorService scheduler = Executors.newSingleThreadScheduledExecutor();
   private final AtomicReference<String> unavailable = new AtomicReference<>();
   private final List<EventMessage> stored = new CopyOnWriteArrayList<>();
   private final HubConfig config = HubConfig.defaults();
-  private final Hub hub = new Hub(config, Clock.systemUTC(), System::nanoTime, scheduler, "test",
-      new HubStorage(config.tasks().newQueue(), TaskJournal.NONE, Hub.freshEpoch(), List.of(), stored::add, unavailable::get, null, io.cmws.tasks.TaskSignals.NONE));
+  private final Hub hub =
+      new Hub(
+          config,
+          Clock.systemUTC(),
+          System::nanoTime,
+          scheduler,
+          "test",
+          new HubStorage(
+              config.tasks().newQueue(),
+              TaskJournal.NONE,
+              Hub.freshEpoch(),
+              List.of(),
+              stored::add,
+              unavailable::get,
+              null,
+              io.cmws.tasks.TaskSignals.NONE));
 
   /** Keeps what the hub sends. */
   static final class Sink implements FrameSink {
@@ -47,7 +64,7 @@ class StorageBackpressureTest {
     }
 
     @Override
-    public void close(int code, String reason) { }
+    public void close(int code, String reason) {}
 
     @Override
     public boolean isOpen() {
@@ -76,19 +93,23 @@ class StorageBackpressureTest {
   void publishesAndSubmissionsAreRefusedWhileTheStoreIsBehindAndTakenAgainAfterwards() {
     Sink sink = client();
     Connection connection = hub.connections().iterator().next();
-    unavailable.set("the store is behind: 200001 changes wait to be written to disk; retry shortly");
+    unavailable.set(
+        "the store is behind: 200001 changes wait to be written to disk; retry shortly");
 
-    hub.receive(connection, "{\"type\":\"publish\",\"id\":\"p1\",\"channel\":\"demo:x\",\"data\":1}");
+    hub.receive(
+        connection, "{\"type\":\"publish\",\"id\":\"p1\",\"channel\":\"demo:x\",\"data\":1}");
     JsonNode error = sink.last();
     assertEquals("error", error.get("type").asText(), error.toString());
     assertEquals("unavailable", error.get("code").asText(), error.toString());
     assertTrue(error.get("message").asText().contains("the store is behind"), error.toString());
-    hub.receive(connection, "{\"type\":\"task:submit\",\"id\":\"s1\",\"taskType\":\"t\",\"payload\":{}}");
+    hub.receive(
+        connection, "{\"type\":\"task:submit\",\"id\":\"s1\",\"taskType\":\"t\",\"payload\":{}}");
     assertEquals("unavailable", sink.last().get("code").asText(), sink.last().toString());
     assertEquals(0, stored.size(), "nothing was taken");
 
     unavailable.set(null);
-    hub.receive(connection, "{\"type\":\"publish\",\"id\":\"p2\",\"channel\":\"demo:x\",\"data\":2}");
+    hub.receive(
+        connection, "{\"type\":\"publish\",\"id\":\"p2\",\"channel\":\"demo:x\",\"data\":2}");
     assertEquals("published", sink.last().get("type").asText(), sink.last().toString());
     assertEquals(1, stored.size());
   }

@@ -68,8 +68,9 @@ class SubscriptionIndexProperties {
 
   @Provide
   Arbitrary<String> patterns() {
-    Arbitrary<String> patternSegment = Arbitraries.frequencyOf(
-        net.jqwik.api.Tuple.of(3, segment()), net.jqwik.api.Tuple.of(1, Arbitraries.just("*")));
+    Arbitrary<String> patternSegment =
+        Arbitraries.frequencyOf(
+            net.jqwik.api.Tuple.of(3, segment()), net.jqwik.api.Tuple.of(1, Arbitraries.just("*")));
     return patternSegment.list().ofMinSize(1).ofMaxSize(5).map(s -> String.join(":", s));
   }
 }

@@ -11,7 +11,8 @@ import org.junit.jupiter.params.provider.ValueSource;
 class ChannelNamesTest {
 
   @ParameterizedTest
-  @ValueSource(strings = {"session:started", "task", "a:b:c", "claudemd:ready", "user-task:created", "x y"})
+  @ValueSource(
+      strings = {"session:started", "task", "a:b:c", "claudemd:ready", "user-task:created", "x y"})
   void acceptsChannels(String channel) {
     assertEquals(Optional.empty(), ChannelNames.channelProblem(channel));
   }
@@ -31,7 +32,8 @@ class ChannelNamesTest {
   }
 
   @ParameterizedTest
-  @ValueSource(strings = {"*", "session:*", "task:*:failed", "*:completed", "*:*", "session:started"})
+  @ValueSource(
+      strings = {"*", "session:*", "task:*:failed", "*:completed", "*:*", "session:started"})
   void acceptsPatterns(String pattern) {
     assertEquals(Optional.empty(), ChannelNames.patternProblem(pattern));
   }

@@ -14,32 +14,49 @@ import net.jqwik.api.ForAll;
 import net.jqwik.api.Property;
 import net.jqwik.api.Provide;
 
-/** {@link ChannelNames#matches} against the naive oracle, and {@link ChannelNames#covers} for token scopes. */
+/**
+ * {@link ChannelNames#matches} against the naive oracle, and {@link ChannelNames#covers} for token
+ * scopes.
+ */
 class ChannelScopeProperties {
 
   @Property(tries = 2000)
-  void matchesAgreesWithTheOracle(@ForAll("patterns") String pattern, @ForAll("channels") String channel) {
-    assertEquals(NaiveMatcher.matches(pattern, channel), ChannelNames.matches(pattern, channel), pattern + " vs " + channel);
+  void matchesAgreesWithTheOracle(
+      @ForAll("patterns") String pattern, @ForAll("channels") String channel) {
+    assertEquals(
+        NaiveMatcher.matches(pattern, channel),
+        ChannelNames.matches(pattern, channel),
+        pattern + " vs " + channel);
   }
 
-  /** Soundness: a covered pattern never reaches a channel outside the scope (checked on every channel of a small universe). */
+  /**
+   * Soundness: a covered pattern never reaches a channel outside the scope (checked on every
+   * channel of a small universe).
+   */
   @Property(tries = 2000)
-  void aCoveredPatternStaysInsideTheScope(@ForAll("patterns") String scope, @ForAll("patterns") String pattern) {
+  void aCoveredPatternStaysInsideTheScope(
+      @ForAll("patterns") String scope, @ForAll("patterns") String pattern) {
     if (!ChannelNames.covers(scope, pattern)) {
       return;
     }
     for (String channel : universe()) {
       if (NaiveMatcher.matches(pattern, channel)) {
-        assertTrue(NaiveMatcher.matches(scope, channel), scope + " covers " + pattern + " but not " + channel);
+        assertTrue(
+            NaiveMatcher.matches(scope, channel),
+            scope + " covers " + pattern + " but not " + channel);
       }
     }
   }
 
   /** Completeness where it matters: a scope covers itself and any literal channel it matches. */
   @Property(tries = 1000)
-  void aScopeCoversItselfAndItsChannels(@ForAll("patterns") String scope, @ForAll("channels") String channel) {
+  void aScopeCoversItselfAndItsChannels(
+      @ForAll("patterns") String scope, @ForAll("channels") String channel) {
     assertTrue(ChannelNames.covers(scope, scope), scope);
-    assertEquals(NaiveMatcher.matches(scope, channel), ChannelNames.covers(scope, channel), scope + " vs " + channel);
+    assertEquals(
+        NaiveMatcher.matches(scope, channel),
+        ChannelNames.covers(scope, channel),
+        scope + " vs " + channel);
   }
 
   @Example
@@ -50,7 +67,9 @@ class ChannelScopeProperties {
     assertTrue(ChannelNames.covers("*", "anything:*"));
     assertFalse(ChannelNames.covers("session:*", "*"));
     assertFalse(ChannelNames.covers("session:*", "task:*"));
-    assertFalse(ChannelNames.covers("session:*:started", "session:*"), "session:* also reaches session:a:ended");
+    assertFalse(
+        ChannelNames.covers("session:*:started", "session:*"),
+        "session:* also reaches session:a:ended");
     assertTrue(ChannelNames.covers("session:*:started", "session:x:started"));
   }
 
@@ -59,13 +78,21 @@ class ChannelScopeProperties {
   @Provide
   Arbitrary<String> patterns() {
     Arbitrary<String> segment = Arbitraries.of("a", "b", "c", "*");
-    return segment.list().ofMinSize(1).ofMaxSize(4).map(list -> String.join(":", list))
+    return segment
+        .list()
+        .ofMinSize(1)
+        .ofMaxSize(4)
+        .map(list -> String.join(":", list))
         .filter(p -> ChannelNames.patternProblem(p).isEmpty());
   }
 
   @Provide
   Arbitrary<String> channels() {
-    return Arbitraries.of(SEGMENTS).list().ofMinSize(1).ofMaxSize(5).map(list -> String.join(":", list));
+    return Arbitraries.of(SEGMENTS)
+        .list()
+        .ofMinSize(1)
+        .ofMaxSize(5)
+        .map(list -> String.join(":", list));
   }
 
   /** Every channel of up to 5 segments over a, b, c, d (d is in no pattern). */

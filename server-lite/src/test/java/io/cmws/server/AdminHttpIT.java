@@ -22,10 +22,12 @@ import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.Test;
 
 class AdminHttpIT {
-  private final HttpClient http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build();
+  private final HttpClient http =
+      HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build();
 
   private HttpResponse<String> get(URI url) throws Exception {
-    return http.send(HttpRequest.newBuilder(url).timeout(Duration.ofSeconds(10)).build(),
+    return http.send(
+        HttpRequest.newBuilder(url).timeout(Duration.ofSeconds(10)).build(),
         HttpResponse.BodyHandlers.ofString());
   }
 
@@ -43,7 +45,9 @@ class AdminHttpIT {
 
   @Test
   void metricsCountConnectionsEventsAndErrors() throws Exception {
-    try (TestHub hub = TestHub.start(); RawClient subscriber = hub.subscriber("m:*"); RawClient publisher = hub.subscriber()) {
+    try (TestHub hub = TestHub.start();
+        RawClient subscriber = hub.subscriber("m:*");
+        RawClient publisher = hub.subscriber()) {
       publisher.send("{\"type\":\"publish\",\"channel\":\"m:1\",\"data\":1}").expect("published");
       subscriber.expect("event");
       publisher.send("not json").expect("error");
@@ -59,22 +63,29 @@ class AdminHttpIT {
 
   @Test
   void legacySseStreamUsesTheReferenceFrames() throws Exception {
-    try (TestHub hub = TestHub.start(); RawClient publisher = hub.subscriber()) {
-      HttpResponse<InputStream> response = http.send(
-          HttpRequest.newBuilder(hub.adminUrl().resolve("/api/stream")).build(),
-          HttpResponse.BodyHandlers.ofInputStream());
+    try (TestHub hub = TestHub.start();
+        RawClient publisher = hub.subscriber()) {
+      HttpResponse<InputStream> response =
+          http.send(
+              HttpRequest.newBuilder(hub.adminUrl().resolve("/api/stream")).build(),
+              HttpResponse.BodyHandlers.ofInputStream());
       assertEquals(200, response.statusCode());
       assertEquals("text/event-stream", response.headers().firstValue("Content-Type").orElse(""));
       BlockingQueue<String> lines = new LinkedBlockingQueue<>();
-      Thread reader = new Thread(() -> {
-        try (BufferedReader in = new BufferedReader(new InputStreamReader(response.body(), StandardCharsets.UTF_8))) {
-          for (String line = in.readLine(); line != null; line = in.readLine()) {
-            lines.add(line);
-          }
-        } catch (java.io.IOException e) {
-          lines.add("closed: " + e);
-        }
-      }, "sse-reader");
+      Thread reader =
+          new Thread(
+              () -> {
+                try (BufferedReader in =
+                    new BufferedReader(
+                        new InputStreamReader(response.body(), StandardCharsets.UTF_8))) {
+                  for (String line = in.readLine(); line != null; line = in.readLine()) {
+                    lines.add(line);
+                  }
+                } catch (java.io.IOException e) {
+                  lines.add("closed: " + e);
+                }
+              },
+              "sse-reader");
       reader.setDaemon(true);
       reader.start();
 
@@ -84,7 +95,9 @@ class AdminHttpIT {
       assertTrue(hello.get("data").get("clientId").asText().matches("sse-\\d+-\\d+"), connected);
       assertEquals("", lines.poll(10, TimeUnit.SECONDS));
 
-      publisher.send("{\"type\":\"publish\",\"channel\":\"session:started\",\"data\":{\"sessionId\":\"S1\"}}")
+      publisher
+          .send(
+              "{\"type\":\"publish\",\"channel\":\"session:started\",\"data\":{\"sessionId\":\"S1\"}}")
           .expect("published");
       String data = lines.poll(10, TimeUnit.SECONDS);
       assertTrue(data.startsWith("data: "), data);

@@ -11,8 +11,8 @@ import io.cmws.testing.RawClient;
 import io.cmws.testing.TestHub;
 import java.nio.charset.StandardCharsets;
 import java.util.List;
-import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.CsvSource;
@@ -31,11 +31,21 @@ class BadInputIT {
   @BeforeEach
   void start() throws Exception {
     // tokens configured: a loopback browser without a token may subscribe but not publish
-    hub = TestHub.start(c -> c.withMaxFrameBytes(FRAME_LIMIT).withHub(c.hub().withAccess(new AccessPolicy(
-        new TokenRegistry(List.of(TokenSpec.parse("ops=s3cret"))), false))));
+    hub =
+        TestHub.start(
+            c ->
+                c.withMaxFrameBytes(FRAME_LIMIT)
+                    .withHub(
+                        c.hub()
+                            .withAccess(
+                                new AccessPolicy(
+                                    new TokenRegistry(List.of(TokenSpec.parse("ops=s3cret"))),
+                                    false))));
     bystander = hub.subscriber("probe:*");
     publisher = RawClient.greeted(hub.url());
-    publisher.send("{\"type\":\"auth\",\"clientType\":\"browser\",\"token\":\"s3cret\"}").expect("auth:success");
+    publisher
+        .send("{\"type\":\"auth\",\"clientType\":\"browser\",\"token\":\"s3cret\"}")
+        .expect("auth:success");
   }
 
   @AfterEach
@@ -48,7 +58,8 @@ class BadInputIT {
   /** The bystander still receives the next event, and nothing else. */
   private void assertHubStillServes() throws InterruptedException {
     probes++;
-    publisher.send("{\"type\":\"publish\",\"channel\":\"probe:" + probes + "\",\"data\":" + probes + "}")
+    publisher
+        .send("{\"type\":\"publish\",\"channel\":\"probe:" + probes + "\",\"data\":" + probes + "}")
         .expect("published");
     JsonNode event = bystander.expect("event");
     assertEquals("probe:" + probes, event.get("channel").asText());
@@ -62,24 +73,27 @@ class BadInputIT {
   }
 
   @ParameterizedTest(name = "{0}")
-  @CsvSource(delimiter = '|', value = {
-    "null | bad_frame | a frame must be a JSON object with a string 'type'",
-    "[] | bad_frame | a frame must be a JSON object with a string 'type'",
-    "{} | bad_frame | a frame must have a string 'type'",
-    "{\"type\":\"subscribe\"} | bad_frame | subscribe needs 'channels': an array of strings",
-    "{\"type\":\"subscribe\",\"channels\":[1,null]} | bad_frame | 'channels[0]' must be a string, not number",
-    "this is not json | bad_json | Invalid message format",
-    "{\"type\":\"launch-missiles\"} | unknown_type | Unknown message type: launch-missiles",
-    "{\"type\":\"subscribe\",\"channels\":[\"sess*\"]} | invalid_pattern | pattern 'sess*': '*' must be a whole segment, as in 'session:*'",
-    "{\"type\":\"task:complete\",\"taskId\":\"T1\",\"result\":{}} | forbidden | Permission 'task:complete' required for task results",
-    "{\"type\":\"publish\",\"channel\":\"probe:x\",\"data\":1} | forbidden | Permission 'broadcast' required for publish",
-  })
+  @CsvSource(
+      delimiter = '|',
+      value = {
+        "null | bad_frame | a frame must be a JSON object with a string 'type'",
+        "[] | bad_frame | a frame must be a JSON object with a string 'type'",
+        "{} | bad_frame | a frame must have a string 'type'",
+        "{\"type\":\"subscribe\"} | bad_frame | subscribe needs 'channels': an array of strings",
+        "{\"type\":\"subscribe\",\"channels\":[1,null]} | bad_frame | 'channels[0]' must be a string, not number",
+        "this is not json | bad_json | Invalid message format",
+        "{\"type\":\"launch-missiles\"} | unknown_type | Unknown message type: launch-missiles",
+        "{\"type\":\"subscribe\",\"channels\":[\"sess*\"]} | invalid_pattern | pattern 'sess*': '*' must be a whole segment, as in 'session:*'",
+        "{\"type\":\"task:complete\",\"taskId\":\"T1\",\"result\":{}} | forbidden | Permission 'task:complete' required for task results",
+        "{\"type\":\"publish\",\"channel\":\"probe:x\",\"data\":1} | forbidden | Permission 'broadcast' required for publish",
+      })
   void answersWithAnErrorFrame(String frame, String code, String message) throws Exception {
     try (RawClient bad = browser()) {
       JsonNode error = bad.send(frame).expect("error");
       assertEquals(code, error.get("code").asText());
       assertEquals(message, error.get("message").asText());
-      bad.send("{\"type\":\"subscribe\",\"channels\":[\"ok:*\"]}").expect("subscribed"); // still usable
+      bad.send("{\"type\":\"subscribe\",\"channels\":[\"ok:*\"]}")
+          .expect("subscribed"); // still usable
     }
     assertHubStillServes();
   }
@@ -87,7 +101,9 @@ class BadInputIT {
   @Test
   void namesTheMissingPermission() throws Exception {
     try (RawClient bad = browser()) {
-      JsonNode error = bad.send("{\"type\":\"publish\",\"channel\":\"probe:x\",\"data\":1,\"id\":\"p1\"}").expect("error");
+      JsonNode error =
+          bad.send("{\"type\":\"publish\",\"channel\":\"probe:x\",\"data\":1,\"id\":\"p1\"}")
+              .expect("error");
       assertEquals("broadcast", error.get("permission").asText());
       assertEquals("publish", error.get("request").asText());
       assertEquals("p1", error.get("id").asText());
@@ -99,8 +115,12 @@ class BadInputIT {
   void malformedFramesBeforeAuthAreAnsweredToo() throws Exception {
     try (RawClient bad = RawClient.greeted(hub.url())) {
       assertEquals("bad_frame", bad.send("null").expect("error").get("code").asText());
-      assertEquals("unauthenticated",
-          bad.send("{\"type\":\"subscribe\",\"channels\":[\"*\"]}").expect("error").get("code").asText());
+      assertEquals(
+          "unauthenticated",
+          bad.send("{\"type\":\"subscribe\",\"channels\":[\"*\"]}")
+              .expect("error")
+              .get("code")
+              .asText());
     }
     assertHubStillServes();
   }
@@ -108,8 +128,15 @@ class BadInputIT {
   @Test
   void binaryFramesAreReadAsUtf8Json() throws Exception {
     try (RawClient bad = browser()) {
-      assertEquals("bad_json", bad.sendBinary(new byte[] {(byte) 0xff, 0x00, 0x13}).expect("error").get("code").asText());
-      bad.sendBinary("{\"type\":\"subscribe\",\"channels\":[\"probe:*\"]}".getBytes(StandardCharsets.UTF_8))
+      assertEquals(
+          "bad_json",
+          bad.sendBinary(new byte[] {(byte) 0xff, 0x00, 0x13})
+              .expect("error")
+              .get("code")
+              .asText());
+      bad.sendBinary(
+              "{\"type\":\"subscribe\",\"channels\":[\"probe:*\"]}"
+                  .getBytes(StandardCharsets.UTF_8))
           .expect("subscribed");
     }
     assertHubStillServes();
@@ -118,17 +145,25 @@ class BadInputIT {
   @Test
   void oversizedFrameIsClosedWith1009() throws Exception {
     try (RawClient bad = browser()) {
-      bad.send("{\"type\":\"publish\",\"channel\":\"probe:x\",\"data\":\"" + "x".repeat(FRAME_LIMIT) + "\"}");
+      bad.send(
+          "{\"type\":\"publish\",\"channel\":\"probe:x\",\"data\":\""
+              + "x".repeat(FRAME_LIMIT)
+              + "\"}");
       assertEquals(1009, bad.awaitClose().code());
     }
     assertHubStillServes();
-    assertTrue(hub.get("/metrics").contains("cmws_errors_total{kind=\"frame_too_big\"} 1\n"), "counted in /metrics");
+    assertTrue(
+        hub.get("/metrics").contains("cmws_errors_total{kind=\"frame_too_big\"} 1\n"),
+        "counted in /metrics");
   }
 
   @Test
   void publishToAnInvalidChannelIsRefused() throws Exception {
     for (String channel : List.of("probe:*", "probe::x", "", "x".repeat(256))) {
-      JsonNode error = publisher.send("{\"type\":\"publish\",\"channel\":\"" + channel + "\",\"data\":1}").expect("error");
+      JsonNode error =
+          publisher
+              .send("{\"type\":\"publish\",\"channel\":\"" + channel + "\",\"data\":1}")
+              .expect("error");
       assertEquals("invalid_channel", error.get("code").asText(), channel);
     }
     assertHubStillServes();

@@ -7,7 +7,6 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import io.cmws.hub.AccessPolicy;
-import io.cmws.hub.HubConfig;
 import io.cmws.hub.TokenRegistry;
 import io.cmws.hub.TokenSpec;
 import io.cmws.protocol.Json;
@@ -39,31 +38,43 @@ class ClaudeMemCompatibilityIT {
 
   @Test
   void browserDialogue() throws Exception {
-    try (TestHub hub = TestHub.start(); RawClient browser = RawClient.connect(hub.url());
+    try (TestHub hub = TestHub.start();
+        RawClient browser = RawClient.connect(hub.url());
         RawClient publisher = hub.subscriber()) {
       JsonNode pending = browser.expect("connection:pending");
-      assertTrue(pending.get("clientId").asText().matches("pending-\\d+-\\d{13}"), pending.toString());
+      assertTrue(
+          pending.get("clientId").asText().matches("pending-\\d+-\\d{13}"), pending.toString());
       assertFalse(pending.get("requiresAuth").asBoolean());
       assertEquals("cmws", pending.get("server").asText());
       assertEquals(1, pending.get("protocol").asInt());
 
       JsonNode success = browser.send("{\"type\":\"auth\"}").expect("auth:success");
       assertEquals(List.of("type", "clientId", "permissions"), fieldNames(success));
-      assertTrue(success.get("clientId").asText().matches("browser-\\d+-[0-9a-z]+"), success.toString());
-      assertEquals(List.of("subscribe", "broadcast", "task:submit", "admin"), texts(success.get("permissions")));
+      assertTrue(
+          success.get("clientId").asText().matches("browser-\\d+-[0-9a-z]+"), success.toString());
+      assertEquals(
+          List.of("subscribe", "broadcast", "task:submit", "admin"),
+          texts(success.get("permissions")));
 
-      JsonNode subscribed = browser
-          .send("{\"type\":\"subscribe\",\"channels\":[\"session:*\",\"task:completed\",\"*\"]}")
-          .expect("subscribed");
+      JsonNode subscribed =
+          browser
+              .send(
+                  "{\"type\":\"subscribe\",\"channels\":[\"session:*\",\"task:completed\",\"*\"]}")
+              .expect("subscribed");
       assertEquals(List.of("type", "channels"), fieldNames(subscribed));
       assertEquals(List.of("session:*", "task:completed", "*"), texts(subscribed.get("channels")));
-      JsonNode again = browser.send("{\"type\":\"subscribe\",\"channels\":[\"*\"]}").expect("subscribed");
+      JsonNode again =
+          browser.send("{\"type\":\"subscribe\",\"channels\":[\"*\"]}").expect("subscribed");
       assertEquals(List.of(), texts(again.get("channels")), "already-held patterns are omitted");
 
-      publisher.send("{\"type\":\"publish\",\"channel\":\"session:started\","
-          + "\"data\":{\"sessionId\":\"S1\",\"project\":\"p\"}}").expect("published");
+      publisher
+          .send(
+              "{\"type\":\"publish\",\"channel\":\"session:started\","
+                  + "\"data\":{\"sessionId\":\"S1\",\"project\":\"p\"}}")
+          .expect("published");
       JsonNode event = browser.expect("event");
-      assertEquals(List.of("type", "channel", "data", "timestamp", "seq", "pattern"), fieldNames(event));
+      assertEquals(
+          List.of("type", "channel", "data", "timestamp", "seq", "pattern"), fieldNames(event));
       assertEquals("session:started", event.get("channel").asText());
       assertEquals(Json.parse("{\"sessionId\":\"S1\",\"project\":\"p\"}"), event.get("data"));
       assertTrue(event.get("timestamp").isIntegralNumber());
@@ -71,7 +82,8 @@ class ClaudeMemCompatibilityIT {
       assertEquals(1, event.get("seq").asLong());
 
       // matched by 'session:*' and '*', delivered once: the next frame is the next event
-      publisher.send("{\"type\":\"publish\",\"channel\":\"task:completed\",\"data\":{\"taskId\":\"T\"}}")
+      publisher
+          .send("{\"type\":\"publish\",\"channel\":\"task:completed\",\"data\":{\"taskId\":\"T\"}}")
           .expect("published");
       assertEquals("task:completed", browser.expect("event").get("channel").asText());
       assertEquals(0, browser.pending());
@@ -80,7 +92,11 @@ class ClaudeMemCompatibilityIT {
 
   @Test
   void answersJsonPingAndPong() throws Exception {
-    try (TestHub hub = TestHub.start(c -> c.withHub(c.hub().withHeartbeat(Duration.ofMillis(100), Duration.ofSeconds(20))));
+    try (TestHub hub =
+            TestHub.start(
+                c ->
+                    c.withHub(
+                        c.hub().withHeartbeat(Duration.ofMillis(100), Duration.ofSeconds(20))));
         RawClient browser = hub.subscriber()) {
       assertEquals("{\"type\":\"ping\"}", browser.next().toString());
       browser.send("{\"type\":\"pong\"}");
@@ -93,15 +109,22 @@ class ClaudeMemCompatibilityIT {
 
   @Test
   void sseWriterIsAutoSubscribedAndFiltered() throws Exception {
-    try (TestHub hub = TestHub.start(); RawClient writer = RawClient.greeted(hub.url());
+    try (TestHub hub = TestHub.start();
+        RawClient writer = RawClient.greeted(hub.url());
         RawClient publisher = hub.subscriber()) {
-      writer.send("{\"type\":\"auth\",\"clientType\":\"sse-writer\",\"sessionId\":\"S1\","
-          + "\"project\":\"p\",\"workingDirectory\":\"/w\"}");
+      writer.send(
+          "{\"type\":\"auth\",\"clientType\":\"sse-writer\",\"sessionId\":\"S1\","
+              + "\"project\":\"p\",\"workingDirectory\":\"/w\"}");
       JsonNode success = writer.expect("auth:success");
-      assertTrue(success.get("clientId").asText().matches("sse-writer-\\d+-[0-9a-z]+"), success.toString());
-      assertEquals(List.of("subscribe", "broadcast", "task:submit", "admin"), texts(success.get("permissions")));
+      assertTrue(
+          success.get("clientId").asText().matches("sse-writer-\\d+-[0-9a-z]+"),
+          success.toString());
+      assertEquals(
+          List.of("subscribe", "broadcast", "task:submit", "admin"),
+          texts(success.get("permissions")));
       JsonNode subscribed = writer.expect("subscribed");
-      assertEquals(List.of("claudemd:*", "writer:*", "session:*"), texts(subscribed.get("channels")));
+      assertEquals(
+          List.of("claudemd:*", "writer:*", "session:*"), texts(subscribed.get("channels")));
       writer.send("{\"type\":\"subscribe\",\"channels\":[\"task:*\"]}").expect("subscribed");
 
       String[][] events = {
@@ -117,7 +140,9 @@ class ClaudeMemCompatibilityIT {
         {"session:ended", "{\"sessionId\":\"S1\"}"},
       };
       for (String[] e : events) {
-        publisher.send("{\"type\":\"publish\",\"channel\":\"" + e[0] + "\",\"data\":" + e[1] + "}").expect("published");
+        publisher
+            .send("{\"type\":\"publish\",\"channel\":\"" + e[0] + "\",\"data\":" + e[1] + "}")
+            .expect("published");
       }
       assertEquals("writer:pause", writer.expect("event").get("channel").asText());
       assertEquals("session:plan-mode-entered", writer.expect("event").get("channel").asText());
@@ -131,23 +156,32 @@ class ClaudeMemCompatibilityIT {
 
   @Test
   void workerRegistersAndHeartbeats() throws Exception {
-    try (TestHub hub = TestHub.start(); RawClient watcher = hub.subscriber("worker:*");
+    try (TestHub hub = TestHub.start();
+        RawClient watcher = hub.subscriber("worker:*");
         RawClient worker = RawClient.connect(hub.url())) {
       String pendingId = worker.expect("connection:pending").get("clientId").asText();
-      worker.send("{\"type\":\"register\",\"capabilities\":[\"observation:mistral\",\"summarize:mistral\"],"
-          + "\"metadata\":{\"version\":\"3.0.4\",\"hostname\":\"h\"}}");
+      worker.send(
+          "{\"type\":\"register\",\"capabilities\":[\"observation:mistral\",\"summarize:mistral\"],"
+              + "\"metadata\":{\"version\":\"3.0.4\",\"hostname\":\"h\"}}");
       JsonNode registered = worker.expect("registered");
       assertEquals(List.of("type", "workerId", "assignedCapabilities"), fieldNames(registered));
       assertEquals(pendingId, registered.get("workerId").asText(), "a worker keeps its pending id");
-      assertEquals(List.of("observation:mistral", "summarize:mistral"), texts(registered.get("assignedCapabilities")));
+      assertEquals(
+          List.of("observation:mistral", "summarize:mistral"),
+          texts(registered.get("assignedCapabilities")));
 
       JsonNode connected = watcher.expect("event");
       assertEquals("worker:connected", connected.get("channel").asText());
       assertEquals(pendingId, connected.get("data").get("workerId").asText());
-      assertEquals(List.of("observation:mistral", "summarize:mistral"), texts(connected.get("data").get("capabilities")));
+      assertEquals(
+          List.of("observation:mistral", "summarize:mistral"),
+          texts(connected.get("data").get("capabilities")));
 
-      JsonNode ack = worker.send("{\"type\":\"heartbeat\",\"workerId\":\"" + pendingId + "\",\"currentTasks\":[]}")
-          .expect("heartbeat:ack");
+      JsonNode ack =
+          worker
+              .send(
+                  "{\"type\":\"heartbeat\",\"workerId\":\"" + pendingId + "\",\"currentTasks\":[]}")
+              .expect("heartbeat:ack");
       assertEquals(List.of("type", "serverTime"), fieldNames(ack));
 
       worker.send("{\"type\":\"register\",\"capabilities\":[\"x\"]}");
@@ -161,26 +195,47 @@ class ClaudeMemCompatibilityIT {
   }
 
   private static TestHub hubWithToken() throws Exception {
-    return TestHub.start(c -> c.withHub(c.hub().withAccess(new AccessPolicy(
-        new TokenRegistry(List.of(TokenSpec.parse("workers=secret:subscribe,task:receive,task:complete"))), false))));
+    return TestHub.start(
+        c ->
+            c.withHub(
+                c.hub()
+                    .withAccess(
+                        new AccessPolicy(
+                            new TokenRegistry(
+                                List.of(
+                                    TokenSpec.parse(
+                                        "workers=secret:subscribe,task:receive,task:complete"))),
+                            false))));
   }
 
   @Test
   void workerAuthenticatesWithAToken() throws Exception {
-    try (TestHub hub = hubWithToken(); RawClient worker = RawClient.connect(hub.url())) {
+    try (TestHub hub = hubWithToken();
+        RawClient worker = RawClient.connect(hub.url())) {
       JsonNode pending = worker.expect("connection:pending");
       assertTrue(pending.get("requiresAuth").asBoolean(), "a token is configured");
-      assertEquals("{\"type\":\"auth:success\"}",
-          worker.send("{\"type\":\"auth\",\"token\":\"secret\"}").expect("auth:success").toString());
-      assertEquals(pending.get("clientId").asText(),
-          worker.send("{\"type\":\"register\",\"capabilities\":[\"a\"]}").expect("registered").get("workerId").asText());
+      assertEquals(
+          "{\"type\":\"auth:success\"}",
+          worker
+              .send("{\"type\":\"auth\",\"token\":\"secret\"}")
+              .expect("auth:success")
+              .toString());
+      assertEquals(
+          pending.get("clientId").asText(),
+          worker
+              .send("{\"type\":\"register\",\"capabilities\":[\"a\"]}")
+              .expect("registered")
+              .get("workerId")
+              .asText());
     }
   }
 
   @Test
   void badTokenFailsWith4001() throws Exception {
-    try (TestHub hub = hubWithToken(); RawClient worker = RawClient.greeted(hub.url())) {
-      JsonNode failed = worker.send("{\"type\":\"auth\",\"token\":\"wrong\"}").expect("auth:failed");
+    try (TestHub hub = hubWithToken();
+        RawClient worker = RawClient.greeted(hub.url())) {
+      JsonNode failed =
+          worker.send("{\"type\":\"auth\",\"token\":\"wrong\"}").expect("auth:failed");
       assertEquals("{\"type\":\"auth:failed\",\"reason\":\"Invalid token\"}", failed.toString());
       assertEquals(new RawClient.Close(4001, "Unauthorized", true), worker.awaitClose());
     }
@@ -188,7 +243,8 @@ class ClaudeMemCompatibilityIT {
 
   @Test
   void capabilitiesWithoutTokenAreRefusedWhenATokenIsConfigured() throws Exception {
-    try (TestHub hub = hubWithToken(); RawClient worker = RawClient.greeted(hub.url())) {
+    try (TestHub hub = hubWithToken();
+        RawClient worker = RawClient.greeted(hub.url())) {
       worker.send("{\"type\":\"auth\",\"capabilities\":[\"a\"]}");
       assertEquals("Invalid token", worker.expect("auth:failed").get("reason").asText());
       assertEquals(4001, worker.awaitClose().code());
@@ -197,18 +253,28 @@ class ClaudeMemCompatibilityIT {
 
   @Test
   void localRegisterWithoutAuthIsToldToAuthenticateAndStaysOpen() throws Exception {
-    try (TestHub hub = hubWithToken(); RawClient worker = RawClient.greeted(hub.url())) {
-      JsonNode error = worker.send("{\"type\":\"register\",\"capabilities\":[\"a\"]}").expect("error");
+    try (TestHub hub = hubWithToken();
+        RawClient worker = RawClient.greeted(hub.url())) {
+      JsonNode error =
+          worker.send("{\"type\":\"register\",\"capabilities\":[\"a\"]}").expect("error");
       assertEquals("Must authenticate before registering", error.get("message").asText());
-      assertEquals("{\"type\":\"auth:success\"}",
-          worker.send("{\"type\":\"auth\",\"token\":\"secret\"}").expect("auth:success").toString());
+      assertEquals(
+          "{\"type\":\"auth:success\"}",
+          worker
+              .send("{\"type\":\"auth\",\"token\":\"secret\"}")
+              .expect("auth:success")
+              .toString());
       worker.send("{\"type\":\"register\",\"capabilities\":[\"a\"]}").expect("registered");
     }
   }
 
   @Test
   void silentBrowserIsClosedWith4002() throws Exception {
-    try (TestHub hub = TestHub.start(c -> c.withHub(c.hub().withHeartbeat(Duration.ofMillis(100), Duration.ofMillis(350))));
+    try (TestHub hub =
+            TestHub.start(
+                c ->
+                    c.withHub(
+                        c.hub().withHeartbeat(Duration.ofMillis(100), Duration.ofMillis(350))));
         RawClient browser = hub.subscriber()) {
       // never answers the pings
       assertEquals(new RawClient.Close(4002, "Heartbeat timeout", true), browser.awaitClose());
@@ -217,7 +283,11 @@ class ClaudeMemCompatibilityIT {
 
   @Test
   void workerThatOnlyAutoPongsIsClosedWith4002() throws Exception {
-    try (TestHub hub = TestHub.start(c -> c.withHub(c.hub().withHeartbeat(Duration.ofMillis(100), Duration.ofMillis(350))));
+    try (TestHub hub =
+            TestHub.start(
+                c ->
+                    c.withHub(
+                        c.hub().withHeartbeat(Duration.ofMillis(100), Duration.ofMillis(350))));
         RawClient worker = RawClient.greeted(hub.url())) {
       worker.send("{\"type\":\"register\",\"capabilities\":[\"a\"]}").expect("registered");
       // Java-WebSocket answers the hub's ping frames automatically; that is not a heartbeat
@@ -227,14 +297,21 @@ class ClaudeMemCompatibilityIT {
 
   @Test
   void heartbeatingWorkerStaysConnected() throws Exception {
-    try (TestHub hub = TestHub.start(c -> c.withHub(c.hub().withHeartbeat(Duration.ofMillis(50), Duration.ofMillis(400))));
-        RawClient worker = RawClient.greeted(hub.url()); RawClient probe = hub.subscriber()) {
+    try (TestHub hub =
+            TestHub.start(
+                c ->
+                    c.withHub(
+                        c.hub().withHeartbeat(Duration.ofMillis(50), Duration.ofMillis(400))));
+        RawClient worker = RawClient.greeted(hub.url());
+        RawClient probe = hub.subscriber()) {
       worker.send("{\"type\":\"register\",\"capabilities\":[\"a\"]}").expect("registered");
       // eight heartbeats spaced by the probe's pings span more than the 400 ms timeout
       for (int i = 0; i < 8; i++) {
         probe.expect("ping");
         probe.send("{\"type\":\"pong\"}");
-        worker.send("{\"type\":\"heartbeat\",\"workerId\":\"x\",\"currentTasks\":[]}").expect("heartbeat:ack");
+        worker
+            .send("{\"type\":\"heartbeat\",\"workerId\":\"x\",\"currentTasks\":[]}")
+            .expect("heartbeat:ack");
       }
       assertTrue(worker.isOpen());
     }
@@ -242,7 +319,8 @@ class ClaudeMemCompatibilityIT {
 
   @Test
   void unauthenticatedConnectionIsClosedAfterThePreAuthTimeout() throws Exception {
-    try (TestHub hub = TestHub.start(c -> c.withHub(c.hub().withPreAuthTimeout(Duration.ofMillis(200))));
+    try (TestHub hub =
+            TestHub.start(c -> c.withHub(c.hub().withPreAuthTimeout(Duration.ofMillis(200))));
         RawClient idle = RawClient.greeted(hub.url())) {
       assertEquals(new RawClient.Close(4001, "Authentication timeout", true), idle.awaitClose());
     }
@@ -251,7 +329,8 @@ class ClaudeMemCompatibilityIT {
   @Test
   void shutdownClosesEveryClientWith1001() throws Exception {
     TestHub hub = TestHub.start();
-    try (RawClient browser = hub.subscriber("*"); RawClient worker = RawClient.greeted(hub.url())) {
+    try (RawClient browser = hub.subscriber("*");
+        RawClient worker = RawClient.greeted(hub.url())) {
       worker.send("{\"type\":\"register\",\"capabilities\":[\"a\"]}").expect("registered");
       hub.close();
       assertEquals(new RawClient.Close(1001, "Server shutting down", true), browser.awaitClose());
@@ -273,7 +352,9 @@ class ClaudeMemCompatibilityIT {
 
   @Test
   void secondAuthIsRefusedAndTheConnectionKeepsWorking() throws Exception {
-    try (TestHub hub = TestHub.start(); RawClient browser = hub.subscriber("a:*"); RawClient publisher = hub.subscriber()) {
+    try (TestHub hub = TestHub.start();
+        RawClient browser = hub.subscriber("a:*");
+        RawClient publisher = hub.subscriber()) {
       JsonNode error = browser.send("{\"type\":\"auth\"}").expect("error");
       assertEquals("already_authenticated", error.get("code").asText());
       publisher.send("{\"type\":\"publish\",\"channel\":\"a:b\",\"data\":1}").expect("published");

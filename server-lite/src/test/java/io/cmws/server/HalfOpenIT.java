@@ -19,18 +19,22 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 
 /**
- * Peers that vanish without a close frame or a FIN (half-open TCP): here, sockets that stop
- * reading and writing but stay open. The hub closes them on its heartbeat timeout; a vanished
- * worker's task goes to another worker, and nothing acknowledged is lost.
+ * Peers that vanish without a close frame or a FIN (half-open TCP): here, sockets that stop reading
+ * and writing but stay open. The hub closes them on its heartbeat timeout; a vanished worker's task
+ * goes to another worker, and nothing acknowledged is lost.
  */
 @Timeout(30)
 class HalfOpenIT {
 
   private static TestHub hub() throws IOException {
-    return TestHub.start(c -> c.withHub(c.hub().withHeartbeat(Duration.ofMillis(200), Duration.ofMillis(700))));
+    return TestHub.start(
+        c -> c.withHub(c.hub().withHeartbeat(Duration.ofMillis(200), Duration.ofMillis(700))));
   }
 
-  /** A hand-made WebSocket client that can fall silent: handshake, then masked text frames on demand. */
+  /**
+   * A hand-made WebSocket client that can fall silent: handshake, then masked text frames on
+   * demand.
+   */
   private static final class SilentPeer implements AutoCloseable {
     private final Socket socket;
     private final OutputStream out;
@@ -41,9 +45,17 @@ class HalfOpenIT {
       out = socket.getOutputStream();
       in = socket.getInputStream();
       String key = Base64.getEncoder().encodeToString(new byte[16]);
-      out.write(("GET " + url.getPath() + " HTTP/1.1\r\nHost: " + url.getHost() + ":" + url.getPort()
-          + "\r\nUpgrade: websocket\r\nConnection: Upgrade\r\nSec-WebSocket-Key: " + key
-          + "\r\nSec-WebSocket-Version: 13\r\n\r\n").getBytes(StandardCharsets.US_ASCII));
+      out.write(
+          ("GET "
+                  + url.getPath()
+                  + " HTTP/1.1\r\nHost: "
+                  + url.getHost()
+                  + ":"
+                  + url.getPort()
+                  + "\r\nUpgrade: websocket\r\nConnection: Upgrade\r\nSec-WebSocket-Key: "
+                  + key
+                  + "\r\nSec-WebSocket-Version: 13\r\n\r\n")
+              .getBytes(StandardCharsets.US_ASCII));
       out.flush();
       StringBuilder head = new StringBuilder();
       while (!head.toString().endsWith("\r\n\r\n")) {
@@ -77,7 +89,10 @@ class HalfOpenIT {
       out.flush();
     }
 
-    /** Reads server frames until a text frame containing {@code text}; the peer falls silent after that. */
+    /**
+     * Reads server frames until a text frame containing {@code text}; the peer falls silent after
+     * that.
+     */
     void awaitText(String text) throws IOException {
       while (true) {
         int first = in.read();
@@ -109,7 +124,8 @@ class HalfOpenIT {
 
   @Test
   void aSilentClientIsClosedOnTheHeartbeatTimeoutAndOthersCarryOn() throws Exception {
-    try (TestHub hub = hub(); RawClient healthy = hub.subscriber("calm:*").keepAlive();
+    try (TestHub hub = hub();
+        RawClient healthy = hub.subscriber("calm:*").keepAlive();
         SilentPeer silent = new SilentPeer(hub.url())) {
       silent.send("{\"type\":\"auth\"}");
       silent.send("{\"type\":\"subscribe\",\"channels\":[\"calm:*\"]}");
@@ -117,12 +133,15 @@ class HalfOpenIT {
       assertEquals(2, hub.server().hub().connections().size());
       long deadline = System.nanoTime() + Duration.ofSeconds(10).toNanos();
       while (hub.server().hub().connections().size() > 1 && System.nanoTime() < deadline) {
-        healthy.poll(Duration.ofMillis(100)); // waiting on the healthy client's queue, which answers pings
+        healthy.poll(
+            Duration.ofMillis(100)); // waiting on the healthy client's queue, which answers pings
       }
       assertEquals(1, hub.server().hub().connections().size(), "the silent peer was dropped");
       assertTrue(hub.get("/metrics").contains("heartbeat_timeout"), "and counted");
       try (RawClient publisher = hub.subscriber()) {
-        publisher.send("{\"type\":\"publish\",\"channel\":\"calm:x\",\"data\":1}").expect("published");
+        publisher
+            .send("{\"type\":\"publish\",\"channel\":\"calm:x\",\"data\":1}")
+            .expect("published");
       }
       JsonNode event = healthy.expect("event");
       assertEquals("calm:x", event.get("channel").asText());
@@ -131,12 +150,17 @@ class HalfOpenIT {
 
   @Test
   void aWorkerThatVanishesMidTaskLosesItToAnotherAndTheTaskCompletesOnce() throws Exception {
-    try (TestHub hub = hub(); RawClient submitter = hub.subscriber().keepAlive();
+    try (TestHub hub = hub();
+        RawClient submitter = hub.subscriber().keepAlive();
         SilentPeer vanishing = new SilentPeer(hub.url())) {
       vanishing.send("{\"type\":\"register\",\"capabilities\":[\"job\"]}");
       vanishing.awaitText("\"registered\"");
-      String id = submitter.send("{\"type\":\"task:submit\",\"taskType\":\"job\",\"watch\":true}")
-          .expect("task:submitted").get("taskId").asText();
+      String id =
+          submitter
+              .send("{\"type\":\"task:submit\",\"taskType\":\"job\",\"watch\":true}")
+              .expect("task:submitted")
+              .get("taskId")
+              .asText();
       vanishing.awaitText("\"task:assign\""); // it has the task, and now it falls silent
       // the silent worker holds it (it registered first and is the only one); then a live one joins
       try (RawClient worker = RawClient.connect(hub.url()).keepAlive()) {
@@ -145,15 +169,18 @@ class HalfOpenIT {
         JsonNode assign = null;
         long deadline = System.nanoTime() + Duration.ofSeconds(10).toNanos();
         while (assign == null && System.nanoTime() < deadline) {
-          worker.send("{\"type\":\"heartbeat\",\"workerId\":\"" + workerId + "\",\"currentTasks\":[]}");
+          worker.send(
+              "{\"type\":\"heartbeat\",\"workerId\":\"" + workerId + "\",\"currentTasks\":[]}");
           JsonNode frame = worker.poll(Duration.ofMillis(150));
           if (frame != null && frame.path("type").asText().equals("task:assign")) {
             assign = frame;
           }
         }
-        assertTrue(assign != null, "the task moved to the live worker after the silent one timed out");
+        assertTrue(
+            assign != null, "the task moved to the live worker after the silent one timed out");
         assertEquals(id, assign.get("task").get("id").asText());
-        assertEquals(2, assign.get("task").get("attempt").asInt(), "the vanished worker's attempt counted");
+        assertEquals(
+            2, assign.get("task").get("attempt").asInt(), "the vanished worker's attempt counted");
         worker.send("{\"type\":\"task:complete\",\"taskId\":\"" + id + "\",\"result\":\"done\"}");
         JsonNode result = submitter.expect("task:result");
         assertEquals("completed", result.get("state").asText());

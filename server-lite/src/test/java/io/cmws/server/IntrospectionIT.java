@@ -17,12 +17,18 @@ class IntrospectionIT {
 
   @Test
   void describesWorkersChannelsAndCounters() throws Exception {
-    try (TestHub hub = TestHub.start(); RawClient admin = hub.subscriber("demo:*");
+    try (TestHub hub = TestHub.start();
+        RawClient admin = hub.subscriber("demo:*");
         RawClient worker = RawClient.greeted(hub.url())) {
-      worker.send("{\"type\":\"register\",\"capabilities\":[\"a\",\"b\"],\"metadata\":{\"concurrency\":3}}").expect("registered");
+      worker
+          .send(
+              "{\"type\":\"register\",\"capabilities\":[\"a\",\"b\"],\"metadata\":{\"concurrency\":3}}")
+          .expect("registered");
       admin.send("{\"type\":\"task:submit\",\"taskType\":\"a\"}").expect("task:submitted");
       String taskId = worker.expect("task:assign").get("task").get("id").asText();
-      admin.send("{\"type\":\"publish\",\"channel\":\"demo:x\",\"data\":1}").expect("event"); // fanned out first
+      admin
+          .send("{\"type\":\"publish\",\"channel\":\"demo:x\",\"data\":1}")
+          .expect("event"); // fanned out first
       admin.expect("published");
 
       JsonNode workers = admin.send("{\"type\":\"workers\",\"id\":\"w1\"}").expect("workers:info");
@@ -42,7 +48,8 @@ class IntrospectionIT {
       }
       assertEquals(1, demo.get("seq").asLong());
       assertEquals(1, demo.get("subscribers").asInt());
-      assertEquals("{\"pattern\":\"demo:*\",\"subscribers\":1}", channels.get("patterns").get(0).toString());
+      assertEquals(
+          "{\"pattern\":\"demo:*\",\"subscribers\":1}", channels.get("patterns").get(0).toString());
 
       JsonNode stats = admin.send("{\"type\":\"stats\"}").expect("stats:info").get("stats");
       assertEquals(1, stats.get("connections").get("worker").asInt());
@@ -53,15 +60,29 @@ class IntrospectionIT {
 
   @Test
   void needsTheAdminPermission() throws Exception {
-    try (TestHub hub = TestHub.start(c -> c.withHub(c.hub().withAccess(new AccessPolicy(new TokenRegistry(List.of(
-        TokenSpec.parse("ops=o:admin,subscribe"), TokenSpec.parse("ui=u:subscribe"))), false))));
-        RawClient tokenless = hub.subscriber(); RawClient ui = RawClient.greeted(hub.url());
+    try (TestHub hub =
+            TestHub.start(
+                c ->
+                    c.withHub(
+                        c.hub()
+                            .withAccess(
+                                new AccessPolicy(
+                                    new TokenRegistry(
+                                        List.of(
+                                            TokenSpec.parse("ops=o:admin,subscribe"),
+                                            TokenSpec.parse("ui=u:subscribe"))),
+                                    false))));
+        RawClient tokenless = hub.subscriber();
+        RawClient ui = RawClient.greeted(hub.url());
         RawClient ops = RawClient.greeted(hub.url())) {
       JsonNode refused = tokenless.send("{\"type\":\"stats\"}").expect("error");
       assertEquals("admin", refused.get("permission").asText());
-      ui.send("{\"type\":\"auth\",\"clientType\":\"browser\",\"token\":\"u\"}").expect("auth:success");
-      assertEquals("forbidden", ui.send("{\"type\":\"workers\"}").expect("error").get("code").asText());
-      ops.send("{\"type\":\"auth\",\"clientType\":\"browser\",\"token\":\"o\"}").expect("auth:success");
+      ui.send("{\"type\":\"auth\",\"clientType\":\"browser\",\"token\":\"u\"}")
+          .expect("auth:success");
+      assertEquals(
+          "forbidden", ui.send("{\"type\":\"workers\"}").expect("error").get("code").asText());
+      ops.send("{\"type\":\"auth\",\"clientType\":\"browser\",\"token\":\"o\"}")
+          .expect("auth:success");
       ops.send("{\"type\":\"workers\"}").expect("workers:info");
     }
   }

@@ -10,15 +10,25 @@ import org.junit.jupiter.api.Test;
 
 class PubSubIT {
 
-  private static JsonNode publish(RawClient publisher, String channel, String data, String id) throws Exception {
-    return publisher.send("{\"type\":\"publish\",\"channel\":\"" + channel + "\",\"data\":" + data
-        + (id == null ? "" : ",\"id\":\"" + id + "\"") + "}").expect("published");
+  private static JsonNode publish(RawClient publisher, String channel, String data, String id)
+      throws Exception {
+    return publisher
+        .send(
+            "{\"type\":\"publish\",\"channel\":\""
+                + channel
+                + "\",\"data\":"
+                + data
+                + (id == null ? "" : ",\"id\":\"" + id + "\"")
+                + "}")
+        .expect("published");
   }
 
   @Test
   void deliversByWildcardInPublishOrder() throws Exception {
-    try (TestHub hub = TestHub.start(); RawClient sessions = hub.subscriber("session:*");
-        RawClient failures = hub.subscriber("task:*:failed"); RawClient publisher = hub.subscriber()) {
+    try (TestHub hub = TestHub.start();
+        RawClient sessions = hub.subscriber("session:*");
+        RawClient failures = hub.subscriber("task:*:failed");
+        RawClient publisher = hub.subscriber()) {
       publish(publisher, "session:started", "{\"sessionId\":\"S1\"}", "a");
       publish(publisher, "task:queued", "{}", "b");
       publish(publisher, "task:observation:failed", "{\"n\":1}", "c");
@@ -39,20 +49,27 @@ class PubSubIT {
 
   @Test
   void acknowledgesWithIdAndPerChannelSeq() throws Exception {
-    try (TestHub hub = TestHub.start(); RawClient publisher = hub.subscriber()) {
+    try (TestHub hub = TestHub.start();
+        RawClient publisher = hub.subscriber()) {
       JsonNode ack = publish(publisher, "a:b", "1", "x1");
-      assertEquals("{\"type\":\"published\",\"id\":\"x1\",\"channel\":\"a:b\",\"seq\":1}", ack.toString());
+      assertEquals(
+          "{\"type\":\"published\",\"id\":\"x1\",\"channel\":\"a:b\",\"seq\":1}", ack.toString());
       assertEquals(2, publish(publisher, "a:b", "2", null).get("seq").asLong());
       assertFalse(publish(publisher, "a:b", "2", null).has("id"));
-      assertEquals(1, publish(publisher, "a:c", "1", null).get("seq").asLong(), "seq is per channel");
+      assertEquals(
+          1, publish(publisher, "a:c", "1", null).get("seq").asLong(), "seq is per channel");
     }
   }
 
   @Test
   void unsubscribeStopsDelivery() throws Exception {
-    try (TestHub hub = TestHub.start(); RawClient subscriber = hub.subscriber("a:*", "b:*");
+    try (TestHub hub = TestHub.start();
+        RawClient subscriber = hub.subscriber("a:*", "b:*");
         RawClient publisher = hub.subscriber()) {
-      JsonNode ack = subscriber.send("{\"type\":\"unsubscribe\",\"channels\":[\"a:*\",\"never\"]}").expect("unsubscribed");
+      JsonNode ack =
+          subscriber
+              .send("{\"type\":\"unsubscribe\",\"channels\":[\"a:*\",\"never\"]}")
+              .expect("unsubscribed");
       assertEquals("{\"type\":\"unsubscribed\",\"channels\":[\"a:*\"]}", ack.toString());
       publish(publisher, "a:x", "1", null);
       publish(publisher, "b:x", "2", null);
@@ -62,7 +79,8 @@ class PubSubIT {
 
   @Test
   void aPublisherReceivesItsOwnEventsWhenSubscribed() throws Exception {
-    try (TestHub hub = TestHub.start(); RawClient client = hub.subscriber("echo:*")) {
+    try (TestHub hub = TestHub.start();
+        RawClient client = hub.subscriber("echo:*")) {
       client.send("{\"type\":\"publish\",\"channel\":\"echo:1\",\"data\":{\"k\":\"v\"}}");
       JsonNode first = client.next();
       JsonNode second = client.next();

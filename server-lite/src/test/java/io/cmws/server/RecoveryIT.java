@@ -32,11 +32,15 @@ class RecoveryIT {
 
   @Test
   void aReturningSubscriberGetsExactlyWhatItMissedThenLiveEvents() throws Exception {
-    try (TestHub hub = TestHub.start(); RawClient publisher = hub.subscriber()) {
+    try (TestHub hub = TestHub.start();
+        RawClient publisher = hub.subscriber()) {
       String epoch;
       long after;
       try (RawClient first = authenticated(hub)) {
-        JsonNode subscribed = first.send("{\"type\":\"subscribe\",\"channels\":[\"r:*\"],\"last\":0}").expect("subscribed");
+        JsonNode subscribed =
+            first
+                .send("{\"type\":\"subscribe\",\"channels\":[\"r:*\"],\"last\":0}")
+                .expect("subscribed");
         assertTrue(subscribed.get("recovered").asBoolean());
         assertEquals(0, subscribed.get("replayed").asInt());
         epoch = subscribed.get("epoch").asText();
@@ -49,8 +53,14 @@ class RecoveryIT {
       publish(publisher, "r:a", 500);
       publish(publisher, "r:new", 2); // a channel it never saw: replayed by time
       try (RawClient back = authenticated(hub)) {
-        JsonNode subscribed = back.send("{\"type\":\"subscribe\",\"channels\":[\"r:*\"],\"recover\":{\"epoch\":\"" + epoch
-            + "\",\"since\":{\"r:a\":3},\"after\":" + after + "}}").expect("subscribed");
+        JsonNode subscribed =
+            back.send(
+                    "{\"type\":\"subscribe\",\"channels\":[\"r:*\"],\"recover\":{\"epoch\":\""
+                        + epoch
+                        + "\",\"since\":{\"r:a\":3},\"after\":"
+                        + after
+                        + "}}")
+                .expect("subscribed");
         assertTrue(subscribed.get("recovered").asBoolean(), subscribed.toString());
         assertEquals(502, subscribed.get("replayed").asInt());
         List<Long> seqs = new ArrayList<>();
@@ -79,10 +89,13 @@ class RecoveryIT {
   @Test
   void whenHistoryIsTooShortItSaysSoAndSendsWhatItHas() throws Exception {
     try (TestHub hub = TestHub.start(c -> c.withHub(c.hub().withHistorySize(100)));
-        RawClient publisher = hub.subscriber(); RawClient back = authenticated(hub)) {
+        RawClient publisher = hub.subscriber();
+        RawClient back = authenticated(hub)) {
       publish(publisher, "h:a", 503);
-      JsonNode subscribed = back.send("{\"type\":\"subscribe\",\"channels\":[\"h:a\"],\"recover\":{\"since\":{\"h:a\":3}}}")
-          .expect("subscribed");
+      JsonNode subscribed =
+          back.send(
+                  "{\"type\":\"subscribe\",\"channels\":[\"h:a\"],\"recover\":{\"since\":{\"h:a\":3}}}")
+              .expect("subscribed");
       assertFalse(subscribed.get("recovered").asBoolean(), "never a silent partial replay");
       assertEquals(100, subscribed.get("replayed").asInt());
       for (long seq = 404; seq <= 503; seq++) {
@@ -93,10 +106,15 @@ class RecoveryIT {
 
   @Test
   void anotherEpochMeansTheOldPositionsAreMeaningless() throws Exception {
-    try (TestHub hub = TestHub.start(); RawClient publisher = hub.subscriber(); RawClient back = authenticated(hub)) {
+    try (TestHub hub = TestHub.start();
+        RawClient publisher = hub.subscriber();
+        RawClient back = authenticated(hub)) {
       publish(publisher, "e:a", 2);
-      JsonNode subscribed = back.send("{\"type\":\"subscribe\",\"channels\":[\"e:*\"],"
-          + "\"recover\":{\"epoch\":\"gone\",\"since\":{\"e:a\":1}}}").expect("subscribed");
+      JsonNode subscribed =
+          back.send(
+                  "{\"type\":\"subscribe\",\"channels\":[\"e:*\"],"
+                      + "\"recover\":{\"epoch\":\"gone\",\"since\":{\"e:a\":1}}}")
+              .expect("subscribed");
       assertFalse(subscribed.get("recovered").asBoolean());
       assertEquals(2, subscribed.get("replayed").asInt(), "everything kept in this epoch");
     }
@@ -104,14 +122,25 @@ class RecoveryIT {
 
   @Test
   void lastNReplaysTheNewestEvents() throws Exception {
-    try (TestHub hub = TestHub.start(); RawClient publisher = hub.subscriber(); RawClient client = authenticated(hub)) {
+    try (TestHub hub = TestHub.start();
+        RawClient publisher = hub.subscriber();
+        RawClient client = authenticated(hub)) {
       publish(publisher, "l:a", 10);
-      JsonNode subscribed = client.send("{\"type\":\"subscribe\",\"channels\":[\"l:a\"],\"last\":3}").expect("subscribed");
+      JsonNode subscribed =
+          client
+              .send("{\"type\":\"subscribe\",\"channels\":[\"l:a\"],\"last\":3}")
+              .expect("subscribed");
       assertTrue(subscribed.get("recovered").asBoolean());
-      assertEquals(List.of(8L, 9L, 10L),
-          List.of(client.expect("event").get("seq").asLong(), client.expect("event").get("seq").asLong(),
+      assertEquals(
+          List.of(8L, 9L, 10L),
+          List.of(
+              client.expect("event").get("seq").asLong(),
+              client.expect("event").get("seq").asLong(),
               client.expect("event").get("seq").asLong()));
-      JsonNode history = client.send("{\"type\":\"history\",\"channel\":\"l:a\",\"last\":2,\"id\":\"h\"}").expect("history:info");
+      JsonNode history =
+          client
+              .send("{\"type\":\"history\",\"channel\":\"l:a\",\"last\":2,\"id\":\"h\"}")
+              .expect("history:info");
       assertEquals(2, history.get("events").size());
       assertEquals(10, history.get("events").get(1).get("seq").asLong());
     }
@@ -120,19 +149,25 @@ class RecoveryIT {
   @Test
   void recoveryWhilePublishingHasNoGapAndNoDuplicate() throws Exception {
     try (TestHub hub = TestHub.start(c -> c.withHub(c.hub().withHistorySize(5000)));
-        RawClient publisher = hub.subscriber(); RawClient client = authenticated(hub)) {
+        RawClient publisher = hub.subscriber();
+        RawClient client = authenticated(hub)) {
       publish(publisher, "busy", 100);
       AtomicReference<Exception> failure = new AtomicReference<>();
-      Thread background = new Thread(() -> {
-        try {
-          publish(publisher, "busy", 1900);
-        } catch (Exception e) {
-          failure.set(e);
-        }
-      });
+      Thread background =
+          new Thread(
+              () -> {
+                try {
+                  publish(publisher, "busy", 1900);
+                } catch (Exception e) {
+                  failure.set(e);
+                }
+              });
       background.start();
-      JsonNode subscribed = client.send("{\"type\":\"subscribe\",\"channels\":[\"busy\"],\"recover\":{\"since\":{\"busy\":50}}}")
-          .expect("subscribed");
+      JsonNode subscribed =
+          client
+              .send(
+                  "{\"type\":\"subscribe\",\"channels\":[\"busy\"],\"recover\":{\"since\":{\"busy\":50}}}")
+              .expect("subscribed");
       assertTrue(subscribed.get("recovered").asBoolean());
       for (long seq = 51; seq <= 2000; seq++) {
         assertEquals(seq, client.expect("event").get("seq").asLong());

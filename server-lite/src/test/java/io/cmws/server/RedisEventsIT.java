@@ -29,9 +29,11 @@ class RedisEventsIT {
     return client;
   }
 
-  private static void publish(RawClient publisher, String channel, int from, int count) throws Exception {
+  private static void publish(RawClient publisher, String channel, int from, int count)
+      throws Exception {
     for (int i = from; i < from + count; i++) {
-      publisher.send("{\"type\":\"publish\",\"channel\":\"" + channel + "\",\"data\":{\"i\":" + i + "}}");
+      publisher.send(
+          "{\"type\":\"publish\",\"channel\":\"" + channel + "\",\"data\":{\"i\":" + i + "}}");
     }
     for (int i = 0; i < count; i++) {
       publisher.expect("published");
@@ -41,15 +43,22 @@ class RedisEventsIT {
   @Test
   void aSubscriberOnHubOneReceivesWithWildcardsWhatIsPublishedOnHubThree() throws Exception {
     RedisSettings redis = RedisServer.shared().settings();
-    try (TestHub one = hub(redis); TestHub two = hub(redis); TestHub three = hub(redis);
+    try (TestHub one = hub(redis);
+        TestHub two = hub(redis);
+        TestHub three = hub(redis);
         RawClient subscriber = one.subscriber("session:*:started", "task:*");
         RawClient bystander = two.subscriber("session:*");
         RawClient publisher = authenticated(three)) {
-      publisher.send("{\"type\":\"publish\",\"id\":\"p1\",\"channel\":\"session:S1:started\",\"data\":{\"n\":1}}");
+      publisher.send(
+          "{\"type\":\"publish\",\"id\":\"p1\",\"channel\":\"session:S1:started\",\"data\":{\"n\":1}}");
       JsonNode ack = publisher.expect("published");
       assertEquals(1, ack.get("seq").asLong(), "the seq comes from the shared counter");
-      publisher.send("{\"type\":\"publish\",\"channel\":\"session:S1:ended\",\"data\":{\"n\":2}}").expect("published");
-      publisher.send("{\"type\":\"publish\",\"channel\":\"task:queued\",\"data\":{\"n\":3}}").expect("published");
+      publisher
+          .send("{\"type\":\"publish\",\"channel\":\"session:S1:ended\",\"data\":{\"n\":2}}")
+          .expect("published");
+      publisher
+          .send("{\"type\":\"publish\",\"channel\":\"task:queued\",\"data\":{\"n\":3}}")
+          .expect("published");
 
       JsonNode first = subscriber.expect("event");
       assertEquals("session:S1:started", first.get("channel").asText());
@@ -57,7 +66,10 @@ class RedisEventsIT {
       assertEquals(1, first.get("seq").asLong());
       assertEquals(1, first.get("data").get("n").asInt());
       JsonNode second = subscriber.expect("event");
-      assertEquals("task:queued", second.get("channel").asText(), "session:S1:ended does not match, task:* does");
+      assertEquals(
+          "task:queued",
+          second.get("channel").asText(),
+          "session:S1:ended does not match, task:* does");
       assertEquals("session:S1:started", bystander.expect("event").get("channel").asText());
       assertEquals("session:S1:ended", bystander.expect("event").get("channel").asText());
       assertEquals(0, subscriber.pending(), "each event once, not once per hub");
@@ -67,12 +79,17 @@ class RedisEventsIT {
   @Test
   void recoveryFromHubOneToHubTwoByLastSeqHasNoGapAndNoDuplicate() throws Exception {
     RedisSettings redis = RedisServer.shared().settings();
-    try (TestHub one = hub(redis); TestHub two = hub(redis); TestHub three = hub(redis);
+    try (TestHub one = hub(redis);
+        TestHub two = hub(redis);
+        TestHub three = hub(redis);
         RawClient publisher = authenticated(three)) {
       String epoch;
       long lastSeq = 0;
       try (RawClient first = authenticated(one)) {
-        JsonNode subscribed = first.send("{\"type\":\"subscribe\",\"channels\":[\"r:*\"],\"last\":0}").expect("subscribed");
+        JsonNode subscribed =
+            first
+                .send("{\"type\":\"subscribe\",\"channels\":[\"r:*\"],\"last\":0}")
+                .expect("subscribed");
         epoch = subscribed.get("epoch").asText();
         publish(publisher, "r:a", 0, 10);
         for (int i = 0; i < 10; i++) {
@@ -80,13 +97,20 @@ class RedisEventsIT {
         }
       }
       assertEquals(10, lastSeq);
-      publish(publisher, "r:a", 10, 300); // while it is away; some go through hub two's own publisher
+      publish(
+          publisher, "r:a", 10, 300); // while it is away; some go through hub two's own publisher
       try (RawClient other = authenticated(two)) {
         publish(other, "r:a", 310, 20);
       }
       try (RawClient back = authenticated(two)) {
-        JsonNode subscribed = back.send("{\"type\":\"subscribe\",\"channels\":[\"r:*\"],\"recover\":{\"epoch\":\""
-            + epoch + "\",\"since\":{\"r:a\":" + lastSeq + "}}}").expect("subscribed");
+        JsonNode subscribed =
+            back.send(
+                    "{\"type\":\"subscribe\",\"channels\":[\"r:*\"],\"recover\":{\"epoch\":\""
+                        + epoch
+                        + "\",\"since\":{\"r:a\":"
+                        + lastSeq
+                        + "}}}")
+                .expect("subscribed");
         assertEquals(epoch, subscribed.get("epoch").asText(), "one epoch for every hub");
         assertTrue(subscribed.get("recovered").asBoolean(), subscribed.toString());
         // hub two replays what its copy of the history holds; events still on their way to it
@@ -113,10 +137,15 @@ class RedisEventsIT {
   @Test
   void aHubThatStartsLaterHasTheHistoryToo() throws Exception {
     RedisSettings redis = RedisServer.shared().settings();
-    try (TestHub one = hub(redis); RawClient publisher = authenticated(one)) {
+    try (TestHub one = hub(redis);
+        RawClient publisher = authenticated(one)) {
       publish(publisher, "late:x", 0, 5);
-      try (TestHub two = hub(redis); RawClient client = authenticated(two)) {
-        JsonNode subscribed = client.send("{\"type\":\"subscribe\",\"channels\":[\"late:*\"],\"last\":5}").expect("subscribed");
+      try (TestHub two = hub(redis);
+          RawClient client = authenticated(two)) {
+        JsonNode subscribed =
+            client
+                .send("{\"type\":\"subscribe\",\"channels\":[\"late:*\"],\"last\":5}")
+                .expect("subscribed");
         assertEquals(5, subscribed.get("replayed").asInt(), subscribed.toString());
         for (int i = 1; i <= 5; i++) {
           assertEquals(i, client.expect("event").get("seq").asLong());

@@ -24,51 +24,74 @@ class SecurityIT {
 
   private static RawClient withToken(TestHub hub, String token) throws Exception {
     RawClient client = RawClient.greeted(hub.url());
-    client.send("{\"type\":\"auth\",\"token\":\"" + token + "\",\"clientType\":\"browser\"}").expect("auth:success");
+    client
+        .send("{\"type\":\"auth\",\"token\":\"" + token + "\",\"clientType\":\"browser\"}")
+        .expect("auth:success");
     return client;
   }
 
   @Test
-  void aTokenLimitedToChannelsMayUseOnlyThoseAndOneWithoutBroadcastPublishesNothing() throws Exception {
-    TokenRegistry tokens = new TokenRegistry(List.of(
-        TokenSpec.parse("ops=root-secret"),
-        TokenSpec.parse("ui=ui-secret:subscribe,broadcast").withChannels(List.of("session:*")),
-        TokenSpec.parse("viewer=view-secret:subscribe").withChannels(List.of("session:*"))));
-    try (TestHub hub = hub(new AccessPolicy(tokens, false)); RawClient ops = withToken(hub, "root-secret");
-        RawClient ui = withToken(hub, "ui-secret"); RawClient viewer = withToken(hub, "view-secret")) {
+  void aTokenLimitedToChannelsMayUseOnlyThoseAndOneWithoutBroadcastPublishesNothing()
+      throws Exception {
+    TokenRegistry tokens =
+        new TokenRegistry(
+            List.of(
+                TokenSpec.parse("ops=root-secret"),
+                TokenSpec.parse("ui=ui-secret:subscribe,broadcast")
+                    .withChannels(List.of("session:*")),
+                TokenSpec.parse("viewer=view-secret:subscribe")
+                    .withChannels(List.of("session:*"))));
+    try (TestHub hub = hub(new AccessPolicy(tokens, false));
+        RawClient ops = withToken(hub, "root-secret");
+        RawClient ui = withToken(hub, "ui-secret");
+        RawClient viewer = withToken(hub, "view-secret")) {
       viewer.send("{\"type\":\"subscribe\",\"channels\":[\"session:*\"]}").expect("subscribed");
-      ui.send("{\"type\":\"subscribe\",\"channels\":[\"session:*\",\"session:S1:started\"]}").expect("subscribed");
+      ui.send("{\"type\":\"subscribe\",\"channels\":[\"session:*\",\"session:S1:started\"]}")
+          .expect("subscribed");
       for (String outside : List.of("*", "task:*", "sessions", "session")) {
-        JsonNode refused = ui.send("{\"type\":\"subscribe\",\"channels\":[\"" + outside + "\"]}").expect("error");
+        JsonNode refused =
+            ui.send("{\"type\":\"subscribe\",\"channels\":[\"" + outside + "\"]}").expect("error");
         assertEquals("forbidden", refused.get("code").asText(), outside + ": " + refused);
-        assertTrue(refused.get("message").asText().contains("may only use channels session:*"), refused.toString());
+        assertTrue(
+            refused.get("message").asText().contains("may only use channels session:*"),
+            refused.toString());
       }
-      ui.send("{\"type\":\"publish\",\"channel\":\"session:S1:note\",\"data\":1}").expect("event"); // its own
+      ui.send("{\"type\":\"publish\",\"channel\":\"session:S1:note\",\"data\":1}")
+          .expect("event"); // its own
       ui.expect("published");
-      JsonNode notThere = ui.send("{\"type\":\"publish\",\"channel\":\"task:queued\",\"data\":1}").expect("error");
+      JsonNode notThere =
+          ui.send("{\"type\":\"publish\",\"channel\":\"task:queued\",\"data\":1}").expect("error");
       assertEquals("forbidden", notThere.get("code").asText());
-      JsonNode history = ui.send("{\"type\":\"history\",\"channel\":\"task:queued\"}").expect("error");
+      JsonNode history =
+          ui.send("{\"type\":\"history\",\"channel\":\"task:queued\"}").expect("error");
       assertEquals("forbidden", history.get("code").asText());
 
       assertEquals("session:S1:note", viewer.expect("event").get("channel").asText());
-      JsonNode noBroadcast = viewer.send("{\"type\":\"publish\",\"channel\":\"session:x\",\"data\":1}").expect("error");
+      JsonNode noBroadcast =
+          viewer
+              .send("{\"type\":\"publish\",\"channel\":\"session:x\",\"data\":1}")
+              .expect("error");
       assertEquals("forbidden", noBroadcast.get("code").asText());
       assertEquals("broadcast", noBroadcast.get("permission").asText());
 
-      ops.send("{\"type\":\"subscribe\",\"channels\":[\"*\"]}").expect("subscribed"); // an unlimited token
+      ops.send("{\"type\":\"subscribe\",\"channels\":[\"*\"]}")
+          .expect("subscribed"); // an unlimited token
       ops.send("{\"type\":\"publish\",\"channel\":\"task:queued\",\"data\":2}").expect("event");
       ops.expect("published");
       assertEquals(0, viewer.pending(), "task:queued is outside its subscription");
-      assertTrue(hub.get("/metrics").contains("cmws_limit_rejections_total{limit=\"token_channels\"} 6"),
+      assertTrue(
+          hub.get("/metrics").contains("cmws_limit_rejections_total{limit=\"token_channels\"} 6"),
           "counted in /metrics");
     }
   }
 
   @Test
   void aNewerSseWriterForASessionReplacesTheOlderOneWhichIsClosedWithAFinalCode() throws Exception {
-    try (TestHub hub = TestHub.start(); RawClient first = RawClient.greeted(hub.url());
+    try (TestHub hub = TestHub.start();
+        RawClient first = RawClient.greeted(hub.url());
         RawClient publisher = hub.subscriber()) {
-      String auth = "{\"type\":\"auth\",\"clientType\":\"sse-writer\",\"sessionId\":\"S1\",\"project\":\"p\"}";
+      String auth =
+          "{\"type\":\"auth\",\"clientType\":\"sse-writer\",\"sessionId\":\"S1\",\"project\":\"p\"}";
       first.send(auth).expect("auth:success");
       first.expect("subscribed");
       try (RawClient second = RawClient.greeted(hub.url())) {
@@ -77,13 +100,22 @@ class SecurityIT {
         RawClient.Close replaced = first.awaitClose();
         // claude-mem's SSE-writer does not reconnect after 1000 or 1001 (reference §7.4)
         assertEquals(1000, replaced.code(), replaced.toString());
-        assertTrue(replaced.reason().contains("Replaced by a newer SSE-writer for session S1"), replaced.toString());
+        assertTrue(
+            replaced.reason().contains("Replaced by a newer SSE-writer for session S1"),
+            replaced.toString());
 
-        publisher.send("{\"type\":\"publish\",\"channel\":\"session:started\",\"data\":{\"sessionId\":\"S2\"}}")
+        publisher
+            .send(
+                "{\"type\":\"publish\",\"channel\":\"session:started\",\"data\":{\"sessionId\":\"S2\"}}")
             .expect("published");
-        publisher.send("{\"type\":\"publish\",\"channel\":\"session:started\",\"data\":{\"sessionId\":\"S1\"}}")
+        publisher
+            .send(
+                "{\"type\":\"publish\",\"channel\":\"session:started\",\"data\":{\"sessionId\":\"S1\"}}")
             .expect("published");
-        assertEquals("S1", second.expect("event").get("data").get("sessionId").asText(), "S2's event never reaches it");
+        assertEquals(
+            "S1",
+            second.expect("event").get("data").get("sessionId").asText(),
+            "S2's event never reaches it");
         assertEquals(0, first.pending(), "the replaced writer got nothing after its auth");
       }
     }
@@ -91,14 +123,18 @@ class SecurityIT {
 
   @Test
   void aRemoteSseWriterNeedsATokenToClaimASession() throws Exception {
-    TokenRegistry tokens = new TokenRegistry(List.of(TokenSpec.parse("hook=hook-secret:subscribe")));
+    TokenRegistry tokens =
+        new TokenRegistry(List.of(TokenSpec.parse("hook=hook-secret:subscribe")));
     Map<String, String> remote = Map.of("X-Forwarded-For", "203.0.113.9"); // proxied: not loopback
-    String auth = "{\"type\":\"auth\",\"clientType\":\"sse-writer\",\"sessionId\":\"S1\",\"project\":\"p\"";
+    String auth =
+        "{\"type\":\"auth\",\"clientType\":\"sse-writer\",\"sessionId\":\"S1\",\"project\":\"p\"";
     try (TestHub hub = hub(new AccessPolicy(tokens, true))) {
       try (RawClient anonymous = RawClient.connect(hub.url(), remote)) {
         anonymous.expect("connection:pending");
         JsonNode refused = anonymous.send(auth + "}").expect("auth:failed");
-        assertTrue(refused.get("reason").asText().contains("needs a token to claim session S1"), refused.toString());
+        assertTrue(
+            refused.get("reason").asText().contains("needs a token to claim session S1"),
+            refused.toString());
         assertEquals(4001, anonymous.awaitClose().code());
       }
       try (RawClient withToken = RawClient.connect(hub.url(), remote)) {

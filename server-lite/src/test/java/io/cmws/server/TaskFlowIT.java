@@ -25,39 +25,67 @@ class TaskFlowIT {
   }
 
   private static String submit(RawClient client, String body) throws Exception {
-    return client.send("{\"type\":\"task:submit\"," + body + "}").expect("task:submitted").get("taskId").asText();
+    return client
+        .send("{\"type\":\"task:submit\"," + body + "}")
+        .expect("task:submitted")
+        .get("taskId")
+        .asText();
   }
 
   @Test
   void claudeMemWorkerDialogue() throws Exception {
-    try (TestHub hub = TestHub.start(); RawClient watcher = hub.subscriber("task:*");
-        RawClient submitter = hub.subscriber(); RawClient worker = RawClient.connect(hub.url())) {
-      // exactly the reference worker: no auth on loopback, register, heartbeat (reference-protocol §2.4)
+    try (TestHub hub = TestHub.start();
+        RawClient watcher = hub.subscriber("task:*");
+        RawClient submitter = hub.subscriber();
+        RawClient worker = RawClient.connect(hub.url())) {
+      // exactly the reference worker: no auth on loopback, register, heartbeat (reference-protocol
+      // §2.4)
       String workerId = worker.expect("connection:pending").get("clientId").asText();
-      worker.send("{\"type\":\"register\",\"capabilities\":[\"observation:mistral\",\"summarize:mistral\"],"
-          + "\"metadata\":{\"version\":\"3.0.4\",\"hostname\":\"h\"}}").expect("registered");
-      worker.send("{\"type\":\"heartbeat\",\"workerId\":\"" + workerId + "\",\"currentTasks\":[]}").expect("heartbeat:ack");
+      worker
+          .send(
+              "{\"type\":\"register\",\"capabilities\":[\"observation:mistral\",\"summarize:mistral\"],"
+                  + "\"metadata\":{\"version\":\"3.0.4\",\"hostname\":\"h\"}}")
+          .expect("registered");
+      worker
+          .send("{\"type\":\"heartbeat\",\"workerId\":\"" + workerId + "\",\"currentTasks\":[]}")
+          .expect("heartbeat:ack");
 
-      String taskId = submit(submitter, "\"taskType\":\"observation\",\"capability\":\"observation:mistral\","
-          + "\"payload\":{\"sessionId\":\"S1\",\"toolName\":\"Read\"}");
+      String taskId =
+          submit(
+              submitter,
+              "\"taskType\":\"observation\",\"capability\":\"observation:mistral\","
+                  + "\"payload\":{\"sessionId\":\"S1\",\"toolName\":\"Read\"}");
       JsonNode assign = worker.expect("task:assign");
       assertEquals(List.of("type", "task", "capability"), fieldNames(assign));
-      assertEquals("observation", assign.get("capability").asText(), "the backend puts the task type here");
+      assertEquals(
+          "observation", assign.get("capability").asText(), "the backend puts the task type here");
       JsonNode task = assign.get("task");
       assertEquals(taskId, task.get("id").asText());
       assertEquals("observation", task.get("type").asText());
       assertEquals(Json.parse("{\"sessionId\":\"S1\",\"toolName\":\"Read\"}"), task.get("payload"));
-      assertEquals(List.of("id", "type", "payload", "attempt", "timeoutMs", "capability"), fieldNames(task),
+      assertEquals(
+          List.of("id", "type", "payload", "attempt", "timeoutMs", "capability"),
+          fieldNames(task),
           "the reference's three fields, then the documented extensions");
 
-      worker.send("{\"type\":\"task:progress\",\"taskId\":\"" + taskId + "\",\"workerId\":\"" + workerId
-          + "\",\"progress\":50,\"message\":\"half\"}");
-      worker.send("{\"type\":\"task:complete\",\"taskId\":\"" + taskId + "\",\"workerId\":\"" + workerId
-          + "\",\"result\":{\"title\":\"t\",\"text\":\"x\"},\"processingTimeMs\":12}");
+      worker.send(
+          "{\"type\":\"task:progress\",\"taskId\":\""
+              + taskId
+              + "\",\"workerId\":\""
+              + workerId
+              + "\",\"progress\":50,\"message\":\"half\"}");
+      worker.send(
+          "{\"type\":\"task:complete\",\"taskId\":\""
+              + taskId
+              + "\",\"workerId\":\""
+              + workerId
+              + "\",\"result\":{\"title\":\"t\",\"text\":\"x\"},\"processingTimeMs\":12}");
 
       JsonNode queued = watcher.expect("event");
       assertEquals("task:queued", queued.get("channel").asText());
-      assertEquals(Json.parse("{\"taskId\":\"" + taskId + "\",\"taskType\":\"observation\"}"), queued.get("data"));
+      assertEquals(
+          Json.parse("{\"taskId\":\"" + taskId + "\",\"taskType\":\"observation\"}"),
+          queued.get("data"));
       JsonNode assigned = watcher.expect("event");
       assertEquals("task:assigned", assigned.get("channel").asText());
       assertEquals(workerId, assigned.get("data").get("workerId").asText());
@@ -70,7 +98,10 @@ class TaskFlowIT {
       assertEquals("task:completed", completed.get("channel").asText());
       assertEquals(taskId, completed.get("data").get("taskId").asText());
 
-      JsonNode info = submitter.send("{\"type\":\"task:get\",\"taskId\":\"" + taskId + "\",\"id\":\"q\"}").expect("task:info");
+      JsonNode info =
+          submitter
+              .send("{\"type\":\"task:get\",\"taskId\":\"" + taskId + "\",\"id\":\"q\"}")
+              .expect("task:info");
       assertEquals("q", info.get("id").asText());
       assertEquals("completed", info.get("task").get("state").asText());
       assertEquals("t", info.get("task").get("result").get("title").asText());
@@ -85,9 +116,13 @@ class TaskFlowIT {
 
   @Test
   void aTaskForAnAbsentCapabilityWaitsUntilAWorkerHasIt() throws Exception {
-    try (TestHub hub = TestHub.start(); RawClient submitter = hub.subscriber()) {
-      submitter.send("{\"type\":\"task:submit\",\"taskType\":\"rare\",\"payload\":1,\"watch\":true}").expect("task:submitted");
-      JsonNode list = submitter.send("{\"type\":\"task:list\",\"state\":\"pending\"}").expect("task:listed");
+    try (TestHub hub = TestHub.start();
+        RawClient submitter = hub.subscriber()) {
+      submitter
+          .send("{\"type\":\"task:submit\",\"taskType\":\"rare\",\"payload\":1,\"watch\":true}")
+          .expect("task:submitted");
+      JsonNode list =
+          submitter.send("{\"type\":\"task:list\",\"state\":\"pending\"}").expect("task:listed");
       assertEquals(1, list.get("tasks").size());
       try (RawClient worker = RawClient.greeted(hub.url())) {
         worker.send("{\"type\":\"register\",\"capabilities\":[\"rare\"]}").expect("registered");
@@ -103,50 +138,84 @@ class TaskFlowIT {
 
   @Test
   void refusesSubmissionsAboveTheQueueLimit() throws Exception {
-    try (TestHub hub = TestHub.start(c -> c.withHub(c.hub().withTasks(TasksConfig.standard().withMaxWaiting(3))));
+    try (TestHub hub =
+            TestHub.start(
+                c -> c.withHub(c.hub().withTasks(TasksConfig.standard().withMaxWaiting(3))));
         RawClient submitter = hub.subscriber()) {
       for (int i = 0; i < 3; i++) {
         submit(submitter, "\"taskType\":\"t\",\"payload\":" + i);
       }
-      JsonNode refused = submitter.send("{\"type\":\"task:submit\",\"taskType\":\"t\",\"payload\":3,\"id\":\"r4\"}")
-          .expect("error");
+      JsonNode refused =
+          submitter
+              .send("{\"type\":\"task:submit\",\"taskType\":\"t\",\"payload\":3,\"id\":\"r4\"}")
+              .expect("error");
       assertEquals("queue_full", refused.get("code").asText());
-      assertTrue(refused.get("message").asText().contains("3 tasks are waiting"), refused.toString());
-      assertEquals(3, submitter.send("{\"type\":\"task:list\"}").expect("task:listed").get("tasks").size(),
+      assertTrue(
+          refused.get("message").asText().contains("3 tasks are waiting"), refused.toString());
+      assertEquals(
+          3,
+          submitter.send("{\"type\":\"task:list\"}").expect("task:listed").get("tasks").size(),
           "nothing was dropped or added");
     }
   }
 
   @Test
   void workerReportsAreCheckedForOwnership() throws Exception {
-    try (TestHub hub = TestHub.start(); RawClient submitter = hub.subscriber();
-        RawClient holder = RawClient.greeted(hub.url()); RawClient intruder = RawClient.greeted(hub.url())) {
+    try (TestHub hub = TestHub.start();
+        RawClient submitter = hub.subscriber();
+        RawClient holder = RawClient.greeted(hub.url());
+        RawClient intruder = RawClient.greeted(hub.url())) {
       holder.send("{\"type\":\"register\",\"capabilities\":[\"a\"]}").expect("registered");
       intruder.send("{\"type\":\"register\",\"capabilities\":[\"b\"]}").expect("registered");
       String id = submit(submitter, "\"taskType\":\"a\",\"payload\":null");
       holder.expect("task:assign");
-      JsonNode refused = intruder.send("{\"type\":\"task:complete\",\"taskId\":\"" + id + "\",\"result\":\"forged\"}")
-          .expect("error");
+      JsonNode refused =
+          intruder
+              .send("{\"type\":\"task:complete\",\"taskId\":\"" + id + "\",\"result\":\"forged\"}")
+              .expect("error");
       assertEquals("not_owner", refused.get("code").asText());
       holder.send("{\"type\":\"task:complete\",\"taskId\":\"" + id + "\",\"result\":\"real\"}");
-      JsonNode late = holder.send("{\"type\":\"task:complete\",\"taskId\":\"" + id + "\",\"result\":\"dup\"}").expect("error");
+      JsonNode late =
+          holder
+              .send("{\"type\":\"task:complete\",\"taskId\":\"" + id + "\",\"result\":\"dup\"}")
+              .expect("error");
       assertEquals("not_owner", late.get("code").asText());
-      JsonNode task = submitter.send("{\"type\":\"task:get\",\"taskId\":\"" + id + "\"}").expect("task:info").get("task");
+      JsonNode task =
+          submitter
+              .send("{\"type\":\"task:get\",\"taskId\":\"" + id + "\"}")
+              .expect("task:info")
+              .get("task");
       assertEquals("real", task.get("result").asText());
     }
   }
 
   @Test
   void rejectsBadSubmissionsClearly() throws Exception {
-    try (TestHub hub = TestHub.start(); RawClient submitter = hub.subscriber()) {
-      assertEquals("bad_frame", submitter.send("{\"type\":\"task:submit\"}").expect("error").get("code").asText());
-      JsonNode badType = submitter.send("{\"type\":\"task:submit\",\"taskType\":\"has space\"}").expect("error");
-      assertTrue(badType.get("message").asText().startsWith("task type must be"), badType.toString());
-      JsonNode badRetries = submitter.send("{\"type\":\"task:submit\",\"taskType\":\"t\",\"maxRetries\":0}").expect("error");
+    try (TestHub hub = TestHub.start();
+        RawClient submitter = hub.subscriber()) {
+      assertEquals(
+          "bad_frame",
+          submitter.send("{\"type\":\"task:submit\"}").expect("error").get("code").asText());
+      JsonNode badType =
+          submitter.send("{\"type\":\"task:submit\",\"taskType\":\"has space\"}").expect("error");
+      assertTrue(
+          badType.get("message").asText().startsWith("task type must be"), badType.toString());
+      JsonNode badRetries =
+          submitter
+              .send("{\"type\":\"task:submit\",\"taskType\":\"t\",\"maxRetries\":0}")
+              .expect("error");
       assertTrue(badRetries.get("message").asText().contains("maxRetries"), badRetries.toString());
-      assertEquals("not_found", submitter.send("{\"type\":\"task:get\",\"taskId\":\"nope\"}").expect("error").get("code").asText());
-      JsonNode badState = submitter.send("{\"type\":\"task:list\",\"state\":\"done\"}").expect("error");
-      assertTrue(badState.get("message").asText().contains("unknown task state"), badState.toString());
+      assertEquals(
+          "not_found",
+          submitter
+              .send("{\"type\":\"task:get\",\"taskId\":\"nope\"}")
+              .expect("error")
+              .get("code")
+              .asText());
+      JsonNode badState =
+          submitter.send("{\"type\":\"task:list\",\"state\":\"done\"}").expect("error");
+      assertTrue(
+          badState.get("message").asText().contains("unknown task state"), badState.toString());
     }
   }
 }

@@ -16,12 +16,23 @@ import org.junit.jupiter.api.Test;
 
 class InMemoryTaskQueueTest {
   /** Backoff 1 s doubling, no jitter, so delays are exact. */
-  private static final TaskDefaults DEFAULTS = new TaskDefaults(
-      new RetryPolicy(Duration.ofSeconds(1), Duration.ofSeconds(60), 0), Map.of());
+  private static final TaskDefaults DEFAULTS =
+      new TaskDefaults(new RetryPolicy(Duration.ofSeconds(1), Duration.ofSeconds(60), 0), Map.of());
+
   private final InMemoryTaskQueue queue = new InMemoryTaskQueue(DEFAULTS, 10_000, 1000, () -> 0.5);
 
   private static TaskRequest request(String type, int priority, String... fallbacks) {
-    return new TaskRequest(type, IntNode.valueOf(priority), type, List.of(fallbacks), priority, 3, 1000, null, null, "local");
+    return new TaskRequest(
+        type,
+        IntNode.valueOf(priority),
+        type,
+        List.of(fallbacks),
+        priority,
+        3,
+        1000,
+        null,
+        null,
+        "local");
   }
 
   private String submit(String type, int priority, String... fallbacks) {
@@ -37,7 +48,8 @@ class InMemoryTaskQueueTest {
     String low = submit("a", 10);
     String high1 = submit("a", 90);
     String high2 = submit("a", 90);
-    assertEquals(List.of(high1, high2, low),
+    assertEquals(
+        List.of(high1, high2, low),
         List.of(claim(0, "a").taskId(), claim(0, "a").taskId(), claim(0, "a").taskId()));
     assertTrue(queue.claim(Set.of("a"), (c, f) -> "w", 0).isEmpty());
   }
@@ -54,10 +66,16 @@ class InMemoryTaskQueueTest {
   void fallbacksMakeATaskPlaceableAndThePickerSeesThem() {
     String task = submit("a", 50, "b", "c");
     List<String> asked = new ArrayList<>();
-    TaskQueue.Claimed claimed = queue.claim(Set.of("c"), (capability, fallbacks) -> {
-      asked.add(capability + " " + fallbacks);
-      return "w2";
-    }, 0).orElseThrow();
+    TaskQueue.Claimed claimed =
+        queue
+            .claim(
+                Set.of("c"),
+                (capability, fallbacks) -> {
+                  asked.add(capability + " " + fallbacks);
+                  return "w2";
+                },
+                0)
+            .orElseThrow();
     assertEquals(task, claimed.taskId());
     assertEquals("w2", claimed.workerId());
     assertEquals(List.of("a [b, c]"), asked);
@@ -90,14 +108,16 @@ class InMemoryTaskQueueTest {
   @Test
   void notRetryableFailsAtOnce() {
     String id = submit("a", 50);
-    assertEquals(Kind.FAILED, queue.fail(id, claim(0, "a").attempt(), "bad input", false, 1).kind());
+    assertEquals(
+        Kind.FAILED, queue.fail(id, claim(0, "a").attempt(), "bad input", false, 1).kind());
     assertEquals("failed", queue.get(id).orElseThrow().state());
   }
 
   @Test
   void aLostAttemptCountsAndRequeuesAtOnce() {
     String id = submit("a", 50);
-    assertEquals(Kind.REQUEUED, queue.abandon(id, claim(0, "a").attempt(), "worker gone", 5).kind());
+    assertEquals(
+        Kind.REQUEUED, queue.abandon(id, claim(0, "a").attempt(), "worker gone", 5).kind());
     assertEquals(2, claim(5, "a").attempt());
     assertEquals(Kind.REQUEUED, queue.abandon(id, 2, "worker gone", 6).kind());
     assertEquals(Kind.FAILED, queue.abandon(id, claim(6, "a").attempt(), "worker gone", 7).kind());
@@ -108,9 +128,16 @@ class InMemoryTaskQueueTest {
     String id = submit("a", 50);
     queue.abandon(id, claim(0, "a").attempt(), "lease expired", 1);
     TaskQueue.Claimed second = claim(1, "a");
-    assertEquals(Kind.STALE, queue.complete(id, 1, IntNode.valueOf(1), 2).kind(), "late result of attempt 1");
-    assertEquals(Kind.COMPLETED, queue.complete(id, second.attempt(), IntNode.valueOf(2), 3).kind());
-    assertEquals(Kind.FINISHED, queue.complete(id, second.attempt(), IntNode.valueOf(3), 4).kind(), "duplicate");
+    assertEquals(
+        Kind.STALE,
+        queue.complete(id, 1, IntNode.valueOf(1), 2).kind(),
+        "late result of attempt 1");
+    assertEquals(
+        Kind.COMPLETED, queue.complete(id, second.attempt(), IntNode.valueOf(2), 3).kind());
+    assertEquals(
+        Kind.FINISHED,
+        queue.complete(id, second.attempt(), IntNode.valueOf(3), 4).kind(),
+        "duplicate");
     assertEquals(2, queue.get(id).orElseThrow().result().asInt());
     assertEquals(Kind.UNKNOWN, queue.complete("nope", 1, null, 5).kind());
   }
@@ -128,13 +155,15 @@ class InMemoryTaskQueueTest {
 
   @Test
   void deduplicatesWhileTheTaskIsOpen() {
-    TaskRequest withKey = new TaskRequest("a", null, "a", List.of(), 1, 3, 1000, "k1", null, "local");
+    TaskRequest withKey =
+        new TaskRequest("a", null, "a", List.of(), 1, 3, 1000, "k1", null, "local");
     TaskQueue.Submitted first = queue.submit(withKey, 0);
     TaskQueue.Submitted again = queue.submit(withKey, 0);
     assertEquals(first.taskId(), again.taskId());
     assertTrue(again.deduplicated());
     queue.complete(first.taskId(), claim(0, "a").attempt(), null, 1);
-    assertFalse(queue.submit(withKey, 2).deduplicated(), "a finished task no longer blocks its key");
+    assertFalse(
+        queue.submit(withKey, 2).deduplicated(), "a finished task no longer blocks its key");
   }
 
   @Test
@@ -189,11 +218,14 @@ class InMemoryTaskQueueTest {
     for (int i = 0; i < 50_000; i++) { // all finish long before their 1 s timeout
       String id = big.submit(request("a", 1), i).taskId();
       TaskQueue.Claimed claimed = big.claim(Set.of("a"), (c, f) -> "w", i).orElseThrow();
-      assertEquals(Kind.COMPLETED, big.complete(id, claimed.attempt(), IntNode.valueOf(i), i).kind());
+      assertEquals(
+          Kind.COMPLETED, big.complete(id, claimed.attempt(), IntNode.valueOf(i), i).kind());
     }
     assertTrue(big.leaseRecords() <= 2048, "swept: " + big.leaseRecords());
     List<TaskQueue.Lease> expired = big.expiredLeases(1000);
-    assertEquals(List.of(running.taskId()), expired.stream().map(TaskQueue.Lease::taskId).toList(),
+    assertEquals(
+        List.of(running.taskId()),
+        expired.stream().map(TaskQueue.Lease::taskId).toList(),
         "the running task's lease survives the sweeps and expires");
   }
 }

@@ -19,9 +19,14 @@ import org.junit.jupiter.api.Test;
 class TaskDispatcherTest {
   private final MutableClock clock = new MutableClock(1_000_000);
   private final List<String> events = new ArrayList<>();
-  private final TaskDispatcher dispatcher = new TaskDispatcher(
-      new InMemoryTaskQueue(new TaskDefaults(new RetryPolicy(Duration.ZERO, Duration.ZERO, 0), Map.of()), 100, 100),
-      (channel, data) -> events.add(channel + " " + data), clock);
+  private final TaskDispatcher dispatcher =
+      new TaskDispatcher(
+          new InMemoryTaskQueue(
+              new TaskDefaults(new RetryPolicy(Duration.ZERO, Duration.ZERO, 0), Map.of()),
+              100,
+              100),
+          (channel, data) -> events.add(channel + " " + data),
+          clock);
 
   /** A peer that keeps what it is sent. */
   static final class Peer implements TaskPeer {
@@ -44,14 +49,29 @@ class TaskDispatcherTest {
     }
 
     List<String> assignedIds() {
-      return frames.stream().filter(ServerFrame.TaskAssign.class::isInstance)
-          .map(f -> ((ServerFrame.TaskAssign) f).task().id()).toList();
+      return frames.stream()
+          .filter(ServerFrame.TaskAssign.class::isInstance)
+          .map(f -> ((ServerFrame.TaskAssign) f).task().id())
+          .toList();
     }
   }
 
   private String submit(String type, int priority, String... fallbacks) {
-    return dispatcher.submit(new TaskRequest(type, TextNode.valueOf(type), type, List.of(fallbacks), priority, 3,
-        5000, null, null, "local"), null).taskId();
+    return dispatcher
+        .submit(
+            new TaskRequest(
+                type,
+                TextNode.valueOf(type),
+                type,
+                List.of(fallbacks),
+                priority,
+                3,
+                5000,
+                null,
+                null,
+                "local"),
+            null)
+        .taskId();
   }
 
   @Test
@@ -88,12 +108,18 @@ class TaskDispatcherTest {
     dispatcher.workerRegistered(holder, List.of("a"), 1);
     dispatcher.workerRegistered(other, List.of("x"), 1);
     String id = submit("a", 50);
-    ProtocolException e = assertThrows(ProtocolException.class,
-        () -> dispatcher.complete(other, id, TextNode.valueOf("forged")));
+    ProtocolException e =
+        assertThrows(
+            ProtocolException.class,
+            () -> dispatcher.complete(other, id, TextNode.valueOf("forged")));
     assertEquals(ErrorCode.NOT_OWNER, e.code());
     dispatcher.complete(holder, id, TextNode.valueOf("real"));
-    assertEquals(ErrorCode.NOT_OWNER, assertThrows(ProtocolException.class,
-        () -> dispatcher.complete(holder, id, TextNode.valueOf("again"))).code());
+    assertEquals(
+        ErrorCode.NOT_OWNER,
+        assertThrows(
+                ProtocolException.class,
+                () -> dispatcher.complete(holder, id, TextNode.valueOf("again")))
+            .code());
     assertEquals("real", dispatcher.queue().get(id).orElseThrow().result().asText());
     assertEquals(1, events.stream().filter(event -> event.startsWith("task:completed")).count());
   }
@@ -107,7 +133,10 @@ class TaskDispatcherTest {
     dispatcher.heartbeat(hung); // extends to t+4+5 s
     clock.advance(Duration.ofSeconds(4));
     dispatcher.tick();
-    assertEquals("assigned", dispatcher.queue().get(id).orElseThrow().state(), "heartbeats extend the lease");
+    assertEquals(
+        "assigned",
+        dispatcher.queue().get(id).orElseThrow().state(),
+        "heartbeats extend the lease");
     clock.advance(Duration.ofSeconds(2));
     dispatcher.tick();
     assertInstanceOf(ServerFrame.TaskCancel.class, hung.frames.get(hung.frames.size() - 1));
@@ -115,8 +144,12 @@ class TaskDispatcherTest {
     dispatcher.workerRegistered(healthy, List.of("a"), 1);
     assertEquals(List.of(id), healthy.assignedIds());
     assertEquals(2, ((ServerFrame.TaskAssign) healthy.frames.get(0)).task().attempt());
-    assertEquals(ErrorCode.NOT_OWNER, assertThrows(ProtocolException.class,
-        () -> dispatcher.complete(hung, id, TextNode.valueOf("late"))).code());
+    assertEquals(
+        ErrorCode.NOT_OWNER,
+        assertThrows(
+                ProtocolException.class,
+                () -> dispatcher.complete(hung, id, TextNode.valueOf("late")))
+            .code());
     dispatcher.complete(healthy, id, TextNode.valueOf("done"));
     assertEquals("completed", dispatcher.queue().get(id).orElseThrow().state());
   }
@@ -130,7 +163,9 @@ class TaskDispatcherTest {
     Peer second = new Peer("w2");
     dispatcher.workerRegistered(second, List.of("a"), 1);
     assertEquals(2, ((ServerFrame.TaskAssign) second.frames.get(0)).task().attempt());
-    assertTrue(events.stream().anyMatch(e -> e.startsWith("task:retrying") && e.contains("disconnected")), events.toString());
+    assertTrue(
+        events.stream().anyMatch(e -> e.startsWith("task:retrying") && e.contains("disconnected")),
+        events.toString());
   }
 
   @Test
@@ -151,8 +186,12 @@ class TaskDispatcherTest {
     Peer worker = new Peer("w1");
     Peer watcher = new Peer("client");
     dispatcher.workerRegistered(worker, List.of("a"), 1);
-    String id = dispatcher.submit(new TaskRequest("a", null, "a", List.of(), 1, 1, 5000, null, null, "local"), watcher)
-        .taskId();
+    String id =
+        dispatcher
+            .submit(
+                new TaskRequest("a", null, "a", List.of(), 1, 1, 5000, null, null, "local"),
+                watcher)
+            .taskId();
     dispatcher.fail(worker, id, "nope", true);
     ServerFrame.TaskResult result = (ServerFrame.TaskResult) watcher.frames.get(0);
     assertEquals("failed", result.state());

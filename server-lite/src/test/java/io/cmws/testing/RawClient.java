@@ -38,7 +38,8 @@ public final class RawClient implements AutoCloseable {
     return connect(url, Map.of());
   }
 
-  public static RawClient connect(URI url, Map<String, String> headers) throws InterruptedException {
+  public static RawClient connect(URI url, Map<String, String> headers)
+      throws InterruptedException {
     RawClient raw = new RawClient(url, headers);
     if (!raw.client.connectBlocking(WAIT.toMillis(), TimeUnit.MILLISECONDS)) {
       throw new AssertionError("could not connect to " + url + ": " + raw.closes.peek());
@@ -47,16 +48,20 @@ public final class RawClient implements AutoCloseable {
   }
 
   /** Connects over {@code wss://}, trusting what {@code tls} trusts. */
-  public static RawClient connect(URI url, javax.net.ssl.SSLContext tls) throws InterruptedException {
+  public static RawClient connect(URI url, javax.net.ssl.SSLContext tls)
+      throws InterruptedException {
     RawClient raw = new RawClient(url, Map.of());
     raw.client.setSocketFactory(tls.getSocketFactory());
     if (!raw.client.connectBlocking(WAIT.toMillis(), TimeUnit.MILLISECONDS)) {
-      throw new AssertionError("could not connect to " + url + ": " + raw.closes.peek() + " " + raw.lastError);
+      throw new AssertionError(
+          "could not connect to " + url + ": " + raw.closes.peek() + " " + raw.lastError);
     }
     return raw;
   }
 
-  /** Connects, expecting the hub to refuse: the close it answered with (the socket may open first). */
+  /**
+   * Connects, expecting the hub to refuse: the close it answered with (the socket may open first).
+   */
   public static Close refused(URI url) throws InterruptedException {
     return refused(url, Map.of());
   }
@@ -131,7 +136,9 @@ public final class RawClient implements AutoCloseable {
     return close;
   }
 
-  /** From now on server pings are answered at once and not queued: for tests with short heartbeats. */
+  /**
+   * From now on server pings are answered at once and not queued: for tests with short heartbeats.
+   */
   public RawClient keepAlive() {
     keepAlive = true;
     return this;

@@ -22,15 +22,18 @@ public final class RawHttp {
 
   /** A WebSocket upgrade request for {@code url} (ws://) with these extra headers. */
   public static Response upgrade(URI url, Map<String, String> headers) throws IOException {
-    StringBuilder request = new StringBuilder("GET " + url.getPath() + " HTTP/1.1\r\n")
-        .append("Upgrade: websocket\r\nConnection: Upgrade\r\n")
-        .append("Sec-WebSocket-Key: dGhlIHNhbXBsZSBub25jZQ==\r\nSec-WebSocket-Version: 13\r\n");
+    StringBuilder request =
+        new StringBuilder("GET " + url.getPath() + " HTTP/1.1\r\n")
+            .append("Upgrade: websocket\r\nConnection: Upgrade\r\n")
+            .append("Sec-WebSocket-Key: dGhlIHNhbXBsZSBub25jZQ==\r\nSec-WebSocket-Version: 13\r\n");
     return exchange(url, withHost(url, headers), request);
   }
 
   /** {@code GET path} on the admin endpoint {@code base} with these headers. */
-  public static Response get(URI base, String path, Map<String, String> headers) throws IOException {
-    return exchange(base, withHost(base, headers), new StringBuilder("GET " + path + " HTTP/1.1\r\n"));
+  public static Response get(URI base, String path, Map<String, String> headers)
+      throws IOException {
+    return exchange(
+        base, withHost(base, headers), new StringBuilder("GET " + path + " HTTP/1.1\r\n"));
   }
 
   private static Map<String, String> withHost(URI url, Map<String, String> headers) {
@@ -42,8 +45,10 @@ public final class RawHttp {
     return all;
   }
 
-  private static Response exchange(URI url, Map<String, String> headers, StringBuilder request) throws IOException {
-    headers.forEach((name, value) -> request.append(name).append(": ").append(value).append("\r\n"));
+  private static Response exchange(URI url, Map<String, String> headers, StringBuilder request)
+      throws IOException {
+    headers.forEach(
+        (name, value) -> request.append(name).append(": ").append(value).append("\r\n"));
     request.append("Connection: close\r\n\r\n");
     try (Socket socket = new Socket()) {
       socket.setSoTimeout(10_000);
@@ -64,13 +69,15 @@ public final class RawHttp {
         throw new IOException("connection closed after " + head.size() + " bytes: " + head);
       }
       head.write(b);
-      matched = (b == '\r' && matched % 2 == 0) || (b == '\n' && matched % 2 == 1) ? matched + 1 : 0;
+      matched =
+          (b == '\r' && matched % 2 == 0) || (b == '\n' && matched % 2 == 1) ? matched + 1 : 0;
     }
     return head.toString(StandardCharsets.US_ASCII);
   }
 
   private static String readBody(InputStream in, String head) throws IOException {
-    java.util.regex.Matcher length = java.util.regex.Pattern.compile("(?i)content-length: *(\\d+)").matcher(head);
+    java.util.regex.Matcher length =
+        java.util.regex.Pattern.compile("(?i)content-length: *(\\d+)").matcher(head);
     if (!length.find()) {
       return "";
     }

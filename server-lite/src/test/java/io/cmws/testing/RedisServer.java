@@ -16,10 +16,10 @@ import redis.clients.jedis.Jedis;
 import redis.clients.jedis.exceptions.JedisException;
 
 /**
- * A real Redis for tests. {@link #shared()} is the machine's (CMWS_TEST_REDIS, else
- * 127.0.0.1:6379) when it answers, else a {@code redis-server} of our own. {@link #start} always
- * starts our own on a free loopback port, for tests that kill, restart or configure it; it is
- * stopped by PID. Without any Redis the test is skipped, loudly.
+ * A real Redis for tests. {@link #shared()} is the machine's (CMWS_TEST_REDIS, else 127.0.0.1:6379)
+ * when it answers, else a {@code redis-server} of our own. {@link #start} always starts our own on
+ * a free loopback port, for tests that kill, restart or configure it; it is stopped by PID. Without
+ * any Redis the test is skipped, loudly.
  */
 public final class RedisServer implements AutoCloseable {
   private static RedisServer shared;
@@ -41,7 +41,9 @@ public final class RedisServer implements AutoCloseable {
   public static synchronized RedisServer shared() {
     if (shared == null) {
       String configured = System.getenv("CMWS_TEST_REDIS");
-      URI machine = URI.create(configured != null && !configured.isBlank() ? configured : "redis://127.0.0.1:6379");
+      URI machine =
+          URI.create(
+              configured != null && !configured.isBlank() ? configured : "redis://127.0.0.1:6379");
       if (answers(machine)) {
         shared = new RedisServer(machine, null, List.of(), machine.getPort());
       } else {
@@ -56,15 +58,19 @@ public final class RedisServer implements AutoCloseable {
     return shared;
   }
 
-  /** A redis-server process of our own; {@code config} adds directives, e.g. "--appendonly", "yes". */
+  /**
+   * A redis-server process of our own; {@code config} adds directives, e.g. "--appendonly", "yes".
+   */
   public static RedisServer start(Path dir, String... config) {
     String binary = findBinary();
     if (binary == null) {
-      skip("no redis-server binary on PATH and no Redis at CMWS_TEST_REDIS or 127.0.0.1:6379"
-          + " (.ci/run installs redis-server; locally: apt-get install redis-server)");
+      skip(
+          "no redis-server binary on PATH and no Redis at CMWS_TEST_REDIS or 127.0.0.1:6379"
+              + " (.ci/run installs redis-server; locally: apt-get install redis-server)");
     }
     int port = freePort();
-    RedisServer server = new RedisServer(URI.create("redis://127.0.0.1:" + port), dir, List.of(config), port);
+    RedisServer server =
+        new RedisServer(URI.create("redis://127.0.0.1:" + port), dir, List.of(config), port);
     server.launch(binary);
     return server;
   }
@@ -75,7 +81,8 @@ public final class RedisServer implements AutoCloseable {
 
   /** Settings with a key prefix of its own, so tests sharing a Redis never see each other. */
   public RedisSettings settings() {
-    return new RedisSettings(url, "t" + UUID.randomUUID().toString().replace("-", "").substring(0, 12));
+    return new RedisSettings(
+        url, "t" + UUID.randomUUID().toString().replace("-", "").substring(0, 12));
   }
 
   public long pid() {
@@ -114,12 +121,31 @@ public final class RedisServer implements AutoCloseable {
   }
 
   private void launch(String binary) {
-    List<String> command = new ArrayList<>(List.of(binary, "--port", Integer.toString(port), "--bind", "127.0.0.1",
-        "--dir", dir.toString(), "--save", "", "--appendonly", "no", "--daemonize", "no", "--loglevel", "warning"));
+    List<String> command =
+        new ArrayList<>(
+            List.of(
+                binary,
+                "--port",
+                Integer.toString(port),
+                "--bind",
+                "127.0.0.1",
+                "--dir",
+                dir.toString(),
+                "--save",
+                "",
+                "--appendonly",
+                "no",
+                "--daemonize",
+                "no",
+                "--loglevel",
+                "warning"));
     command.addAll(config); // later directives win
     try {
-      process = new ProcessBuilder(command).redirectErrorStream(true)
-          .redirectOutput(dir.resolve("redis.log").toFile()).start();
+      process =
+          new ProcessBuilder(command)
+              .redirectErrorStream(true)
+              .redirectOutput(dir.resolve("redis.log").toFile())
+              .start();
     } catch (IOException e) {
       skip("cannot start " + binary + ": " + e.getMessage());
     }
@@ -127,7 +153,8 @@ public final class RedisServer implements AutoCloseable {
     while (!answers(url)) {
       if (!process.isAlive() || System.nanoTime() > deadline) {
         process.destroyForcibly();
-        throw new IllegalStateException("redis-server did not come up on port " + port + "; see " + dir.resolve("redis.log"));
+        throw new IllegalStateException(
+            "redis-server did not come up on port " + port + "; see " + dir.resolve("redis.log"));
       }
       try {
         Thread.sleep(20);

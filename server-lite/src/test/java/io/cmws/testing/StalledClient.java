@@ -12,8 +12,8 @@ import java.util.Base64;
 import java.util.concurrent.ThreadLocalRandom;
 
 /**
- * A WebSocket client on a bare socket that authenticates, subscribes, and then never reads again:
- * a stalled consumer. Its receive buffer is small so the hub feels it soon.
+ * A WebSocket client on a bare socket that authenticates, subscribes, and then never reads again: a
+ * stalled consumer. Its receive buffer is small so the hub feels it soon.
  */
 public final class StalledClient implements AutoCloseable {
   private final Socket socket;
@@ -30,9 +30,17 @@ public final class StalledClient implements AutoCloseable {
     OutputStream out = socket.getOutputStream();
     DataInputStream in = new DataInputStream(socket.getInputStream());
     String key = Base64.getEncoder().encodeToString(new byte[16]);
-    out.write(("GET " + url.getPath() + " HTTP/1.1\r\nHost: " + url.getHost() + ":" + url.getPort()
-        + "\r\nUpgrade: websocket\r\nConnection: Upgrade\r\nSec-WebSocket-Key: " + key
-        + "\r\nSec-WebSocket-Version: 13\r\n\r\n").getBytes(StandardCharsets.US_ASCII));
+    out.write(
+        ("GET "
+                + url.getPath()
+                + " HTTP/1.1\r\nHost: "
+                + url.getHost()
+                + ":"
+                + url.getPort()
+                + "\r\nUpgrade: websocket\r\nConnection: Upgrade\r\nSec-WebSocket-Key: "
+                + key
+                + "\r\nSec-WebSocket-Version: 13\r\n\r\n")
+            .getBytes(StandardCharsets.US_ASCII));
     String headers = readHeaders(in);
     if (!headers.startsWith("HTTP/1.1 101")) {
       throw new IOException("handshake refused: " + headers);

@@ -39,17 +39,24 @@ public final class TestHub implements AutoCloseable {
     RawClient client = RawClient.greeted(url());
     client.send("{\"type\":\"auth\"}").expect("auth:success");
     if (patterns.length > 0) {
-      client.send(io.cmws.protocol.Json.write(
-          new io.cmws.protocol.ClientFrame.Subscribe(java.util.List.of(patterns)))).expect("subscribed");
+      client
+          .send(
+              io.cmws.protocol.Json.write(
+                  new io.cmws.protocol.ClientFrame.Subscribe(java.util.List.of(patterns))))
+          .expect("subscribed");
     }
     return client;
   }
 
   /** GET on the admin endpoint, e.g. {@code /metrics}; the body. */
   public String get(String path) throws IOException, InterruptedException {
-    java.net.http.HttpResponse<String> response = java.net.http.HttpClient.newHttpClient().send(
-        java.net.http.HttpRequest.newBuilder(adminUrl().resolve(path)).timeout(java.time.Duration.ofSeconds(10)).build(),
-        java.net.http.HttpResponse.BodyHandlers.ofString());
+    java.net.http.HttpResponse<String> response =
+        java.net.http.HttpClient.newHttpClient()
+            .send(
+                java.net.http.HttpRequest.newBuilder(adminUrl().resolve(path))
+                    .timeout(java.time.Duration.ofSeconds(10))
+                    .build(),
+                java.net.http.HttpResponse.BodyHandlers.ofString());
     return response.body();
   }
 

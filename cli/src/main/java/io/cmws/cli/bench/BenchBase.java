@@ -27,18 +27,26 @@ abstract class BenchBase {
 
   @Mixin ConnectionOptions connection;
 
-  @Option(names = {"-d", "--duration"}, paramLabel = "DURATION", defaultValue = "10s", converter = DurationConverter.class,
+  @Option(
+      names = {"-d", "--duration"},
+      paramLabel = "DURATION",
+      defaultValue = "10s",
+      converter = DurationConverter.class,
       description = "How long to measure (default ${DEFAULT-VALUE}).")
   Duration duration;
 
-  @Option(names = "--admin-url", paramLabel = "URL",
+  @Option(
+      names = "--admin-url",
+      paramLabel = "URL",
       description = "The hub's admin endpoint for memory figures (default: WebSocket port + 2).")
   URI adminUrl;
 
   @Option(names = "--json", description = "Print the report as one JSON object.")
   boolean json;
 
-  @Option(names = {"-q", "--quiet"}, description = "No progress on stderr.")
+  @Option(
+      names = {"-q", "--quiet"},
+      description = "No progress on stderr.")
   boolean quiet;
 
   final List<WsLoop> loops = new ArrayList<>();
@@ -67,7 +75,10 @@ abstract class BenchBase {
 
   /** One selector thread per core for the bench's connections. */
   void startLoops() throws IOException {
-    int count = Integer.getInteger("cmws.bench.loops", Math.max(1, Math.min(4, Runtime.getRuntime().availableProcessors())));
+    int count =
+        Integer.getInteger(
+            "cmws.bench.loops",
+            Math.max(1, Math.min(4, Runtime.getRuntime().availableProcessors())));
     for (int i = 0; i < count; i++) {
       loops.add(new WsLoop("cmws-bench-" + i));
     }
@@ -85,7 +96,10 @@ abstract class BenchBase {
     return connection.url();
   }
 
-  /** With several {@code --url}s, connection {@code i} goes to hub {@code i mod n}: load spread over the hubs. */
+  /**
+   * With several {@code --url}s, connection {@code i} goes to hub {@code i mod n}: load spread over
+   * the hubs.
+   */
   URI url(int i) {
     java.util.List<URI> all = connection.hubs().all();
     return all.get(Math.floorMod(i, all.size()));
@@ -93,12 +107,15 @@ abstract class BenchBase {
 
   /** The hubs as the report names them. */
   String urls() {
-    return connection.hubs().all().stream().map(URI::toString).collect(java.util.stream.Collectors.joining(","));
+    return connection.hubs().all().stream()
+        .map(URI::toString)
+        .collect(java.util.stream.Collectors.joining(","));
   }
 
   String authFrame() {
     String token = connection.token();
-    return token == null || token.isEmpty() ? "{\"type\":\"auth\",\"clientType\":\"browser\"}"
+    return token == null || token.isEmpty()
+        ? "{\"type\":\"auth\",\"clientType\":\"browser\"}"
         : "{\"type\":\"auth\",\"clientType\":\"browser\",\"token\":\"" + token + "\"}";
   }
 
@@ -120,11 +137,15 @@ abstract class BenchBase {
       }
     }
 
-    /** Handles {@code payload} (valid only during the call); false when it is none of this connection's frames. */
+    /**
+     * Handles {@code payload} (valid only during the call); false when it is none of this
+     * connection's frames.
+     */
     abstract boolean onFrame(WsConnection connection, ByteBuffer payload);
   }
 
-  static void await(CountDownLatch latch, Duration timeout, Supplier<String> what) throws InterruptedException {
+  static void await(CountDownLatch latch, Duration timeout, Supplier<String> what)
+      throws InterruptedException {
     if (!latch.await(timeout.toMillis(), TimeUnit.MILLISECONDS)) {
       throw CliException.timeout(what.get());
     }
@@ -135,8 +156,18 @@ abstract class BenchBase {
     if (json) {
       out().println(Json.write(report));
     } else {
-      report.properties().forEach(entry -> out().printf(Locale.ROOT, "%-26s %s%n", entry.getKey(),
-          entry.getValue().isValueNode() ? entry.getValue().asText() : Json.write(entry.getValue())));
+      report
+          .properties()
+          .forEach(
+              entry ->
+                  out()
+                      .printf(
+                          Locale.ROOT,
+                          "%-26s %s%n",
+                          entry.getKey(),
+                          entry.getValue().isValueNode()
+                              ? entry.getValue().asText()
+                              : Json.write(entry.getValue())));
     }
     out().flush();
   }

@@ -22,6 +22,7 @@ public final class BenchCommand implements Runnable {
 
   @Override
   public void run() {
-    throw new CommandLine.ParameterException(spec.commandLine(), "Missing workload: pubsub, tasks or connections");
+    throw new CommandLine.ParameterException(
+        spec.commandLine(), "Missing workload: pubsub, tasks or connections");
   }
 }

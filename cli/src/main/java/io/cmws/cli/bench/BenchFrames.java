@@ -3,8 +3,8 @@ package io.cmws.cli.bench;
 import java.nio.ByteBuffer;
 
 /**
- * The frame prefixes and fields the bench's connections look for, as bytes: the bench
- * recognises frames by their first bytes, without parsing JSON, so it can keep up with a hub.
+ * The frame prefixes and fields the bench's connections look for, as bytes: the bench recognises
+ * frames by their first bytes, without parsing JSON, so it can keep up with a hub.
  */
 final class BenchFrames {
   static final byte[] EVENT = Bytes.ascii("{\"type\":\"event\"");
@@ -19,10 +19,13 @@ final class BenchFrames {
   static final byte[] COMPLETED = Bytes.ascii("\"state\":\"completed\"");
   static final byte[] TASK_ID = Bytes.ascii("\"task\":{\"id\":\"");
   static final byte[] WORKER_ID = Bytes.ascii("\"workerId\":\"");
+
   /** The bench's own send time in event data and task payloads: {@code {"t":<nanos>}}. */
   static final byte[] STAMP = Bytes.ascii("{\"t\":");
+
   /** The publisher's clock in events from elsewhere (epoch ms). */
   static final byte[] TIMESTAMP = Bytes.ascii("\"timestamp\":");
+
   private static final byte[] PING = Bytes.ascii("\"type\":\"ping\"");
 
   private BenchFrames() {}

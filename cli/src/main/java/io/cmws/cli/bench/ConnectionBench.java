@@ -34,13 +34,25 @@ import picocli.CommandLine.Option;
     footer = {"  cmws bench connections --connections 10000 --hold 5s"})
 public final class ConnectionBench extends BenchBase implements Callable<Integer> {
 
-  @Option(names = {"-n", "--connections"}, paramLabel = "N", defaultValue = "1000", description = "Connections (default ${DEFAULT-VALUE}).")
+  @Option(
+      names = {"-n", "--connections"},
+      paramLabel = "N",
+      defaultValue = "1000",
+      description = "Connections (default ${DEFAULT-VALUE}).")
   int connections;
 
-  @Option(names = "--in-flight", paramLabel = "N", defaultValue = "256", description = "Handshakes at once (default ${DEFAULT-VALUE}).")
+  @Option(
+      names = "--in-flight",
+      paramLabel = "N",
+      defaultValue = "256",
+      description = "Handshakes at once (default ${DEFAULT-VALUE}).")
   int inFlight;
 
-  @Option(names = "--hold", paramLabel = "DURATION", defaultValue = "2s", converter = DurationConverter.class,
+  @Option(
+      names = "--hold",
+      paramLabel = "DURATION",
+      defaultValue = "2s",
+      converter = DurationConverter.class,
       description = "How long to keep them open (default ${DEFAULT-VALUE}).")
   Duration hold;
 
@@ -60,45 +72,65 @@ public final class ConnectionBench extends BenchBase implements Callable<Integer
       for (int i = 0; i < connections; i++) {
         handshakes.acquire();
         long began = System.nanoTime();
-        open.add(loop(i).connect(url(), new Authenticating() {
-          @Override
-          boolean onFrame(WsConnection connection, ByteBuffer payload) {
-            if (Bytes.startsWith(payload, AUTHED)) {
-              connection.send("{\"type\":\"subscribe\",\"channels\":[\"bench:idle:*\"]}");
-            } else if (Bytes.startsWith(payload, SUBSCRIBED)) {
-              setup.record(System.nanoTime() - began);
-              handshakes.release();
-              ready.countDown();
-            } else {
-              return false;
-            }
-            return true;
-          }
+        open.add(
+            loop(i)
+                .connect(
+                    url(),
+                    new Authenticating() {
+                      @Override
+                      boolean onFrame(WsConnection connection, ByteBuffer payload) {
+                        if (Bytes.startsWith(payload, AUTHED)) {
+                          connection.send(
+                              "{\"type\":\"subscribe\",\"channels\":[\"bench:idle:*\"]}");
+                        } else if (Bytes.startsWith(payload, SUBSCRIBED)) {
+                          setup.record(System.nanoTime() - began);
+                          handshakes.release();
+                          ready.countDown();
+                        } else {
+                          return false;
+                        }
+                        return true;
+                      }
 
-          @Override
-          public void onClose(WsConnection connection, String why) {
-            lost.incrementAndGet();
-            handshakes.release();
-          }
-        }));
+                      @Override
+                      public void onClose(WsConnection connection, String why) {
+                        lost.incrementAndGet();
+                        handshakes.release();
+                      }
+                    }));
         if (i > 0 && i % 1000 == 0) {
           progress(i + " connections opening");
         }
       }
       if (!ready.await(120, TimeUnit.SECONDS)) {
-        progress((connections - ready.getCount()) + " of " + connections + " connected after 120 s");
+        progress(
+            (connections - ready.getCount()) + " of " + connections + " connected after 120 s");
       }
       long elapsed = System.nanoTime() - start;
       long connected = connections - ready.getCount();
-      progress(connected + " subscribers connected in " + elapsed / 1_000_000 + " ms; holding " + hold.toSeconds() + " s");
+      progress(
+          connected
+              + " subscribers connected in "
+              + elapsed / 1_000_000
+              + " ms; holding "
+              + hold.toSeconds()
+              + " s");
       Thread.sleep(hold.toMillis());
       Optional<Long> after = probe.liveHeap();
-      ObjectNode report = Json.object().put("workload", "connections").put("url", url().toString())
-          .put("connections", connections).put("connected", connected).put("lost", lost.get())
-          .put("setupS", Math.round(elapsed / 1e7) / 100.0).put("connectPerSec", perSecond(connected, elapsed));
+      ObjectNode report =
+          Json.object()
+              .put("workload", "connections")
+              .put("url", url().toString())
+              .put("connections", connections)
+              .put("connected", connected)
+              .put("lost", lost.get())
+              .put("setupS", Math.round(elapsed / 1e7) / 100.0)
+              .put("connectPerSec", perSecond(connected, elapsed));
       report.set("setupLatencyMs", setup.toJson());
       if (before.isPresent() && after.isPresent() && connected > 0) {
-        report.put("hubHeapBeforeBytes", before.get()).put("hubHeapAfterBytes", after.get())
+        report
+            .put("hubHeapBeforeBytes", before.get())
+            .put("hubHeapAfterBytes", after.get())
             .put("hubHeapPerConnectionBytes", (after.get() - before.get()) / connected);
       }
       report(report);

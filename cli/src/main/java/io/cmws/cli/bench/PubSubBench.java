@@ -46,27 +46,53 @@ import picocli.CommandLine.Option;
 public final class PubSubBench extends BenchBase implements Callable<Integer> {
   private static final int WINDOW = 1000;
 
-  @Option(names = {"-s", "--subscribers"}, paramLabel = "N", defaultValue = "100", description = "Subscribers (default ${DEFAULT-VALUE}).")
+  @Option(
+      names = {"-s", "--subscribers"},
+      paramLabel = "N",
+      defaultValue = "100",
+      description = "Subscribers (default ${DEFAULT-VALUE}).")
   int subscribers;
 
-  @Option(names = "--patterns", paramLabel = "K", defaultValue = "1",
-      description = "Patterns per subscriber: one matching wildcard plus K-1 that never match (default ${DEFAULT-VALUE}).")
+  @Option(
+      names = "--patterns",
+      paramLabel = "K",
+      defaultValue = "1",
+      description =
+          "Patterns per subscriber: one matching wildcard plus K-1 that never match (default ${DEFAULT-VALUE}).")
   int patterns;
 
-  @Option(names = {"-p", "--publishers"}, paramLabel = "N", defaultValue = "1", description = "Publishers (default ${DEFAULT-VALUE}).")
+  @Option(
+      names = {"-p", "--publishers"},
+      paramLabel = "N",
+      defaultValue = "1",
+      description = "Publishers (default ${DEFAULT-VALUE}).")
   int publishers;
 
-  @Option(names = "--size", paramLabel = "BYTES", defaultValue = "128", description = "Event data size (default ${DEFAULT-VALUE}).")
+  @Option(
+      names = "--size",
+      paramLabel = "BYTES",
+      defaultValue = "128",
+      description = "Event data size (default ${DEFAULT-VALUE}).")
   int size;
 
-  @Option(names = "--rate", paramLabel = "N", defaultValue = "0",
+  @Option(
+      names = "--rate",
+      paramLabel = "N",
+      defaultValue = "0",
       description = "Events per second in all (default 0: as fast as the hub acknowledges).")
   int rate;
 
-  @Option(names = "--channel", paramLabel = "PREFIX", defaultValue = "bench", description = "Channel prefix (default ${DEFAULT-VALUE}).")
+  @Option(
+      names = "--channel",
+      paramLabel = "PREFIX",
+      defaultValue = "bench",
+      description = "Channel prefix (default ${DEFAULT-VALUE}).")
   String channel;
 
-  @Option(names = "--no-publish", description = "Only subscribe; measure events others publish (latency from their timestamps).")
+  @Option(
+      names = "--no-publish",
+      description =
+          "Only subscribe; measure events others publish (latency from their timestamps).")
   boolean noPublish;
 
   @picocli.CommandLine.Mixin Warmup warmup;
@@ -75,8 +101,10 @@ public final class PubSubBench extends BenchBase implements Callable<Integer> {
   private final AtomicLong delivered = new AtomicLong();
   private final AtomicLong published = new AtomicLong();
   private final AtomicLong lost = new AtomicLong();
+
   /** Events sent before this {@link System#nanoTime} belong to the warm-up. */
   private volatile long measureFrom;
+
   private volatile boolean measuring;
 
   @Override
@@ -89,17 +117,25 @@ public final class PubSubBench extends BenchBase implements Callable<Integer> {
       for (int i = 0; i < subscribers; i++) {
         subs.add(loop(i).connect(url(i), subscriber(i, ready)));
       }
-      await(ready, java.time.Duration.ofSeconds(60), () -> (subscribers - ready.getCount()) + " of " + subscribers
-          + " subscribers ready after 60 s");
+      await(
+          ready,
+          java.time.Duration.ofSeconds(60),
+          () ->
+              (subscribers - ready.getCount())
+                  + " of "
+                  + subscribers
+                  + " subscribers ready after 60 s");
       long connectNanos = System.nanoTime() - connectStart;
       progress(subscribers + " subscribers ready in " + connectNanos / 1_000_000 + " ms");
 
       AtomicBoolean stop = new AtomicBoolean();
       List<Thread> threads = noPublish ? List.of() : startPublishers(stop);
-      warmUp(warmup.duration, () -> {
-        latency.reset();
-        delivered.set(0);
-      });
+      warmUp(
+          warmup.duration,
+          () -> {
+            latency.reset();
+            delivered.set(0);
+          });
       long start = System.nanoTime();
       measureFrom = start; // from now on events count, by the time they were sent
       measuring = true;
@@ -110,8 +146,12 @@ public final class PubSubBench extends BenchBase implements Callable<Integer> {
         Thread.sleep(1000);
         long d = delivered.get();
         long p = published.get();
-        progress(String.format(java.util.Locale.ROOT, "%s published, %s delivered", rate(p - lastPublished),
-            rate(d - lastDelivered)));
+        progress(
+            String.format(
+                java.util.Locale.ROOT,
+                "%s published, %s delivered",
+                rate(p - lastPublished),
+                rate(d - lastDelivered)));
         lastDelivered = d;
         lastPublished = p;
       }
@@ -125,17 +165,30 @@ public final class PubSubBench extends BenchBase implements Callable<Integer> {
       while (!noPublish && delivered.get() < expected && System.nanoTime() < drainUntil) {
         Thread.sleep(20);
       }
-      ObjectNode report = Json.object().put("workload", "pubsub").put("url", urls())
-          .put("subscribers", subscribers).put("patternsPerSubscriber", patterns).put("publishers", noPublish ? 0 : publishers)
-          .put("sizeBytes", size).put("durationS", Math.round(elapsed / 1e7) / 100.0)
-          .put("published", published.get()).put("publishedPerSec", perSecond(published.get(), elapsed))
-          .put("delivered", delivered.get()).put("deliveredPerSec", perSecond(delivered.get(), elapsed))
-          .put("undelivered", Math.max(0, expected - delivered.get())).put("subscribersLost", lost.get())
-          .put("connectPerSec", perSecond(subscribers, connectNanos));
+      ObjectNode report =
+          Json.object()
+              .put("workload", "pubsub")
+              .put("url", urls())
+              .put("subscribers", subscribers)
+              .put("patternsPerSubscriber", patterns)
+              .put("publishers", noPublish ? 0 : publishers)
+              .put("sizeBytes", size)
+              .put("durationS", Math.round(elapsed / 1e7) / 100.0)
+              .put("published", published.get())
+              .put("publishedPerSec", perSecond(published.get(), elapsed))
+              .put("delivered", delivered.get())
+              .put("deliveredPerSec", perSecond(delivered.get(), elapsed))
+              .put("undelivered", Math.max(0, expected - delivered.get()))
+              .put("subscribersLost", lost.get())
+              .put("connectPerSec", perSecond(subscribers, connectNanos));
       report.set("latencyMs", latency.toJson());
       HubProbe probe = HubProbe.of(adminUrl, url());
-      probe.metric("cmws_jvm_heap_used_bytes").ifPresent(heap -> report.put("hubHeapUsedBytes", heap));
-      probe.metric("cmws_slow_consumers_total{policy=\"disconnect\"}").ifPresent(n -> report.put("hubSlowConsumers", n));
+      probe
+          .metric("cmws_jvm_heap_used_bytes")
+          .ifPresent(heap -> report.put("hubHeapUsedBytes", heap));
+      probe
+          .metric("cmws_slow_consumers_total{policy=\"disconnect\"}")
+          .ifPresent(n -> report.put("hubSlowConsumers", n));
       report(report);
       subs.forEach(WsConnection::close);
       return ExitCode.OK;
@@ -145,9 +198,19 @@ public final class PubSubBench extends BenchBase implements Callable<Integer> {
   }
 
   private WsConnection.Listener subscriber(int index, CountDownLatch ready) {
-    StringBuilder frame = new StringBuilder("{\"type\":\"subscribe\",\"channels\":[\"").append(channel).append(":*\"");
+    StringBuilder frame =
+        new StringBuilder("{\"type\":\"subscribe\",\"channels\":[\"")
+            .append(channel)
+            .append(":*\"");
     for (int k = 1; k < patterns; k++) {
-      frame.append(",\"").append(channel).append("-idle:").append(index).append(':').append(k).append('"');
+      frame
+          .append(",\"")
+          .append(channel)
+          .append("-idle:")
+          .append(index)
+          .append(':')
+          .append(k)
+          .append('"');
     }
     String subscribe = frame.append("]}").toString();
     return new Authenticating() {
@@ -158,7 +221,8 @@ public final class PubSubBench extends BenchBase implements Callable<Integer> {
             delivered.incrementAndGet();
             long sent = Bytes.number(payload, TIMESTAMP);
             if (sent > 0) {
-              latency.record(TimeUnit.MILLISECONDS.toNanos(Math.max(0, System.currentTimeMillis() - sent)));
+              latency.record(
+                  TimeUnit.MILLISECONDS.toNanos(Math.max(0, System.currentTimeMillis() - sent)));
             }
           } else {
             long sent = Bytes.number(payload, STAMP);
@@ -191,46 +255,59 @@ public final class PubSubBench extends BenchBase implements Callable<Integer> {
     for (int i = 0; i < publishers; i++) {
       Semaphore window = new Semaphore(WINDOW);
       CountDownLatch authed = new CountDownLatch(1);
-      WsConnection connection = loop(i).connect(url(i + 1), new Authenticating() {
-        @Override
-        boolean onFrame(WsConnection c, ByteBuffer payload) {
-          if (Bytes.startsWith(payload, PUBLISHED)) {
-            window.release();
-          } else if (Bytes.startsWith(payload, AUTHED)) {
-            authed.countDown();
-          } else {
-            return false;
-          }
-          return true;
-        }
-      });
+      WsConnection connection =
+          loop(i)
+              .connect(
+                  url(i + 1),
+                  new Authenticating() {
+                    @Override
+                    boolean onFrame(WsConnection c, ByteBuffer payload) {
+                      if (Bytes.startsWith(payload, PUBLISHED)) {
+                        window.release();
+                      } else if (Bytes.startsWith(payload, AUTHED)) {
+                        authed.countDown();
+                      } else {
+                        return false;
+                      }
+                      return true;
+                    }
+                  });
       await(authed, java.time.Duration.ofSeconds(10), () -> "a publisher could not authenticate");
       String target = channel + ":p" + i;
-      Thread thread = new Thread(() -> {
-        long next = System.nanoTime();
-        while (!stop.get()) {
-          if (interval > 0) {
-            next += interval;
-            long wait = next - System.nanoTime();
-            if (wait > 0) {
-              LockSupport.parkNanos(wait);
-            }
-          }
-          try {
-            if (!window.tryAcquire(100, TimeUnit.MILLISECONDS)) {
-              continue;
-            }
-          } catch (InterruptedException e) {
-            return;
-          }
-          long now = System.nanoTime();
-          connection.send("{\"type\":\"publish\",\"channel\":\"" + target + "\",\"data\":{\"t\":" + now
-              + ",\"p\":\"" + pad + "\"}}");
-          if (measuring && now - measureFrom >= 0) {
-            published.incrementAndGet();
-          }
-        }
-      }, "cmws-bench-publisher-" + i);
+      Thread thread =
+          new Thread(
+              () -> {
+                long next = System.nanoTime();
+                while (!stop.get()) {
+                  if (interval > 0) {
+                    next += interval;
+                    long wait = next - System.nanoTime();
+                    if (wait > 0) {
+                      LockSupport.parkNanos(wait);
+                    }
+                  }
+                  try {
+                    if (!window.tryAcquire(100, TimeUnit.MILLISECONDS)) {
+                      continue;
+                    }
+                  } catch (InterruptedException e) {
+                    return;
+                  }
+                  long now = System.nanoTime();
+                  connection.send(
+                      "{\"type\":\"publish\",\"channel\":\""
+                          + target
+                          + "\",\"data\":{\"t\":"
+                          + now
+                          + ",\"p\":\""
+                          + pad
+                          + "\"}}");
+                  if (measuring && now - measureFrom >= 0) {
+                    published.incrementAndGet();
+                  }
+                }
+              },
+              "cmws-bench-publisher-" + i);
       thread.setDaemon(true);
       thread.start();
       threads.add(thread);

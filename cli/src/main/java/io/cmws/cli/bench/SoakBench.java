@@ -26,7 +26,9 @@ import java.util.concurrent.atomic.AtomicLong;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 
-/** {@code cmws bench soak}: a long mixed run, then a look at whether the hub gave back what it took. */
+/**
+ * {@code cmws bench soak}: a long mixed run, then a look at whether the hub gave back what it took.
+ */
 @Command(
     name = "soak",
     mixinStandardHelpOptions = true,
@@ -45,23 +47,43 @@ import picocli.CommandLine.Option;
 public final class SoakBench extends BenchBase implements Callable<Integer> {
   private static final String TASK_TYPE = "bench:soak";
 
-  @Option(names = {"-s", "--subscribers"}, paramLabel = "N", defaultValue = "20", description = "Steady subscribers (default ${DEFAULT-VALUE}).")
+  @Option(
+      names = {"-s", "--subscribers"},
+      paramLabel = "N",
+      defaultValue = "20",
+      description = "Steady subscribers (default ${DEFAULT-VALUE}).")
   int subscribers;
 
-  @Option(names = "--churn", paramLabel = "N", defaultValue = "20",
-      description = "Connections opened (auth, subscribe) and closed again per second (default ${DEFAULT-VALUE}).")
+  @Option(
+      names = "--churn",
+      paramLabel = "N",
+      defaultValue = "20",
+      description =
+          "Connections opened (auth, subscribe) and closed again per second (default ${DEFAULT-VALUE}).")
   int churn;
 
-  @Option(names = "--rate", paramLabel = "N", defaultValue = "200", description = "Events published per second (default ${DEFAULT-VALUE}).")
+  @Option(
+      names = "--rate",
+      paramLabel = "N",
+      defaultValue = "200",
+      description = "Events published per second (default ${DEFAULT-VALUE}).")
   int rate;
 
-  @Option(names = "--tasks", paramLabel = "N", defaultValue = "50", description = "Tasks submitted per second (default ${DEFAULT-VALUE}).")
+  @Option(
+      names = "--tasks",
+      paramLabel = "N",
+      defaultValue = "50",
+      description = "Tasks submitted per second (default ${DEFAULT-VALUE}).")
   int tasks;
 
-  @Option(names = "--warmup", paramLabel = "DURATION", defaultValue = "0s",
+  @Option(
+      names = "--warmup",
+      paramLabel = "DURATION",
+      defaultValue = "0s",
       converter = io.cmws.cli.support.DurationConverter.class,
-      description = "Run the traffic this long before taking the 'start' figures, so that bounded buffers (channel"
-          + " history, finished tasks kept for inspection) are full and only a leak can still grow (default ${DEFAULT-VALUE}).")
+      description =
+          "Run the traffic this long before taking the 'start' figures, so that bounded buffers (channel"
+              + " history, finished tasks kept for inspection) are full and only a leak can still grow (default ${DEFAULT-VALUE}).")
   Duration warmup;
 
   private final AtomicLong published = new AtomicLong();
@@ -88,15 +110,19 @@ public final class SoakBench extends BenchBase implements Callable<Integer> {
       steady.add(submitter);
       WsConnection worker = loop(2).connect(url(), worker(ready));
       steady.add(worker);
-      await(ready, Duration.ofSeconds(30), () -> "the steady clients did not get ready within 30 s");
+      await(
+          ready, Duration.ofSeconds(30), () -> "the steady clients did not get ready within 30 s");
       if (!warmup.isZero()) {
         progress("warming up for " + warmup.toSeconds() + " s");
         soak(warmup, publisher, submitter, worker);
       }
       Optional<JsonNode> start = probe.afterGc();
       if (start.isEmpty()) {
-        throw CliException.connection("no admin endpoint at " + probe.admin() + " (needed for the before/after figures;"
-            + " give --admin-url, and run the bench on the hub's machine)");
+        throw CliException.connection(
+            "no admin endpoint at "
+                + probe.admin()
+                + " (needed for the before/after figures;"
+                + " give --admin-url, and run the bench on the hub's machine)");
       }
       progress("start: " + summary(start.get()) + "; soaking for " + duration.toSeconds() + " s");
 
@@ -112,7 +138,9 @@ public final class SoakBench extends BenchBase implements Callable<Integer> {
       // the churned connections are closing: wait until the hub holds only the steady ones again
       Optional<JsonNode> finish = probe.afterGc();
       int steadyCount = start.get().path("connections").asInt();
-      while (finish.isPresent() && finish.get().path("connections").asInt() > steadyCount && System.nanoTime() < drainUntil) {
+      while (finish.isPresent()
+          && finish.get().path("connections").asInt() > steadyCount
+          && System.nanoTime() < drainUntil) {
         Thread.sleep(200);
         finish = probe.afterGc();
       }
@@ -120,18 +148,32 @@ public final class SoakBench extends BenchBase implements Callable<Integer> {
         throw CliException.connection("the admin endpoint stopped answering during the soak");
       }
       progress("end: " + summary(finish.get()));
-      ObjectNode report = Json.object().put("workload", "soak").put("url", urls())
-          .put("durationS", Math.round((System.nanoTime() - begin) / 1e7) / 100.0).put("subscribers", subscribers)
-          .put("published", published.get()).put("delivered", delivered.get()).put("tasksSubmitted", submitted.get())
-          .put("tasksCompleted", completed.get()).put("connectionsChurned", churned.get()).put("errors", errors.get())
-          .put("steadyLost", lost.get());
+      ObjectNode report =
+          Json.object()
+              .put("workload", "soak")
+              .put("url", urls())
+              .put("durationS", Math.round((System.nanoTime() - begin) / 1e7) / 100.0)
+              .put("subscribers", subscribers)
+              .put("published", published.get())
+              .put("delivered", delivered.get())
+              .put("tasksSubmitted", submitted.get())
+              .put("tasksCompleted", completed.get())
+              .put("connectionsChurned", churned.get())
+              .put("errors", errors.get())
+              .put("steadyLost", lost.get());
       report.set("start", figures(start.get()));
       report.set("end", figures(finish.get()));
-      report.put("heapGrowthBytes", finish.get().path("usedBytes").asLong() - start.get().path("usedBytes").asLong());
-      report.put("threadGrowth", finish.get().path("threads").asInt() - start.get().path("threads").asInt());
+      report.put(
+          "heapGrowthBytes",
+          finish.get().path("usedBytes").asLong() - start.get().path("usedBytes").asLong());
+      report.put(
+          "threadGrowth",
+          finish.get().path("threads").asInt() - start.get().path("threads").asInt());
       report.put("connectionGrowth", finish.get().path("connections").asInt() - steadyCount);
       if (start.get().has("openFiles")) {
-        report.put("openFileGrowth", finish.get().path("openFiles").asLong() - start.get().path("openFiles").asLong());
+        report.put(
+            "openFileGrowth",
+            finish.get().path("openFiles").asLong() - start.get().path("openFiles").asLong());
       }
       report(report);
       return ExitCode.OK;
@@ -141,10 +183,10 @@ public final class SoakBench extends BenchBase implements Callable<Integer> {
     }
   }
 
-
   /** Runs the mixed traffic for {@code length}. */
-  private void soak(Duration length, WsConnection publisher, WsConnection submitter, WsConnection worker)
-    throws InterruptedException {
+  private void soak(
+      Duration length, WsConnection publisher, WsConnection submitter, WsConnection worker)
+      throws InterruptedException {
     long begin = System.nanoTime();
     long end = begin + length.toNanos();
     long nextReport = begin + TimeUnit.SECONDS.toNanos(10);
@@ -159,27 +201,45 @@ public final class SoakBench extends BenchBase implements Callable<Integer> {
       double seconds = (now - last) / 1e9;
       last = now;
       for (publishDebt += rate * seconds; publishDebt >= 1; publishDebt--) {
-        publisher.send("{\"type\":\"publish\",\"channel\":\"soak:x\",\"data\":{\"n\":" + published.incrementAndGet() + "}}");
+        publisher.send(
+            "{\"type\":\"publish\",\"channel\":\"soak:x\",\"data\":{\"n\":"
+                + published.incrementAndGet()
+                + "}}");
       }
       for (taskDebt += tasks * seconds; taskDebt >= 1; taskDebt--) {
-        submitter.send("{\"type\":\"task:submit\",\"taskType\":\"" + TASK_TYPE + "\",\"watch\":true,\"payload\":"
-            + submitted.incrementAndGet() + "}");
+        submitter.send(
+            "{\"type\":\"task:submit\",\"taskType\":\""
+                + TASK_TYPE
+                + "\",\"watch\":true,\"payload\":"
+                + submitted.incrementAndGet()
+                + "}");
       }
       for (churnDebt += churn * seconds; churnDebt >= 1; churnDebt--) {
         loop(churnIndex++).connect(url(churnIndex), subscriber(null, false));
       }
       if (now > nextReport) {
         nextReport += TimeUnit.SECONDS.toNanos(10);
-        worker.send("{\"type\":\"heartbeat\",\"currentTasks\":[]}"); // workers prove liveness themselves
-        progress(String.format(java.util.Locale.ROOT, "%d s: %d published, %d delivered, %d tasks done, %d connections churned",
-            (now - begin) / 1_000_000_000L, published.get(), delivered.get(), completed.get(), churned.get()));
+        worker.send(
+            "{\"type\":\"heartbeat\",\"currentTasks\":[]}"); // workers prove liveness themselves
+        progress(
+            String.format(
+                java.util.Locale.ROOT,
+                "%d s: %d published, %d delivered, %d tasks done, %d connections churned",
+                (now - begin) / 1_000_000_000L,
+                published.get(),
+                delivered.get(),
+                completed.get(),
+                churned.get()));
       }
     }
   }
 
   private static ObjectNode figures(JsonNode probe) {
-    ObjectNode figures = Json.object().put("connections", probe.path("connections").asInt())
-        .put("threads", probe.path("threads").asInt()).put("heapAfterGcBytes", probe.path("usedBytes").asLong());
+    ObjectNode figures =
+        Json.object()
+            .put("connections", probe.path("connections").asInt())
+            .put("threads", probe.path("threads").asInt())
+            .put("heapAfterGcBytes", probe.path("usedBytes").asLong());
     if (probe.has("openFiles")) {
       figures.put("openFiles", probe.path("openFiles").asLong());
     }
@@ -187,12 +247,19 @@ public final class SoakBench extends BenchBase implements Callable<Integer> {
   }
 
   private static String summary(JsonNode probe) {
-    return probe.path("connections").asInt() + " connections, " + probe.path("threads").asInt() + " threads, "
+    return probe.path("connections").asInt()
+        + " connections, "
+        + probe.path("threads").asInt()
+        + " threads, "
         + (probe.has("openFiles") ? probe.path("openFiles").asLong() + " open files, " : "")
-        + probe.path("usedBytes").asLong() / 1024 + " KiB heap after GC";
+        + probe.path("usedBytes").asLong() / 1024
+        + " KiB heap after GC";
   }
 
-  /** A subscriber: steady ones stay and count events; churned ones close as soon as they are subscribed. */
+  /**
+   * A subscriber: steady ones stay and count events; churned ones close as soon as they are
+   * subscribed.
+   */
   private WsConnection.Listener subscriber(CountDownLatch ready, boolean stays) {
     return new Authenticating() {
       @Override
@@ -253,13 +320,19 @@ public final class SoakBench extends BenchBase implements Callable<Integer> {
     return new WsConnection.Listener() {
       @Override
       public void onOpen(WsConnection connection) {
-        connection.send("{\"type\":\"register\",\"capabilities\":[\"" + TASK_TYPE + "\"],\"metadata\":{\"concurrency\":16}}");
+        connection.send(
+            "{\"type\":\"register\",\"capabilities\":[\""
+                + TASK_TYPE
+                + "\"],\"metadata\":{\"concurrency\":16}}");
       }
 
       @Override
       public void onText(WsConnection connection, ByteBuffer payload) {
         if (Bytes.startsWith(payload, ASSIGN)) {
-          connection.send("{\"type\":\"task:complete\",\"taskId\":\"" + Bytes.string(payload, TASK_ID) + "\",\"result\":true}");
+          connection.send(
+              "{\"type\":\"task:complete\",\"taskId\":\""
+                  + Bytes.string(payload, TASK_ID)
+                  + "\",\"result\":true}");
         } else if (Bytes.startsWith(payload, REGISTERED)) {
           ready.countDown();
         }

@@ -44,19 +44,37 @@ import picocli.CommandLine.Option;
     })
 public final class TaskBench extends BenchBase implements Callable<Integer> {
 
-  @Option(names = {"-w", "--workers"}, paramLabel = "N", defaultValue = "1", description = "Workers in this process (default ${DEFAULT-VALUE}).")
+  @Option(
+      names = {"-w", "--workers"},
+      paramLabel = "N",
+      defaultValue = "1",
+      description = "Workers in this process (default ${DEFAULT-VALUE}).")
   int workers;
 
-  @Option(names = {"-c", "--concurrency"}, paramLabel = "N", defaultValue = "32", description = "Slots per worker (default ${DEFAULT-VALUE}).")
+  @Option(
+      names = {"-c", "--concurrency"},
+      paramLabel = "N",
+      defaultValue = "32",
+      description = "Slots per worker (default ${DEFAULT-VALUE}).")
   int concurrency;
 
-  @Option(names = "--window", paramLabel = "N", defaultValue = "2000", description = "Tasks in flight (default ${DEFAULT-VALUE}).")
+  @Option(
+      names = "--window",
+      paramLabel = "N",
+      defaultValue = "2000",
+      description = "Tasks in flight (default ${DEFAULT-VALUE}).")
   int window;
 
-  @Option(names = "--type", paramLabel = "TYPE", defaultValue = "bench:noop", description = "Task type (default ${DEFAULT-VALUE}).")
+  @Option(
+      names = "--type",
+      paramLabel = "TYPE",
+      defaultValue = "bench:noop",
+      description = "Task type (default ${DEFAULT-VALUE}).")
   String type;
 
-  @Option(names = "--external-workers", description = "Start no workers: use the ones connected to the hub.")
+  @Option(
+      names = "--external-workers",
+      description = "Start no workers: use the ones connected to the hub.")
   boolean external;
 
   @picocli.CommandLine.Mixin Warmup warmup;
@@ -77,7 +95,10 @@ public final class TaskBench extends BenchBase implements Callable<Integer> {
         for (int i = 0; i < workers; i++) {
           connections.add(loop(i + 1).connect(url(), worker(registered)));
         }
-        await(registered, java.time.Duration.ofSeconds(30), () -> "workers did not register within 30 s");
+        await(
+            registered,
+            java.time.Duration.ofSeconds(30),
+            () -> "workers did not register within 30 s");
       }
       Semaphore inFlight = new Semaphore(window);
       CountDownLatch authed = new CountDownLatch(1);
@@ -89,12 +110,14 @@ public final class TaskBench extends BenchBase implements Callable<Integer> {
       Thread feeder = new Thread(() -> feed(submitter, inFlight, stop), "cmws-bench-submitter");
       feeder.setDaemon(true);
       feeder.start();
-      warmUp(warmup.duration, () -> {
-        latency.reset();
-        completed.set(0);
-        submitted.set(0);
-        failed.set(0);
-      });
+      warmUp(
+          warmup.duration,
+          () -> {
+            latency.reset();
+            completed.set(0);
+            submitted.set(0);
+            failed.set(0);
+          });
       long start = System.nanoTime();
       long end = start + duration.toNanos();
       long last = 0;
@@ -108,13 +131,23 @@ public final class TaskBench extends BenchBase implements Callable<Integer> {
       feeder.join(5000);
       long elapsed = System.nanoTime() - start;
       long completedInRun = completed.get();
-      ObjectNode report = Json.object().put("workload", "tasks").put("url", url().toString())
-          .put("workers", external ? 0 : workers).put("concurrency", concurrency).put("window", window)
-          .put("durationS", Math.round(elapsed / 1e7) / 100.0).put("submitted", submitted.get())
-          .put("completed", completedInRun).put("completedPerSec", perSecond(completedInRun, elapsed))
-          .put("failed", failed.get()).put("refused", refused.get());
+      ObjectNode report =
+          Json.object()
+              .put("workload", "tasks")
+              .put("url", url().toString())
+              .put("workers", external ? 0 : workers)
+              .put("concurrency", concurrency)
+              .put("window", window)
+              .put("durationS", Math.round(elapsed / 1e7) / 100.0)
+              .put("submitted", submitted.get())
+              .put("completed", completedInRun)
+              .put("completedPerSec", perSecond(completedInRun, elapsed))
+              .put("failed", failed.get())
+              .put("refused", refused.get());
       report.set("latencyMs", latency.toJson());
-      HubProbe.of(adminUrl, url()).metric("cmws_jvm_heap_used_bytes").ifPresent(heap -> report.put("hubHeapUsedBytes", heap));
+      HubProbe.of(adminUrl, url())
+          .metric("cmws_jvm_heap_used_bytes")
+          .ifPresent(heap -> report.put("hubHeapUsedBytes", heap));
       report(report);
       connections.forEach(WsConnection::close);
       return ExitCode.OK;
@@ -132,8 +165,12 @@ public final class TaskBench extends BenchBase implements Callable<Integer> {
       } catch (InterruptedException e) {
         return;
       }
-      submitter.send("{\"type\":\"task:submit\",\"taskType\":\"" + type + "\",\"payload\":{\"t\":" + System.nanoTime()
-          + "},\"watch\":true}");
+      submitter.send(
+          "{\"type\":\"task:submit\",\"taskType\":\""
+              + type
+              + "\",\"payload\":{\"t\":"
+              + System.nanoTime()
+              + "},\"watch\":true}");
       submitted.incrementAndGet();
     }
   }
@@ -172,8 +209,13 @@ public final class TaskBench extends BenchBase implements Callable<Integer> {
     return new WsConnection.Listener() {
       @Override
       public void onOpen(WsConnection connection) {
-        connection.send("{\"type\":\"register\",\"capabilities\":[\"" + type + "\"],\"metadata\":{\"agent\":\"cmws-bench\","
-            + "\"concurrency\":" + concurrency + "}}");
+        connection.send(
+            "{\"type\":\"register\",\"capabilities\":[\""
+                + type
+                + "\"],\"metadata\":{\"agent\":\"cmws-bench\","
+                + "\"concurrency\":"
+                + concurrency
+                + "}}");
       }
 
       @Override
@@ -181,8 +223,14 @@ public final class TaskBench extends BenchBase implements Callable<Integer> {
         if (Bytes.startsWith(payload, ASSIGN)) {
           String taskId = Bytes.string(payload, TASK_ID);
           long t = Bytes.number(payload, STAMP);
-          connection.send("{\"type\":\"task:complete\",\"taskId\":\"" + taskId + "\",\"workerId\":\"" + workerId[0]
-              + "\",\"result\":{\"t\":" + t + "}}");
+          connection.send(
+              "{\"type\":\"task:complete\",\"taskId\":\""
+                  + taskId
+                  + "\",\"workerId\":\""
+                  + workerId[0]
+                  + "\",\"result\":{\"t\":"
+                  + t
+                  + "}}");
         } else if (Bytes.startsWith(payload, REGISTERED)) {
           workerId[0] = Bytes.string(payload, WORKER_ID);
           registered.countDown();

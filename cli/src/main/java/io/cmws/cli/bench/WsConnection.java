@@ -10,7 +10,9 @@ import java.util.ArrayDeque;
 import java.util.Base64;
 import java.util.concurrent.ThreadLocalRandom;
 
-/** One client connection of a {@link WsLoop}. All methods but {@link #send} run on the loop thread. */
+/**
+ * One client connection of a {@link WsLoop}. All methods but {@link #send} run on the loop thread.
+ */
 final class WsConnection {
   /** Callbacks on the loop thread; must be quick. */
   interface Listener {
@@ -57,12 +59,13 @@ final class WsConnection {
   void send(String text) {
     byte[] payload = text.getBytes(StandardCharsets.UTF_8);
     ByteBuffer frame = maskedText(payload);
-    loop.execute(() -> {
-      outgoing.add(frame);
-      if (key != null && key.isValid()) {
-        key.interestOps(key.interestOps() | SelectionKey.OP_WRITE);
-      }
-    });
+    loop.execute(
+        () -> {
+          outgoing.add(frame);
+          if (key != null && key.isValid()) {
+            key.interestOps(key.interestOps() | SelectionKey.OP_WRITE);
+          }
+        });
   }
 
   void close() {
@@ -71,9 +74,16 @@ final class WsConnection {
 
   void finishConnect() throws IOException {
     channel.finishConnect();
-    String request = "GET " + url.getRawPath() + " HTTP/1.1\r\nHost: " + url.getHost() + ":" + url.getPort()
-        + "\r\nUpgrade: websocket\r\nConnection: Upgrade\r\nSec-WebSocket-Key: "
-        + Base64.getEncoder().encodeToString(new byte[16]) + "\r\nSec-WebSocket-Version: 13\r\n\r\n";
+    String request =
+        "GET "
+            + url.getRawPath()
+            + " HTTP/1.1\r\nHost: "
+            + url.getHost()
+            + ":"
+            + url.getPort()
+            + "\r\nUpgrade: websocket\r\nConnection: Upgrade\r\nSec-WebSocket-Key: "
+            + Base64.getEncoder().encodeToString(new byte[16])
+            + "\r\nSec-WebSocket-Version: 13\r\n\r\n";
     outgoing.addFirst(ByteBuffer.wrap(request.getBytes(StandardCharsets.US_ASCII)));
     key.interestOps(SelectionKey.OP_READ | SelectionKey.OP_WRITE);
   }
@@ -115,7 +125,10 @@ final class WsConnection {
 
   private boolean readHandshake() throws IOException {
     for (int i = in.position(); i + 3 < in.limit(); i++) {
-      if (in.get(i) == '\r' && in.get(i + 1) == '\n' && in.get(i + 2) == '\r' && in.get(i + 3) == '\n') {
+      if (in.get(i) == '\r'
+          && in.get(i + 1) == '\n'
+          && in.get(i + 2) == '\r'
+          && in.get(i + 3) == '\n') {
         byte[] head = new byte[i + 4 - in.position()];
         in.get(head);
         if (!new String(head, StandardCharsets.US_ASCII).startsWith("HTTP/1.1 101")) {
@@ -171,7 +184,7 @@ final class WsConnection {
       case 0x1, 0x0 -> text(payload, fin, opcode == 0x0);
       case 0x8 -> failed(new IOException("hub closed the connection"));
       case 0x9 -> sendControl(0xA, payload); // ping → pong
-      default -> { }
+      default -> {}
     }
     return true;
   }

@@ -33,17 +33,19 @@ final class WsLoop implements AutoCloseable {
   /** Opens a connection; {@code listener} is called on this loop's thread. */
   WsConnection connect(URI url, WsConnection.Listener listener) {
     WsConnection connection = new WsConnection(this, url, listener);
-    execute(() -> {
-      try {
-        SocketChannel channel = SocketChannel.open();
-        channel.configureBlocking(false);
-        channel.setOption(StandardSocketOptions.TCP_NODELAY, true);
-        channel.connect(new InetSocketAddress(url.getHost(), url.getPort()));
-        connection.attach(channel, channel.register(selector, SelectionKey.OP_CONNECT, connection));
-      } catch (IOException e) {
-        connection.failed(e);
-      }
-    });
+    execute(
+        () -> {
+          try {
+            SocketChannel channel = SocketChannel.open();
+            channel.configureBlocking(false);
+            channel.setOption(StandardSocketOptions.TCP_NODELAY, true);
+            channel.connect(new InetSocketAddress(url.getHost(), url.getPort()));
+            connection.attach(
+                channel, channel.register(selector, SelectionKey.OP_CONNECT, connection));
+          } catch (IOException e) {
+            connection.failed(e);
+          }
+        });
     return connection;
   }
 

@@ -12,9 +12,9 @@ import java.util.Optional;
 import java.util.function.Consumer;
 
 /**
- * The handshakes every tool needs: connect, authenticate as a browser-type client (no {@code
- * token} field without a token, so claude-mem treats it as a browser), and wait for specific
- * replies. Not thread-safe: one command thread drives it.
+ * The handshakes every tool needs: connect, authenticate as a browser-type client (no {@code token}
+ * field without a token, so claude-mem treats it as a browser), and wait for specific replies. Not
+ * thread-safe: one command thread drives it.
  */
 public final class HubSession implements AutoCloseable {
   private final HubClient client;
@@ -33,8 +33,8 @@ public final class HubSession implements AutoCloseable {
   }
 
   /**
-   * A view of this session for a command to use and "close": closing it leaves the connection
-   * open. The REPL lends its connection to CLI commands this way.
+   * A view of this session for a command to use and "close": closing it leaves the connection open.
+   * The REPL lends its connection to CLI commands this way.
    */
   public HubSession borrow() {
     HubSession view = new HubSession(client, false);
@@ -74,7 +74,8 @@ public final class HubSession implements AutoCloseable {
     client.send(ClientFrame.Auth.browser(token == null || token.isEmpty() ? null : token));
     JsonNode reply = await(timeout, "authentication", "auth:success", "auth:failed");
     if (reply.path("type").asText().equals("auth:failed")) {
-      throw CliException.rejected("authentication failed: " + reply.path("reason").asText("refused"));
+      throw CliException.rejected(
+          "authentication failed: " + reply.path("reason").asText("refused"));
     }
     clientId = reply.path("clientId").asText(null);
     if (reply.has("permissions")) {
@@ -113,7 +114,8 @@ public final class HubSession implements AutoCloseable {
       Duration left = Duration.between(Instant.now(), deadline);
       Optional<Inbound> next = poll(left.isNegative() ? Duration.ZERO : left);
       if (next.isEmpty()) {
-        throw CliException.timeout("no reply to " + what + " from " + url() + " within " + timeout.toMillis() + " ms");
+        throw CliException.timeout(
+            "no reply to " + what + " from " + url() + " within " + timeout.toMillis() + " ms");
       }
       Inbound inbound = next.get();
       if (inbound instanceof Inbound.Closed closed) {
@@ -126,7 +128,8 @@ public final class HubSession implements AutoCloseable {
         }
       }
       if (frame.type().equals("error")) {
-        throw CliException.rejected(what + " refused by the hub: " + frame.node().path("message").asText());
+        throw CliException.rejected(
+            what + " refused by the hub: " + frame.node().path("message").asText());
       }
       Consumer<Inbound.Frame> listener = unsolicited;
       if (listener != null) {
@@ -149,10 +152,13 @@ public final class HubSession implements AutoCloseable {
    * token" and 4004 "Authentication required") is a refusal, anything else a lost connection.
    */
   public CliException closedDuring(String what, Inbound.Closed closed) {
-    if (closed.code() == CloseCodes.UNAUTHORIZED || closed.code() == 4003 || closed.code() == 4004) {
+    if (closed.code() == CloseCodes.UNAUTHORIZED
+        || closed.code() == 4003
+        || closed.code() == 4004) {
       return CliException.rejected(what + " refused: connection " + closed.describe());
     }
-    return CliException.connection("connection to " + url() + " " + closed.describe() + " during " + what);
+    return CliException.connection(
+        "connection to " + url() + " " + closed.describe() + " during " + what);
   }
 
   public void send(ClientFrame frame) {

@@ -43,8 +43,11 @@ public final class HubUrls {
       } catch (IllegalArgumentException e) {
         throw CliException.usage("not a URL: " + trimmed);
       }
-      if (url.getScheme() == null || !(url.getScheme().equals("ws") || url.getScheme().equals("wss")) || url.getHost() == null) {
-        throw CliException.usage("a hub URL looks like ws://host:port/ws or wss://..., got " + trimmed);
+      if (url.getScheme() == null
+          || !(url.getScheme().equals("ws") || url.getScheme().equals("wss"))
+          || url.getHost() == null) {
+        throw CliException.usage(
+            "a hub URL looks like ws://host:port/ws or wss://..., got " + trimmed);
       }
       urls.add(url);
     }
@@ -91,7 +94,11 @@ public final class HubUrls {
     if (urls.size() == 1) {
       throw last;
     }
-    throw new CliException(last.exitCode(), last.code(), "no hub answered (" + urls + "); last: " + last.getMessage(), last);
+    throw new CliException(
+        last.exitCode(),
+        last.code(),
+        "no hub answered (" + urls + "); last: " + last.getMessage(),
+        last);
   }
 
   @Override

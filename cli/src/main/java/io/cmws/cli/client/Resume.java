@@ -17,20 +17,23 @@ public final class Resume {
   private final Map<String, Long> positions = new HashMap<>();
 
   /** The first subscribe: replay as asked, or nothing (last 0) just to learn the epoch. */
-  public ClientFrame.Subscribe first(List<String> patterns, Integer last, Long since, Map<String, Long> sincePositions) {
+  public ClientFrame.Subscribe first(
+      List<String> patterns, Integer last, Long since, Map<String, Long> sincePositions) {
     if (last != null) {
       return new ClientFrame.Subscribe(patterns, null, last);
     }
     if (since != null || !sincePositions.isEmpty()) {
       positions.putAll(sincePositions);
-      return new ClientFrame.Subscribe(patterns, new ClientFrame.Recover(null, Map.copyOf(sincePositions), since), null);
+      return new ClientFrame.Subscribe(
+          patterns, new ClientFrame.Recover(null, Map.copyOf(sincePositions), since), null);
     }
     return new ClientFrame.Subscribe(patterns, null, 0);
   }
 
   /** After a reconnect: everything since what was printed. */
   public ClientFrame.Subscribe again(List<String> patterns) {
-    return new ClientFrame.Subscribe(patterns, new ClientFrame.Recover(epoch, Map.copyOf(positions), subscribedAt), null);
+    return new ClientFrame.Subscribe(
+        patterns, new ClientFrame.Recover(epoch, Map.copyOf(positions), subscribedAt), null);
   }
 
   /** Learns the epoch and time from a {@code subscribed} reply; a new epoch voids the positions. */

@@ -47,8 +47,10 @@ final class WsHubClient implements HubClient {
     if (!connected) {
       client.socket.close();
       Exception error = client.lastError;
-      String why = error == null ? "no answer within " + timeout.toMillis() + " ms"
-          : error.getMessage() == null ? error.getClass().getSimpleName() : error.getMessage();
+      String why =
+          error == null
+              ? "no answer within " + timeout.toMillis() + " ms"
+              : error.getMessage() == null ? error.getClass().getSimpleName() : error.getMessage();
       throw CliException.connection("cannot connect to " + url + ": " + why);
     }
     return client;

@@ -16,7 +16,10 @@ abstract class BaseCommand {
 
   @Mixin VerbosityOptions verbosity;
 
-  @Option(names = {"-x", "--stacktrace"}, order = 92, description = "Show stack traces of errors.")
+  @Option(
+      names = {"-x", "--stacktrace"},
+      order = 92,
+      description = "Show stack traces of errors.")
   boolean stacktrace;
 
   PrintWriter out() {

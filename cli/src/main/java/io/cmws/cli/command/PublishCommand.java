@@ -42,8 +42,13 @@ import picocli.CommandLine.Parameters;
       "backends have no client publish."
     },
     exitCodeListHeading = "%nExit codes:%n",
-    exitCodeList = {"0:every event acknowledged", "2:bad channel or options", "3:cannot connect / connection lost",
-        "4:no acknowledgement in time", "5:refused by the hub (permission, invalid channel, not a cmws hub)"},
+    exitCodeList = {
+      "0:every event acknowledged",
+      "2:bad channel or options",
+      "3:cannot connect / connection lost",
+      "4:no acknowledgement in time",
+      "5:refused by the hub (permission, invalid channel, not a cmws hub)"
+    },
     footerHeading = "%nExamples:%n",
     footer = {
       "  cmws publish session:started '{\"sessionId\":\"S1\"}'",
@@ -55,28 +60,50 @@ public final class PublishCommand extends BaseCommand implements Callable<Intege
   /** Events sent ahead of their acknowledgements when reading a stream. */
   static final int WINDOW = 256;
 
-  @Parameters(index = "0", paramLabel = "CHANNEL", description = "Channel to publish on (no wildcards).")
+  @Parameters(
+      index = "0",
+      paramLabel = "CHANNEL",
+      description = "Channel to publish on (no wildcards).")
   String channel;
 
-  @Parameters(index = "1", arity = "0..1", paramLabel = "DATA", description = "JSON or text; '-' for stdin lines.")
+  @Parameters(
+      index = "1",
+      arity = "0..1",
+      paramLabel = "DATA",
+      description = "JSON or text; '-' for stdin lines.")
   String data;
 
-  @Option(names = {"-f", "--file"}, paramLabel = "FILE", description = "Publish the content of FILE as one event.")
+  @Option(
+      names = {"-f", "--file"},
+      paramLabel = "FILE",
+      description = "Publish the content of FILE as one event.")
   Path file;
 
-  @Option(names = {"-n", "--count"}, paramLabel = "N", defaultValue = "1",
+  @Option(
+      names = {"-n", "--count"},
+      paramLabel = "N",
+      defaultValue = "1",
       description = "Send each event N times (default ${DEFAULT-VALUE}).")
   int count;
 
-  @Option(names = {"-i", "--interval"}, paramLabel = "DURATION", converter = DurationConverter.class,
+  @Option(
+      names = {"-i", "--interval"},
+      paramLabel = "DURATION",
+      converter = DurationConverter.class,
       description = "Pause between sends (e.g. 500ms); each send then waits for its ack.")
   Duration interval;
 
-  @Option(names = {"-t", "--timeout"}, paramLabel = "DURATION", defaultValue = "10s", converter = DurationConverter.class,
+  @Option(
+      names = {"-t", "--timeout"},
+      paramLabel = "DURATION",
+      defaultValue = "10s",
+      converter = DurationConverter.class,
       description = "How long to wait for each acknowledgement (default ${DEFAULT-VALUE}).")
   Duration timeout;
 
-  @Option(names = "--json", description = "Print each acknowledgement as a JSON line {id, channel, seq}.")
+  @Option(
+      names = "--json",
+      description = "Print each acknowledgement as a JSON line {id, channel, seq}.")
   boolean json;
 
   @Mixin ConnectionOptions connection;
@@ -90,19 +117,26 @@ public final class PublishCommand extends BaseCommand implements Callable<Intege
 
   @Override
   public Integer call() {
-    ChannelNames.channelProblem(channel).ifPresent(problem -> {
-      throw CliException.usage(problem);
-    });
+    ChannelNames.channelProblem(channel)
+        .ifPresent(
+            problem -> {
+              throw CliException.usage(problem);
+            });
     if (data != null && file != null) {
       throw CliException.usage("give DATA or --file, not both");
     }
     if (count < 1) {
       throw CliException.usage("--count must be at least 1");
     }
-    try (HubSession session = connection.hubs().open(connection.token(), connection.connectTimeout(), root()::openSession)) {
+    try (HubSession session =
+        connection
+            .hubs()
+            .open(connection.token(), connection.connectTimeout(), root()::openSession)) {
       if (!session.isCmwsHub()) {
-        throw CliException.rejected(connection.url() + " is not a cmws hub: claude-mem backends have no client"
-            + " publish (events there come from the backend's own HTTP hooks)");
+        throw CliException.rejected(
+            connection.url()
+                + " is not a cmws hub: claude-mem backends have no client"
+                + " publish (events there come from the backend's own HTTP hooks)");
       }
       int window = interval == null ? WINDOW : 1;
       Acks acks = new Acks();
@@ -124,8 +158,13 @@ public final class PublishCommand extends BaseCommand implements Callable<Intege
       while (!acks.inFlight.isEmpty()) {
         awaitAck(session, acks);
       }
-      status("published " + acks.acknowledged + (acks.acknowledged == 1 ? " event" : " events") + " to " + channel
-          + (acks.acknowledged > 0 ? " (last seq " + acks.lastSeq + ")" : ""));
+      status(
+          "published "
+              + acks.acknowledged
+              + (acks.acknowledged == 1 ? " event" : " events")
+              + " to "
+              + channel
+              + (acks.acknowledged > 0 ? " (last seq " + acks.lastSeq + ")" : ""));
       return ExitCode.OK;
     }
   }
@@ -134,7 +173,8 @@ public final class PublishCommand extends BaseCommand implements Callable<Intege
     JsonNode ack = session.await(timeout, "publish to " + channel, "published");
     String expected = acks.inFlight.poll();
     if (!expected.equals(ack.path("id").asText())) {
-      throw CliException.failure("acknowledgement out of order: expected " + expected + ", got " + ack, null);
+      throw CliException.failure(
+          "acknowledgement out of order: expected " + expected + ", got " + ack, null);
     }
     acks.acknowledged++;
     acks.lastSeq = ack.path("seq").asLong();
@@ -151,13 +191,15 @@ public final class PublishCommand extends BaseCommand implements Callable<Intege
   private Iterator<JsonNode> payloads() {
     if (file != null) {
       try {
-        return List.of(Json.parseOrString(Files.readString(file, StandardCharsets.UTF_8).strip())).iterator();
+        return List.of(Json.parseOrString(Files.readString(file, StandardCharsets.UTF_8).strip()))
+            .iterator();
       } catch (IOException e) {
         throw CliException.usage("cannot read " + file + ": " + e.getMessage());
       }
     }
     if ("-".equals(data)) {
-      BufferedReader reader = new BufferedReader(new InputStreamReader(root().stdin(), StandardCharsets.UTF_8));
+      BufferedReader reader =
+          new BufferedReader(new InputStreamReader(root().stdin(), StandardCharsets.UTF_8));
       return reader.lines().filter(line -> !line.isBlank()).map(Json::parseOrString).iterator();
     }
     return List.of(data == null ? NullNode.getInstance() : Json.parseOrString(data)).iterator();
@@ -170,5 +212,4 @@ public final class PublishCommand extends BaseCommand implements Callable<Intege
       throw CliException.failure("cannot read stdin: " + e.getCause().getMessage(), e);
     }
   }
-
 }

@@ -28,7 +28,10 @@ import picocli.CommandLine.Option;
       "is that of the first failed command."
     },
     exitCodeListHeading = "%nExit codes:%n",
-    exitCodeList = {"0:all commands succeeded (interactive: always)", "2-5:the first failed command's code"},
+    exitCodeList = {
+      "0:all commands succeeded (interactive: always)",
+      "2-5:the first failed command's code"
+    },
     footerHeading = "%nExamples:%n",
     footer = {
       "  cmws repl",
@@ -39,7 +42,10 @@ public final class ReplCommand extends BaseCommand implements Callable<Integer> 
   @Option(names = "--json", description = "Print frames as they come, one JSON line each.")
   boolean json;
 
-  @Option(names = "--color", paramLabel = "WHEN", defaultValue = "auto",
+  @Option(
+      names = "--color",
+      paramLabel = "WHEN",
+      defaultValue = "auto",
       description = "auto, always or never (default ${DEFAULT-VALUE}).")
   String color;
 
@@ -49,8 +55,15 @@ public final class ReplCommand extends BaseCommand implements Callable<Integer> 
   public Integer call() throws IOException {
     boolean terminal = root().stdoutIsTerminal();
     Style style = Style.decide(color, terminal, root().env());
-    Repl repl = new Repl(connection.url(), connection.token(), connection.connectTimeout(), json, terminal, style,
-        root().env());
+    Repl repl =
+        new Repl(
+            connection.url(),
+            connection.token(),
+            connection.connectTimeout(),
+            json,
+            terminal,
+            style,
+            root().env());
     if (terminal) {
       try (Terminal tty = TerminalBuilder.builder().system(true).build()) {
         return repl.runInteractive(tty);
@@ -59,6 +72,9 @@ public final class ReplCommand extends BaseCommand implements Callable<Integer> 
     if (connection.url() == null) {
       throw CliException.usage("no hub URL");
     }
-    return repl.runScript(new BufferedReader(new InputStreamReader(root().stdin(), StandardCharsets.UTF_8)), out(), err());
+    return repl.runScript(
+        new BufferedReader(new InputStreamReader(root().stdin(), StandardCharsets.UTF_8)),
+        out(),
+        err());
   }
 }

@@ -1,10 +1,9 @@
 package io.cmws.cli.command;
 
+import com.fasterxml.jackson.databind.JsonNode;
 import io.cmws.cli.client.HubSession;
 import io.cmws.cli.client.Inbound;
 import io.cmws.cli.client.Resume;
-import com.fasterxml.jackson.databind.JsonNode;
-import java.util.ArrayList;
 import io.cmws.cli.option.ConnectionOptions;
 import io.cmws.cli.output.EventPrinter;
 import io.cmws.cli.output.OutputFormat;
@@ -18,6 +17,7 @@ import io.cmws.protocol.ClientFrame;
 import io.cmws.protocol.CloseCodes;
 import java.time.Duration;
 import java.time.Instant;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
 import java.util.concurrent.Callable;
@@ -41,8 +41,13 @@ import picocli.CommandLine.Parameters;
       "as the hub's history covers the time away."
     },
     exitCodeListHeading = "%nExit codes:%n",
-    exitCodeList = {"0:--count reached", "2:bad pattern", "3:cannot connect / connection lost",
-        "4:--timeout without an event", "5:rejected by the hub"},
+    exitCodeList = {
+      "0:--count reached",
+      "2:bad pattern",
+      "3:cannot connect / connection lost",
+      "4:--timeout without an event",
+      "5:rejected by the hub"
+    },
     footerHeading = "%nPatterns:%n",
     footer = {
       "  '*' alone matches every channel. A trailing '*' matches one or more",
@@ -60,7 +65,10 @@ import picocli.CommandLine.Parameters;
 public final class SubscribeCommand extends BaseCommand implements Callable<Integer> {
   private static final Duration FOREVER = Duration.ofDays(365);
 
-  @Parameters(arity = "1..*", paramLabel = "PATTERN", description = "Channel patterns to subscribe to.")
+  @Parameters(
+      arity = "1..*",
+      paramLabel = "PATTERN",
+      description = "Channel patterns to subscribe to.")
   List<String> patterns;
 
   @ArgGroup(exclusive = true)
@@ -74,37 +82,55 @@ public final class SubscribeCommand extends BaseCommand implements Callable<Inte
     boolean raw;
   }
 
-  @Option(names = {"-n", "--count"}, paramLabel = "N", description = "Exit 0 after N events.")
+  @Option(
+      names = {"-n", "--count"},
+      paramLabel = "N",
+      description = "Exit 0 after N events.")
   Integer count;
 
-  @Option(names = {"-t", "--timeout"}, paramLabel = "DURATION", converter = DurationConverter.class,
+  @Option(
+      names = {"-t", "--timeout"},
+      paramLabel = "DURATION",
+      converter = DurationConverter.class,
       description = "Exit 4 when no event arrives for this long (e.g. 30s).")
   Duration timeout;
 
-  @Option(names = "--no-reconnect", description = "Exit 3 when the connection drops instead of reconnecting.")
+  @Option(
+      names = "--no-reconnect",
+      description = "Exit 3 when the connection drops instead of reconnecting.")
   boolean noReconnect;
 
-  @Option(names = "--last", paramLabel = "N",
+  @Option(
+      names = "--last",
+      paramLabel = "N",
       description = "First print the last N kept events of the matching channels (cmws hubs).")
   Integer last;
 
-  @Option(names = "--since", paramLabel = "WHEN|CHANNEL=SEQ",
-      description = "First print kept events published since WHEN (a duration ago like 10m, or an ISO-8601 time),"
-          + " or after SEQ on CHANNEL (repeatable), as a resume point saved by an earlier run.")
+  @Option(
+      names = "--since",
+      paramLabel = "WHEN|CHANNEL=SEQ",
+      description =
+          "First print kept events published since WHEN (a duration ago like 10m, or an ISO-8601 time),"
+              + " or after SEQ on CHANNEL (repeatable), as a resume point saved by an earlier run.")
   List<String> since = new ArrayList<>();
 
   @Mixin ConnectionOptions connection;
 
-  @Option(names = "--color", paramLabel = "WHEN", defaultValue = "auto",
+  @Option(
+      names = "--color",
+      paramLabel = "WHEN",
+      defaultValue = "auto",
       description = "auto, always or never (default ${DEFAULT-VALUE}; NO_COLOR turns auto off).")
   String color;
 
   @Override
   public Integer call() {
     for (String pattern : patterns) {
-      ChannelNames.patternProblem(pattern).ifPresent(problem -> {
-        throw CliException.usage(problem);
-      });
+      ChannelNames.patternProblem(pattern)
+          .ifPresent(
+              problem -> {
+                throw CliException.usage(problem);
+              });
     }
     if (count != null && count < 1) {
       throw CliException.usage("--count must be at least 1");
@@ -115,9 +141,11 @@ public final class SubscribeCommand extends BaseCommand implements Callable<Inte
     if (last != null && last < 0) {
       throw CliException.usage("--last must be 0 or more");
     }
-    OutputFormat outputFormat = format.json ? OutputFormat.JSON : format.raw ? OutputFormat.RAW : OutputFormat.TEXT;
-    EventPrinter printer = new EventPrinter(out(), outputFormat,
-        Style.decide(color, root().stdoutIsTerminal(), root().env()));
+    OutputFormat outputFormat =
+        format.json ? OutputFormat.JSON : format.raw ? OutputFormat.RAW : OutputFormat.TEXT;
+    EventPrinter printer =
+        new EventPrinter(
+            out(), outputFormat, Style.decide(color, root().stdoutIsTerminal(), root().env()));
     Backoff backoff = Backoff.standard();
     Instant idleDeadline = deadlineFromNow();
     Resume resume = new Resume();
@@ -157,24 +185,36 @@ public final class SubscribeCommand extends BaseCommand implements Callable<Inte
     }
   }
 
-  /** Subscribes; on a cmws hub with replay: what --last/--since ask for first, the missed events later. */
+  /**
+   * Subscribes; on a cmws hub with replay: what --last/--since ask for first, the missed events
+   * later.
+   */
   private HubSession subscribe(Resume resume, boolean first) {
-    HubSession session = connection.hubs().open(connection.token(), connection.connectTimeout(), HubSession::open);
+    HubSession session =
+        connection.hubs().open(connection.token(), connection.connectTimeout(), HubSession::open);
     try {
       if (!session.isCmwsHub()) {
         if (first && (last != null || !since.isEmpty())) {
-          throw CliException.rejected(connection.url() + " keeps no history (not a cmws hub): drop --last/--since");
+          throw CliException.rejected(
+              connection.url() + " keeps no history (not a cmws hub): drop --last/--since");
         }
         session.send(new ClientFrame.Subscribe(patterns));
         session.await(connection.connectTimeout(), "subscribe", "subscribed");
         return session;
       }
-      session.send(first ? resume.first(patterns, last, sinceTime(), sincePositions()) : resume.again(patterns));
+      session.send(
+          first
+              ? resume.first(patterns, last, sinceTime(), sincePositions())
+              : resume.again(patterns));
       JsonNode reply = session.await(connection.connectTimeout(), "subscribe", "subscribed");
       resume.subscribed(reply);
       if (reply.has("recovered") && !reply.get("recovered").asBoolean()) {
-        status((first ? "" : "after the reconnect: ") + "the hub could not replay everything asked for (history"
-            + " too short, or the hub lost it); " + reply.path("replayed").asInt() + " kept events follow");
+        status(
+            (first ? "" : "after the reconnect: ")
+                + "the hub could not replay everything asked for (history"
+                + " too short, or the hub lost it); "
+                + reply.path("replayed").asInt()
+                + " kept events follow");
       }
       return session;
     } catch (RuntimeException e) {
@@ -183,7 +223,9 @@ public final class SubscribeCommand extends BaseCommand implements Callable<Inte
     }
   }
 
-  /** Reconnects with capped exponential backoff and jitter; gives up on a refusal or the timeout. */
+  /**
+   * Reconnects with capped exponential backoff and jitter; gives up on a refusal or the timeout.
+   */
   private Long sinceTime() {
     List<String> times = since.stream().filter(s -> !s.contains("=")).toList();
     if (times.size() > 1) {
@@ -199,7 +241,8 @@ public final class SubscribeCommand extends BaseCommand implements Callable<Inte
       try {
         return Instant.now().minus(DurationConverter.parse(when)).toEpochMilli();
       } catch (picocli.CommandLine.TypeConversionException notDuration) {
-        throw CliException.usage("--since " + when + ": not a duration (10m), an ISO-8601 time or CHANNEL=SEQ");
+        throw CliException.usage(
+            "--since " + when + ": not a duration (10m), an ISO-8601 time or CHANNEL=SEQ");
       }
     }
   }
@@ -219,7 +262,8 @@ public final class SubscribeCommand extends BaseCommand implements Callable<Inte
     return positions;
   }
 
-  private HubSession reconnect(Inbound.Closed closed, Backoff backoff, Instant idleDeadline, Resume resume) {
+  private HubSession reconnect(
+      Inbound.Closed closed, Backoff backoff, Instant idleDeadline, Resume resume) {
     if (closed.code() == CloseCodes.UNAUTHORIZED) {
       throw CliException.rejected("the hub refused this client: connection " + closed.describe());
     }
@@ -230,16 +274,20 @@ public final class SubscribeCommand extends BaseCommand implements Callable<Inte
     while (true) {
       Duration delay = backoff.next();
       if (timeout != null && Instant.now().plus(delay).isAfter(idleDeadline)) {
-        throw CliException.timeout("no event within " + timeout.toMillis() + " ms (hub unreachable: " + why + ")");
+        throw CliException.timeout(
+            "no event within " + timeout.toMillis() + " ms (hub unreachable: " + why + ")");
       }
       String where = connection.hubs().all().size() > 1 ? " to " + connection.hubs().advance() : "";
-      status(String.format("connection %s; reconnecting%s in %.1f s (attempt %d)", why, where,
-          delay.toMillis() / 1000.0, backoff.attempt()));
+      status(
+          String.format(
+              "connection %s; reconnecting%s in %.1f s (attempt %d)",
+              why, where, delay.toMillis() / 1000.0, backoff.attempt()));
       pause(delay);
       try {
         HubSession session = subscribe(resume, false);
         backoff.reset();
-        status("reconnected to " + connection.url() + "; subscribed to " + String.join(" ", patterns));
+        status(
+            "reconnected to " + connection.url() + "; subscribed to " + String.join(" ", patterns));
         return session;
       } catch (CliException e) {
         if (e.exitCode() == ExitCode.REJECTED || e.exitCode() == ExitCode.USAGE) {

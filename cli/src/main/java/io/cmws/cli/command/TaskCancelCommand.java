@@ -24,20 +24,30 @@ public final class TaskCancelCommand extends TaskClientCommand implements Callab
   @Parameters(paramLabel = "ID", description = "The task id.")
   String taskId;
 
-  @Option(names = "--reason", paramLabel = "TEXT", description = "Why; shown in the task and the task:cancelled event.")
+  @Option(
+      names = "--reason",
+      paramLabel = "TEXT",
+      description = "Why; shown in the task and the task:cancelled event.")
   String reason;
 
   @Override
   public Integer call() {
     try (HubSession session = open()) {
-      JsonNode task = request(session, new ClientFrame.TaskCancel(taskId, reason, "c1"), "task:cancel", "task:info").path("task");
+      JsonNode task =
+          request(
+                  session,
+                  new ClientFrame.TaskCancel(taskId, reason, "c1"),
+                  "task:cancel",
+                  "task:info")
+              .path("task");
       String state = task.path("state").asText();
       if (json) {
         out().println(Json.write(Json.object().put("taskId", taskId).put("state", state)));
         out().flush();
       }
       if (!state.equals("cancelled")) {
-        throw CliException.rejected("task " + taskId + " was not cancelled: it is already " + state);
+        throw CliException.rejected(
+            "task " + taskId + " was not cancelled: it is already " + state);
       }
       status("cancelled task " + taskId);
       return ExitCode.OK;

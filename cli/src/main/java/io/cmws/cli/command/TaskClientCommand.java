@@ -16,11 +16,16 @@ abstract class TaskClientCommand extends BaseCommand {
   @Mixin ConnectionOptions connection;
 
   HubSession open() {
-    HubSession session = connection.hubs().open(connection.token(), connection.connectTimeout(), root()::openSession);
+    HubSession session =
+        connection
+            .hubs()
+            .open(connection.token(), connection.connectTimeout(), root()::openSession);
     if (!session.isCmwsHub()) {
       session.close();
-      throw CliException.rejected(connection.url() + " is not a cmws hub: claude-mem backends queue tasks only from their"
-          + " own services");
+      throw CliException.rejected(
+          connection.url()
+              + " is not a cmws hub: claude-mem backends queue tasks only from their"
+              + " own services");
     }
     return session;
   }

@@ -10,7 +10,12 @@ import picocli.CommandLine.Spec;
     name = "task",
     mixinStandardHelpOptions = true,
     description = {"Submit, list, inspect and cancel tasks on a cmws hub."},
-    subcommands = {TaskSubmitCommand.class, TaskListCommand.class, TaskGetCommand.class, TaskCancelCommand.class},
+    subcommands = {
+      TaskSubmitCommand.class,
+      TaskListCommand.class,
+      TaskGetCommand.class,
+      TaskCancelCommand.class
+    },
     footerHeading = "%nExamples:%n",
     footer = {
       "  cmws task submit echo '{\"hello\":1}' --wait",
@@ -23,6 +28,7 @@ public final class TaskCommand implements Runnable {
 
   @Override
   public void run() {
-    throw new CommandLine.ParameterException(spec.commandLine(), "Missing subcommand: submit, list, get or cancel");
+    throw new CommandLine.ParameterException(
+        spec.commandLine(), "Missing subcommand: submit, list, get or cancel");
   }
 }

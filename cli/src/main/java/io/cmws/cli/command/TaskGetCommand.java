@@ -22,8 +22,14 @@ public final class TaskGetCommand extends TaskClientCommand implements Callable<
   @Override
   public Integer call() throws Exception {
     try (HubSession session = open()) {
-      var task = request(session, new ClientFrame.TaskGet(taskId, "g1"), "task:get", "task:info").path("task");
-      out().println(json ? Json.write(task) : Json.MAPPER.writerWithDefaultPrettyPrinter().writeValueAsString(task));
+      var task =
+          request(session, new ClientFrame.TaskGet(taskId, "g1"), "task:get", "task:info")
+              .path("task");
+      out()
+          .println(
+              json
+                  ? Json.write(task)
+                  : Json.MAPPER.writerWithDefaultPrettyPrinter().writeValueAsString(task));
       out().flush();
       return ExitCode.OK;
     }

@@ -18,16 +18,25 @@ import picocli.CommandLine.Option;
     footerHeading = "%nExamples:%n",
     footer = {"  cmws task list", "  cmws task list --state failed --json | jq -r .error"})
 public final class TaskListCommand extends TaskClientCommand implements Callable<Integer> {
-  @Option(names = "--state", paramLabel = "STATE", description = "pending, assigned, completed, failed or cancelled.")
+  @Option(
+      names = "--state",
+      paramLabel = "STATE",
+      description = "pending, assigned, completed, failed or cancelled.")
   String state;
 
-  @Option(names = {"-n", "--limit"}, paramLabel = "N", defaultValue = "50", description = "At most N tasks (default ${DEFAULT-VALUE}, max 1000).")
+  @Option(
+      names = {"-n", "--limit"},
+      paramLabel = "N",
+      defaultValue = "50",
+      description = "At most N tasks (default ${DEFAULT-VALUE}, max 1000).")
   int limit;
 
   @Override
   public Integer call() {
     try (HubSession session = open()) {
-      JsonNode listed = request(session, new ClientFrame.TaskList(state, limit, "l1"), "task:list", "task:listed");
+      JsonNode listed =
+          request(
+              session, new ClientFrame.TaskList(state, limit, "l1"), "task:list", "task:listed");
       if (!json) {
         out().printf("%-36s  %-9s  %-20s  %7s  %s%n", "ID", "STATE", "TYPE", "ATTEMPT", "WORKER");
       }
@@ -35,8 +44,14 @@ public final class TaskListCommand extends TaskClientCommand implements Callable
         if (json) {
           out().println(Json.write(task));
         } else {
-          out().printf("%-36s  %-9s  %-20s  %7d  %s%n", task.path("id").asText(), task.path("state").asText(),
-              task.path("type").asText(), task.path("attempt").asInt(), task.path("workerId").asText("-"));
+          out()
+              .printf(
+                  "%-36s  %-9s  %-20s  %7d  %s%n",
+                  task.path("id").asText(),
+                  task.path("state").asText(),
+                  task.path("type").asText(),
+                  task.path("attempt").asInt(),
+                  task.path("workerId").asText("-"));
         }
       }
       out().flush();

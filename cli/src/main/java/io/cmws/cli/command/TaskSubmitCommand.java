@@ -35,8 +35,13 @@ import picocli.CommandLine.Parameters;
       "Prints the task id, or with --wait the result once the task is done."
     },
     exitCodeListHeading = "%nExit codes:%n",
-    exitCodeList = {"0:queued (with --wait: completed)", "1:with --wait: the task failed or was cancelled",
-        "3:connection lost", "4:--wait-timeout reached", "5:refused (permission, queue full, invalid task)"},
+    exitCodeList = {
+      "0:queued (with --wait: completed)",
+      "1:with --wait: the task failed or was cancelled",
+      "3:connection lost",
+      "4:--wait-timeout reached",
+      "5:refused (permission, queue full, invalid task)"
+    },
     footerHeading = "%nExamples:%n",
     footer = {
       "  cmws task submit echo '{\"n\":1}' --wait",
@@ -47,59 +52,110 @@ public final class TaskSubmitCommand extends TaskClientCommand implements Callab
   @Parameters(index = "0", paramLabel = "TYPE", description = "Task type (workers dispatch on it).")
   String type;
 
-  @Parameters(index = "1", arity = "0..1", paramLabel = "PAYLOAD", description = "JSON or text; '-' for stdin.")
+  @Parameters(
+      index = "1",
+      arity = "0..1",
+      paramLabel = "PAYLOAD",
+      description = "JSON or text; '-' for stdin.")
   String payload;
 
-  @Option(names = "--capability", paramLabel = "CAP", description = "Required capability (default: TYPE).")
+  @Option(
+      names = "--capability",
+      paramLabel = "CAP",
+      description = "Required capability (default: TYPE).")
   String capability;
 
-  @Option(names = "--fallback", paramLabel = "CAP", split = ",", description = "Capabilities to use when no worker has the required one.")
+  @Option(
+      names = "--fallback",
+      paramLabel = "CAP",
+      split = ",",
+      description = "Capabilities to use when no worker has the required one.")
   List<String> fallbacks = new ArrayList<>();
 
-  @Option(names = {"-p", "--priority"}, paramLabel = "N", description = "Higher runs first (default: the type's, 50).")
+  @Option(
+      names = {"-p", "--priority"},
+      paramLabel = "N",
+      description = "Higher runs first (default: the type's, 50).")
   Integer priority;
 
-  @Option(names = "--max-retries", paramLabel = "N", description = "Attempts in total, as claude-mem counts (default: 3).")
+  @Option(
+      names = "--max-retries",
+      paramLabel = "N",
+      description = "Attempts in total, as claude-mem counts (default: 3).")
   Integer maxRetries;
 
-  @Option(names = "--timeout", paramLabel = "DURATION", converter = DurationConverter.class,
+  @Option(
+      names = "--timeout",
+      paramLabel = "DURATION",
+      converter = DurationConverter.class,
       description = "Lease of one attempt: how long a worker may go silent on it (default 5m).")
   Duration timeout;
 
-  @Option(names = "--dedup", paramLabel = "KEY", description = "While a task with KEY is open, return it instead of queueing another.")
+  @Option(
+      names = "--dedup",
+      paramLabel = "KEY",
+      description = "While a task with KEY is open, return it instead of queueing another.")
   String deduplicationKey;
 
-  @Option(names = {"-w", "--wait"}, description = "Wait for the outcome and print the result.")
+  @Option(
+      names = {"-w", "--wait"},
+      description = "Wait for the outcome and print the result.")
   boolean await;
 
-  @Option(names = "--wait-timeout", paramLabel = "DURATION", converter = DurationConverter.class,
+  @Option(
+      names = "--wait-timeout",
+      paramLabel = "DURATION",
+      converter = DurationConverter.class,
       description = "With --wait: give up (exit 4) after this long; the task goes on.")
   Duration waitTimeout;
 
   @Override
   public Integer call() {
-    JsonNode body = payload == null ? NullNode.getInstance() : "-".equals(payload) ? stdin() : Json.parseOrString(payload);
+    JsonNode body =
+        payload == null
+            ? NullNode.getInstance()
+            : "-".equals(payload) ? stdin() : Json.parseOrString(payload);
     try (HubSession session = open()) {
-      session.send(new ClientFrame.TaskSubmit(type, body, capability, fallbacks.isEmpty() ? null : fallbacks, priority,
-          maxRetries, timeout == null ? null : timeout.toMillis(), deduplicationKey, null, await ? Boolean.TRUE : null, "s1"));
+      session.send(
+          new ClientFrame.TaskSubmit(
+              type,
+              body,
+              capability,
+              fallbacks.isEmpty() ? null : fallbacks,
+              priority,
+              maxRetries,
+              timeout == null ? null : timeout.toMillis(),
+              deduplicationKey,
+              null,
+              await ? Boolean.TRUE : null,
+              "s1"));
       Map<String, JsonNode> results = new HashMap<>();
       JsonNode submitted = awaitSubmitted(session, results);
       String taskId = submitted.path("taskId").asText();
       if (!await) {
-        out().println(json ? Json.write(Json.object().put("taskId", taskId)
-            .put("deduplicated", submitted.path("deduplicated").asBoolean())) : taskId);
+        out()
+            .println(
+                json
+                    ? Json.write(
+                        Json.object()
+                            .put("taskId", taskId)
+                            .put("deduplicated", submitted.path("deduplicated").asBoolean()))
+                    : taskId);
         out().flush();
         return ExitCode.OK;
       }
       status("queued task " + taskId + "; waiting for it");
-      return printOutcome(taskId, results.containsKey(taskId) ? results.get(taskId) : awaitResult(session, taskId));
+      return printOutcome(
+          taskId, results.containsKey(taskId) ? results.get(taskId) : awaitResult(session, taskId));
     }
   }
 
   /** The submission ack; a fast task's result may come first and is kept. */
   private JsonNode awaitSubmitted(HubSession session, Map<String, JsonNode> results) {
     while (true) {
-      JsonNode frame = session.await(connection.connectTimeout(), "task:submit", "task:submitted", "task:result");
+      JsonNode frame =
+          session.await(
+              connection.connectTimeout(), "task:submit", "task:submitted", "task:result");
       if (frame.path("type").asText().equals("task:submitted")) {
         return frame;
       }
@@ -110,19 +166,31 @@ public final class TaskSubmitCommand extends TaskClientCommand implements Callab
   private JsonNode awaitResult(HubSession session, String taskId) {
     Instant deadline = waitTimeout == null ? Instant.MAX : Instant.now().plus(waitTimeout);
     while (true) {
-      Duration left = waitTimeout == null ? Duration.ofHours(1) : Duration.between(Instant.now(), deadline);
+      Duration left =
+          waitTimeout == null ? Duration.ofHours(1) : Duration.between(Instant.now(), deadline);
       if (left.isNegative() || left.isZero()) {
-        throw CliException.timeout("task " + taskId + " is not done after " + waitTimeout.toMillis() + " ms; it goes on: cmws task get " + taskId);
+        throw CliException.timeout(
+            "task "
+                + taskId
+                + " is not done after "
+                + waitTimeout.toMillis()
+                + " ms; it goes on: cmws task get "
+                + taskId);
       }
       Optional<Inbound> next = session.poll(left);
       if (next.isEmpty()) {
         continue;
       }
       if (next.get() instanceof Inbound.Closed closed) {
-        throw CliException.connection("connection " + closed.describe() + " while waiting; the task goes on: cmws task get " + taskId);
+        throw CliException.connection(
+            "connection "
+                + closed.describe()
+                + " while waiting; the task goes on: cmws task get "
+                + taskId);
       }
       Inbound.Frame frame = (Inbound.Frame) next.get();
-      if (frame.type().equals("task:result") && frame.node().path("taskId").asText().equals(taskId)) {
+      if (frame.type().equals("task:result")
+          && frame.node().path("taskId").asText().equals(taskId)) {
         return frame.node();
       }
     }
@@ -137,21 +205,32 @@ public final class TaskSubmitCommand extends TaskClientCommand implements Callab
       line.set("attempt", outcome.get("attempt"));
       out().println(Json.write(line));
     } else if (state.equals("completed")) {
-      out().println(Json.write(outcome.has("result") ? outcome.get("result") : NullNode.getInstance()));
+      out()
+          .println(
+              Json.write(outcome.has("result") ? outcome.get("result") : NullNode.getInstance()));
     }
     out().flush();
     if (state.equals("completed")) {
       return ExitCode.OK;
     }
-    err().println("cmws: task " + taskId + " " + state + " after " + outcome.path("attempt").asInt() + " attempt(s): "
-        + outcome.path("error").asText(""));
+    err()
+        .println(
+            "cmws: task "
+                + taskId
+                + " "
+                + state
+                + " after "
+                + outcome.path("attempt").asInt()
+                + " attempt(s): "
+                + outcome.path("error").asText(""));
     err().flush();
     return ExitCode.FAILURE;
   }
 
   private JsonNode stdin() {
     try {
-      return Json.parseOrString(new String(root().stdin().readAllBytes(), StandardCharsets.UTF_8).strip());
+      return Json.parseOrString(
+          new String(root().stdin().readAllBytes(), StandardCharsets.UTF_8).strip());
     } catch (IOException e) {
       throw CliException.failure("cannot read stdin: " + e.getMessage(), e);
     }

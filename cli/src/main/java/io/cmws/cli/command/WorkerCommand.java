@@ -38,7 +38,11 @@ import picocli.CommandLine.Option;
       "says shutdown and exits 0."
     },
     exitCodeListHeading = "%nExit codes:%n",
-    exitCodeList = {"0:stopped by SIGTERM/Ctrl-C", "2:bad option or executor", "5:refused by the hub (token)"},
+    exitCodeList = {
+      "0:stopped by SIGTERM/Ctrl-C",
+      "2:bad option or executor",
+      "5:refused by the hub (token)"
+    },
     footerHeading = "%nExamples:%n",
     footer = {
       "  cmws worker --capabilities echo,sleep --concurrency 4",
@@ -49,37 +53,71 @@ import picocli.CommandLine.Option;
     })
 public final class WorkerCommand extends BaseCommand implements Callable<Integer> {
 
-  @Option(names = {"-c", "--capabilities"}, paramLabel = "CAP", split = ",", defaultValue = "${env:CMWS_CAPABILITIES}",
-      description = "Capabilities to announce, comma-separated (env CMWS_CAPABILITIES). Default: the --executor keys.")
+  @Option(
+      names = {"-c", "--capabilities"},
+      paramLabel = "CAP",
+      split = ",",
+      defaultValue = "${env:CMWS_CAPABILITIES}",
+      description =
+          "Capabilities to announce, comma-separated (env CMWS_CAPABILITIES). Default: the --executor keys.")
   List<String> capabilities = new ArrayList<>();
 
-  @Option(names = {"-e", "--executor"}, paramLabel = "KEY=SPEC",
-      description = "Map a task type or capability (or '*') to shell:COMMAND, http:URL, java:NAME, echo or sleep. Repeatable.")
+  @Option(
+      names = {"-e", "--executor"},
+      paramLabel = "KEY=SPEC",
+      description =
+          "Map a task type or capability (or '*') to shell:COMMAND, http:URL, java:NAME, echo or sleep. Repeatable.")
   List<String> executors = new ArrayList<>();
 
-  @Option(names = "--exec", paramLabel = "COMMAND", description = "Shorthand for --executor '*=shell:COMMAND'.")
+  @Option(
+      names = "--exec",
+      paramLabel = "COMMAND",
+      description = "Shorthand for --executor '*=shell:COMMAND'.")
   String exec;
 
-  @Option(names = {"-j", "--concurrency"}, paramLabel = "N", defaultValue = "${env:CMWS_CONCURRENCY:-1}",
-      description = "Tasks run at once, announced to the hub (default ${DEFAULT-VALUE}; claude-mem hubs send one at a time).")
+  @Option(
+      names = {"-j", "--concurrency"},
+      paramLabel = "N",
+      defaultValue = "${env:CMWS_CONCURRENCY:-1}",
+      description =
+          "Tasks run at once, announced to the hub (default ${DEFAULT-VALUE}; claude-mem hubs send one at a time).")
   int concurrency;
 
-  @Option(names = "--plugin", paramLabel = "DIR", description = "Directory of plugin jars with TaskExecutor services. Repeatable.")
+  @Option(
+      names = "--plugin",
+      paramLabel = "DIR",
+      description = "Directory of plugin jars with TaskExecutor services. Repeatable.")
   List<Path> plugins = new ArrayList<>();
 
-  @Option(names = "--drain-timeout", paramLabel = "DURATION", defaultValue = "30s", converter = DurationConverter.class,
+  @Option(
+      names = "--drain-timeout",
+      paramLabel = "DURATION",
+      defaultValue = "30s",
+      converter = DurationConverter.class,
       description = "On SIGTERM, how long running tasks may finish (default ${DEFAULT-VALUE}).")
   Duration drainTimeout;
 
-  @Option(names = "--heartbeat-interval", paramLabel = "DURATION", defaultValue = "15s", converter = DurationConverter.class,
+  @Option(
+      names = "--heartbeat-interval",
+      paramLabel = "DURATION",
+      defaultValue = "15s",
+      converter = DurationConverter.class,
       description = "Heartbeat period, at most 30s for claude-mem hubs (default ${DEFAULT-VALUE}).")
   Duration heartbeatInterval;
 
-  @Option(names = "--task-timeout", paramLabel = "DURATION", defaultValue = "5m", converter = DurationConverter.class,
-      description = "Timeout of tasks whose assignment names none, as from claude-mem (default ${DEFAULT-VALUE}).")
+  @Option(
+      names = "--task-timeout",
+      paramLabel = "DURATION",
+      defaultValue = "5m",
+      converter = DurationConverter.class,
+      description =
+          "Timeout of tasks whose assignment names none, as from claude-mem (default ${DEFAULT-VALUE}).")
   Duration taskTimeout;
 
-  @Option(names = "--json", description = "Write a JSON Lines task log (registered, started, completed, failed) to stdout.")
+  @Option(
+      names = "--json",
+      description =
+          "Write a JSON Lines task log (registered, started, completed, failed) to stdout.")
   boolean json;
 
   @Mixin ConnectionOptions connection;
@@ -96,9 +134,23 @@ public final class WorkerCommand extends BaseCommand implements Callable<Integer
     if (heartbeatInterval.isZero() || heartbeatInterval.isNegative()) {
       throw CliException.usage("--heartbeat-interval must be positive");
     }
-    WorkerLauncher launcher = WorkerLauncher.prepare(mappings, plugins, capabilities, concurrency,
-        connection.hubs(), connection.token(), connection.connectTimeout(), heartbeatInterval, drainTimeout, taskTimeout,
-        VersionProvider.version(), out(), err(), json, verbosity.quiet());
+    WorkerLauncher launcher =
+        WorkerLauncher.prepare(
+            mappings,
+            plugins,
+            capabilities,
+            concurrency,
+            connection.hubs(),
+            connection.token(),
+            connection.connectTimeout(),
+            heartbeatInterval,
+            drainTimeout,
+            taskTimeout,
+            VersionProvider.version(),
+            out(),
+            err(),
+            json,
+            verbosity.quiet());
     return launcher.run(Main.isProcessMode());
   }
 }

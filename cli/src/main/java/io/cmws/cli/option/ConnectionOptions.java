@@ -14,8 +14,9 @@ public final class ConnectionOptions {
       names = "--url",
       paramLabel = "URL",
       defaultValue = "${env:CMWS_URL:-" + DEFAULT_URL + "}",
-      description = "Hub WebSocket URL (env CMWS_URL; default ${DEFAULT-VALUE}). Several, comma-separated:"
-          + " tried in turn, and the next one is used when the current one fails.")
+      description =
+          "Hub WebSocket URL (env CMWS_URL; default ${DEFAULT-VALUE}). Several, comma-separated:"
+              + " tried in turn, and the next one is used when the current one fails.")
   String url;
 
   private HubUrls hubs;
@@ -24,7 +25,8 @@ public final class ConnectionOptions {
       names = "--token",
       paramLabel = "SECRET",
       defaultValue = "${env:CMWS_TOKEN}",
-      description = "Token secret to authenticate with (env CMWS_TOKEN). Without it no token is sent.")
+      description =
+          "Token secret to authenticate with (env CMWS_TOKEN). Without it no token is sent.")
   String token;
 
   @Option(
@@ -32,7 +34,8 @@ public final class ConnectionOptions {
       paramLabel = "DURATION",
       defaultValue = "${env:CMWS_CONNECT_TIMEOUT:-5s}",
       converter = DurationConverter.class,
-      description = "How long to wait for the hub to answer (env CMWS_CONNECT_TIMEOUT; default ${DEFAULT-VALUE}).")
+      description =
+          "How long to wait for the hub to answer (env CMWS_CONNECT_TIMEOUT; default ${DEFAULT-VALUE}).")
   Duration connectTimeout;
 
   /** The hub in use: the first until a failover moved on. */

@@ -7,8 +7,8 @@ import java.io.PrintWriter;
 
 /**
  * Prints delivered events. JSON Lines records are {@code {channel, data, timestamp, seq, pattern}}
- * with {@code seq} and {@code pattern} null when the hub does not send them (claude-mem).
- * Not thread-safe; flushes after every line so pipes see events at once.
+ * with {@code seq} and {@code pattern} null when the hub does not send them (claude-mem). Not
+ * thread-safe; flushes after every line so pipes see events at once.
  */
 public final class EventPrinter {
   private final PrintWriter out;

@@ -19,7 +19,8 @@ public final class Style {
     return new Style(false);
   }
 
-  public static Style decide(String colorOption, boolean stdoutIsTerminal, Map<String, String> env) {
+  public static Style decide(
+      String colorOption, boolean stdoutIsTerminal, Map<String, String> env) {
     String choice = colorOption == null ? "auto" : colorOption.toLowerCase(Locale.ROOT);
     if (choice.equals("always")) {
       return new Style(true);

@@ -30,7 +30,10 @@ final class FramePrinter {
     String type = frame.path("type").asText("?");
     if (type.equals("event")) {
       String seq = frame.hasNonNull("seq") ? " #" + frame.get("seq").asText() : "";
-      return style.channel("event " + frame.path("channel").asText()) + style.dim(seq) + " " + body(frame.get("data"));
+      return style.channel("event " + frame.path("channel").asText())
+          + style.dim(seq)
+          + " "
+          + body(frame.get("data"));
     }
     if (type.equals("error")) {
       String code = frame.hasNonNull("code") ? "[" + frame.get("code").asText() + "] " : "";

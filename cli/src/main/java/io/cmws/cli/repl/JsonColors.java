@@ -6,7 +6,9 @@ import io.cmws.cli.output.Style;
 import java.util.Iterator;
 import java.util.Map;
 
-/** Pretty-printed JSON with keys, strings, numbers and literals in different colours (when enabled). */
+/**
+ * Pretty-printed JSON with keys, strings, numbers and literals in different colours (when enabled).
+ */
 final class JsonColors {
   private final Style style;
 
@@ -29,7 +31,8 @@ final class JsonColors {
         return;
       }
       out.append("{\n");
-      for (Iterator<Map.Entry<String, JsonNode>> it = node.properties().iterator(); it.hasNext(); ) {
+      for (Iterator<Map.Entry<String, JsonNode>> it = node.properties().iterator();
+          it.hasNext(); ) {
         Map.Entry<String, JsonNode> field = it.next();
         pad(out, indent + 1).append(style.key(quote(field.getKey()))).append(": ");
         write(field.getValue(), out, indent + 1);

@@ -46,10 +46,17 @@ public final class Repl {
   private volatile Consumer<String> output = System.out::println;
   private volatile boolean stopped;
   private int firstFailure;
+
   /** Events shown but not yet waited for, so 'await' also sees those that came before it. */
   private final java.util.Deque<JsonNode> unawaited = new java.util.ArrayDeque<>();
 
-  public Repl(URI url, String token, Duration timeout, boolean json, boolean interactive, Style style,
+  public Repl(
+      URI url,
+      String token,
+      Duration timeout,
+      boolean json,
+      boolean interactive,
+      Style style,
       Map<String, String> env) {
     this.state = new ReplState(url, token, timeout);
     this.printer = new FramePrinter(json, interactive, style);
@@ -82,13 +89,14 @@ public final class Repl {
 
   /** Runs commands from a terminal until {@code exit} or Ctrl-D; Ctrl-C clears the line. */
   public int runInteractive(Terminal terminal) {
-    LineReader reader = LineReaderBuilder.builder()
-        .terminal(terminal)
-        .appName("cmws")
-        .parser(parser)
-        .completer(new ReplCompleter(commands.getCommandSpec()))
-        .variable(LineReader.HISTORY_FILE, historyFile())
-        .build();
+    LineReader reader =
+        LineReaderBuilder.builder()
+            .terminal(terminal)
+            .appName("cmws")
+            .parser(parser)
+            .completer(new ReplCompleter(commands.getCommandSpec()))
+            .variable(LineReader.HISTORY_FILE, historyFile())
+            .build();
     PrintWriter writer = terminal.writer();
     output = text -> reader.printAbove(text);
     commands.setOut(writer);
@@ -116,12 +124,13 @@ public final class Repl {
 
   /** Runs one command per stdin line; the exit code is that of the first failed command, else 0. */
   public int runScript(BufferedReader in, PrintWriter out, PrintWriter err) {
-    output = text -> {
-      synchronized (out) {
-        out.println(text);
-        out.flush();
-      }
-    };
+    output =
+        text -> {
+          synchronized (out) {
+            out.println(text);
+            out.flush();
+          }
+        };
     commands.setOut(out);
     commands.setErr(err);
     connectQuietly(err);
@@ -170,7 +179,10 @@ public final class Repl {
     return code;
   }
 
-  /** Prints a frame the user did not ask for in so many words: an event, an error, a reply to 'send'. */
+  /**
+   * Prints a frame the user did not ask for in so many words: an event, an error, a reply to
+   * 'send'.
+   */
   void show(JsonNode frame) {
     if (frame.path("type").asText().equals("event")) {
       state.learnChannel(frame.path("channel").asText());
@@ -203,8 +215,13 @@ public final class Repl {
     HubSession session = state.connect(url, token);
     session.onUnsolicited(frame -> show(frame.node()));
     String who = session.clientId() == null ? "" : " as " + session.clientId();
-    commands.getOut().println("connected to " + state.url() + who
-        + (session.permissions().isEmpty() ? "" : " " + session.permissions()));
+    commands
+        .getOut()
+        .println(
+            "connected to "
+                + state.url()
+                + who
+                + (session.permissions().isEmpty() ? "" : " " + session.permissions()));
     List<String> subscriptions = state.subscriptions();
     if (!subscriptions.isEmpty()) {
       session.send(new ClientFrame.Subscribe(subscriptions));
@@ -286,9 +303,10 @@ public final class Repl {
 
   private Path historyFile() {
     String stateHome = env.get("XDG_STATE_HOME");
-    Path dir = stateHome == null || stateHome.isBlank()
-        ? Path.of(System.getProperty("user.home"), ".local", "state", "cmws")
-        : Path.of(stateHome, "cmws");
+    Path dir =
+        stateHome == null || stateHome.isBlank()
+            ? Path.of(System.getProperty("user.home"), ".local", "state", "cmws")
+            : Path.of(stateHome, "cmws");
     try {
       Files.createDirectories(dir);
     } catch (IOException e) {

@@ -80,16 +80,27 @@ final class ReplCommands implements Runnable, CliContext {
     return ((ReplCommands) spec.root().userObject()).repl;
   }
 
-  @Command(name = "connect", mixinStandardHelpOptions = true,
-      description = {"Connect (again) to the hub at URL, or the current one, and restore the subscriptions."},
-      footerHeading = "%nExamples:%n", footer = {"  connect", "  connect ws://127.0.0.1:37777/ws --token s3cret"})
+  @Command(
+      name = "connect",
+      mixinStandardHelpOptions = true,
+      description = {
+        "Connect (again) to the hub at URL, or the current one, and restore the subscriptions."
+      },
+      footerHeading = "%nExamples:%n",
+      footer = {"  connect", "  connect ws://127.0.0.1:37777/ws --token s3cret"})
   static final class Connect implements java.util.concurrent.Callable<Integer> {
     @Spec CommandSpec spec;
 
-    @Parameters(arity = "0..1", paramLabel = "URL", description = "Hub WebSocket URL (default: the current one).")
+    @Parameters(
+        arity = "0..1",
+        paramLabel = "URL",
+        description = "Hub WebSocket URL (default: the current one).")
     URI url;
 
-    @Option(names = "--token", paramLabel = "SECRET", description = "Token secret to authenticate with.")
+    @Option(
+        names = "--token",
+        paramLabel = "SECRET",
+        description = "Token secret to authenticate with.")
     String token;
 
     @Override
@@ -99,7 +110,10 @@ final class ReplCommands implements Runnable, CliContext {
     }
   }
 
-  @Command(name = "disconnect", mixinStandardHelpOptions = true, description = {"Close the connection."})
+  @Command(
+      name = "disconnect",
+      mixinStandardHelpOptions = true,
+      description = {"Close the connection."})
   static final class Disconnect implements java.util.concurrent.Callable<Integer> {
     @Spec CommandSpec spec;
 
@@ -110,7 +124,9 @@ final class ReplCommands implements Runnable, CliContext {
     }
   }
 
-  @Command(name = "reconnect", mixinStandardHelpOptions = true,
+  @Command(
+      name = "reconnect",
+      mixinStandardHelpOptions = true,
       description = {"Close and reopen the connection; subscriptions are restored."})
   static final class Reconnect implements java.util.concurrent.Callable<Integer> {
     @Spec CommandSpec spec;
@@ -122,7 +138,11 @@ final class ReplCommands implements Runnable, CliContext {
     }
   }
 
-  @Command(name = "exit", aliases = "quit", mixinStandardHelpOptions = true, description = {"Leave the REPL (Ctrl-D does too)."})
+  @Command(
+      name = "exit",
+      aliases = "quit",
+      mixinStandardHelpOptions = true,
+      description = {"Leave the REPL (Ctrl-D does too)."})
   static final class Exit implements Runnable {
     @Spec CommandSpec spec;
 

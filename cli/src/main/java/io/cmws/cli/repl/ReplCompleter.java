@@ -24,7 +24,8 @@ final class ReplCompleter implements Completer {
   public void complete(LineReader reader, ParsedLine line, List<Candidate> candidates) {
     List<CharSequence> suffixes = new ArrayList<>();
     String[] words = line.words().toArray(String[]::new);
-    AutoComplete.complete(spec, words, line.wordIndex(), line.wordCursor(), line.cursor(), suffixes);
+    AutoComplete.complete(
+        spec, words, line.wordIndex(), line.wordCursor(), line.cursor(), suffixes);
     String prefix = line.word().substring(0, line.wordCursor());
     for (CharSequence suffix : suffixes) {
       String value = prefix + suffix;

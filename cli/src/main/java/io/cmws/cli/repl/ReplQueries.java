@@ -16,7 +16,9 @@ import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
 import picocli.CommandLine.Spec;
 
-/** REPL commands that ask the hub about itself (cmws introspection extensions) or show local state. */
+/**
+ * REPL commands that ask the hub about itself (cmws introspection extensions) or show local state.
+ */
 final class ReplQueries {
   private ReplQueries() {}
 
@@ -25,11 +27,16 @@ final class ReplQueries {
     Repl repl = ReplCommands.repl(spec);
     HubSession session = repl.state().require();
     session.send(request);
-    return session.await(repl.state().timeout(), replyType.substring(0, replyType.indexOf(':')), replyType);
+    return session.await(
+        repl.state().timeout(), replyType.substring(0, replyType.indexOf(':')), replyType);
   }
 
-  @Command(name = "workers", mixinStandardHelpOptions = true,
-      description = {"Registered workers: id, capabilities, concurrency, running tasks, ping latency."})
+  @Command(
+      name = "workers",
+      mixinStandardHelpOptions = true,
+      description = {
+        "Registered workers: id, capabilities, concurrency, running tasks, ping latency."
+      })
   static final class Workers implements Callable<Integer> {
     @Spec CommandSpec spec;
 
@@ -42,22 +49,36 @@ final class ReplQueries {
         out.println(Json.write(reply));
         return ExitCode.OK;
       }
-      out.printf("%-28s  %-30s  %4s  %7s  %s%n", "WORKER", "CAPABILITIES", "CONC", "RUNNING", "LATENCY");
+      out.printf(
+          "%-28s  %-30s  %4s  %7s  %s%n", "WORKER", "CAPABILITIES", "CONC", "RUNNING", "LATENCY");
       for (JsonNode worker : reply.path("workers")) {
         List<String> capabilities = new ArrayList<>();
         worker.path("capabilities").forEach(c -> capabilities.add(c.asText()));
         String latency = worker.has("latencyMs") ? worker.get("latencyMs").asText() + " ms" : "-";
-        String flags = worker.path("draining").asBoolean() ? " (draining)" : worker.path("suspect").asBoolean() ? " (silent)" : "";
-        out.printf("%-28s  %-30s  %4d  %7d  %s%s%n", worker.path("id").asText(), String.join(",", capabilities),
-            worker.path("concurrency").asInt(), worker.path("running").size(), latency, flags);
+        String flags =
+            worker.path("draining").asBoolean()
+                ? " (draining)"
+                : worker.path("suspect").asBoolean() ? " (silent)" : "";
+        out.printf(
+            "%-28s  %-30s  %4d  %7d  %s%s%n",
+            worker.path("id").asText(),
+            String.join(",", capabilities),
+            worker.path("concurrency").asInt(),
+            worker.path("running").size(),
+            latency,
+            flags);
       }
       out.println(reply.path("workers").size() + " worker(s)");
       return ExitCode.OK;
     }
   }
 
-  @Command(name = "channels", mixinStandardHelpOptions = true,
-      description = {"Channels published on (last seq, subscribers reached) and subscribed patterns."})
+  @Command(
+      name = "channels",
+      mixinStandardHelpOptions = true,
+      description = {
+        "Channels published on (last seq, subscribers reached) and subscribed patterns."
+      })
   static final class Channels implements Callable<Integer> {
     @Spec CommandSpec spec;
 
@@ -73,25 +94,47 @@ final class ReplQueries {
         return ExitCode.OK;
       }
       out.printf("%-40s  %8s  %11s%n", "CHANNEL", "SEQ", "SUBSCRIBERS");
-      reply.path("channels").forEach(c -> out.printf("%-40s  %8d  %11d%n",
-          c.path("channel").asText(), c.path("seq").asLong(), c.path("subscribers").asInt()));
+      reply
+          .path("channels")
+          .forEach(
+              c ->
+                  out.printf(
+                      "%-40s  %8d  %11d%n",
+                      c.path("channel").asText(),
+                      c.path("seq").asLong(),
+                      c.path("subscribers").asInt()));
       out.printf("%-40s  %8s  %11s%n", "PATTERN", "", "SUBSCRIBERS");
-      reply.path("patterns").forEach(p -> out.printf("%-40s  %8s  %11d%n",
-          p.path("pattern").asText(), "", p.path("subscribers").asInt()));
+      reply
+          .path("patterns")
+          .forEach(
+              p ->
+                  out.printf(
+                      "%-40s  %8s  %11d%n",
+                      p.path("pattern").asText(), "", p.path("subscribers").asInt()));
       return ExitCode.OK;
     }
   }
 
-  @Command(name = "history", mixinStandardHelpOptions = true,
+  @Command(
+      name = "history",
+      mixinStandardHelpOptions = true,
       description = {"The last events the hub keeps for CHANNEL."},
-      footerHeading = "%nExamples:%n", footer = {"  history session:started --last 20"})
+      footerHeading = "%nExamples:%n",
+      footer = {"  history session:started --last 20"})
   static final class History implements Callable<Integer> {
     @Spec CommandSpec spec;
 
-    @Parameters(paramLabel = "CHANNEL", completionCandidates = KnownChannels.class, description = "A channel name.")
+    @Parameters(
+        paramLabel = "CHANNEL",
+        completionCandidates = KnownChannels.class,
+        description = "A channel name.")
     String channel;
 
-    @Option(names = {"-n", "--last"}, defaultValue = "20", paramLabel = "N", description = "How many (default ${DEFAULT-VALUE}).")
+    @Option(
+        names = {"-n", "--last"},
+        defaultValue = "20",
+        paramLabel = "N",
+        description = "How many (default ${DEFAULT-VALUE}).")
     int last;
 
     @Override
@@ -101,14 +144,25 @@ final class ReplQueries {
       for (JsonNode event : reply.path("events")) {
         repl.show(event);
       }
-      spec.commandLine().getOut().println(reply.path("events").size() + " event(s) of " + channel
-          + (reply.hasNonNull("epoch") ? " (epoch " + reply.get("epoch").asText() + ")" : ""));
+      spec.commandLine()
+          .getOut()
+          .println(
+              reply.path("events").size()
+                  + " event(s) of "
+                  + channel
+                  + (reply.hasNonNull("epoch")
+                      ? " (epoch " + reply.get("epoch").asText() + ")"
+                      : ""));
       return ExitCode.OK;
     }
   }
 
-  @Command(name = "stats", mixinStandardHelpOptions = true,
-      description = {"The hub's counters: connections, subscriptions, events, errors, tasks, heap."})
+  @Command(
+      name = "stats",
+      mixinStandardHelpOptions = true,
+      description = {
+        "The hub's counters: connections, subscriptions, events, errors, tasks, heap."
+      })
   static final class Stats implements Callable<Integer> {
     @Spec CommandSpec spec;
 
@@ -120,7 +174,9 @@ final class ReplQueries {
     }
   }
 
-  @Command(name = "status", mixinStandardHelpOptions = true,
+  @Command(
+      name = "status",
+      mixinStandardHelpOptions = true,
       description = {"This connection: state, hub URL, client id, permissions, subscriptions."})
   static final class Status implements Callable<Integer> {
     @Spec CommandSpec spec;
@@ -136,11 +192,17 @@ final class ReplQueries {
       if (session != null && state.connected()) {
         status.put("clientId", session.clientId());
         status.set("permissions", Json.MAPPER.valueToTree(session.permissions()));
-        status.put("hub", session.isCmwsHub()
-            ? "cmws " + session.client().greeting().map(g -> g.path("version").asText()).orElse("") : "claude-mem");
+        status.put(
+            "hub",
+            session.isCmwsHub()
+                ? "cmws "
+                    + session.client().greeting().map(g -> g.path("version").asText()).orElse("")
+                : "claude-mem");
       }
       status.set("subscriptions", Json.MAPPER.valueToTree(state.subscriptions()));
-      spec.commandLine().getOut().println(repl.json() ? Json.write(status) : repl.printer().body(status));
+      spec.commandLine()
+          .getOut()
+          .println(repl.json() ? Json.write(status) : repl.printer().body(status));
       return ExitCode.OK;
     }
   }

@@ -5,8 +5,8 @@ import java.util.concurrent.ThreadLocalRandom;
 
 /**
  * Capped exponential backoff with jitter: attempt n waits a random time between half and all of
- * {@code min(cap, base * 2^n)}, so many clients that lost the same hub do not return in step.
- * Not thread-safe.
+ * {@code min(cap, base * 2^n)}, so many clients that lost the same hub do not return in step. Not
+ * thread-safe.
  */
 public final class Backoff {
   private final Duration base;

@@ -18,7 +18,8 @@ public final class ByteSizeConverter implements CommandLine.ITypeConverter<Integ
     }
     long amount = Long.parseLong(m.group(1));
     String unit = m.group(2) == null ? "b" : m.group(2);
-    long bytes = unit.startsWith("k") ? amount * 1024 : unit.startsWith("m") ? amount * 1024 * 1024 : amount;
+    long bytes =
+        unit.startsWith("k") ? amount * 1024 : unit.startsWith("m") ? amount * 1024 * 1024 : amount;
     if (bytes > Integer.MAX_VALUE) {
       throw new CommandLine.TypeConversionException("'" + value + "' is larger than 2 GiB");
     }

@@ -7,9 +7,9 @@ import java.io.PrintWriter;
 import java.io.StringWriter;
 
 /**
- * The training run for the class-data-sharing archive install.sh builds: a throwaway hub on a
- * free loopback port, and the client commands scripts run most, so their classes are archived
- * and a cold {@code cmws publish} starts in a fraction of the time. Not a user command.
+ * The training run for the class-data-sharing archive install.sh builds: a throwaway hub on a free
+ * loopback port, and the client commands scripts run most, so their classes are archived and a cold
+ * {@code cmws publish} starts in a fraction of the time. Not a user command.
  *
  * <p>{@code java -XX:ArchiveClassesAtExit=cmws.jsa -cp cmws.jar io.cmws.cli.support.CdsTraining}
  */
@@ -33,7 +33,8 @@ public final class CdsTraining {
     StringWriter err = new StringWriter();
     int code = Main.run(new PrintWriter(new StringWriter()), new PrintWriter(err), args);
     if (code != 0) {
-      System.err.println("cds training: cmws " + String.join(" ", args) + " exited " + code + ": " + err);
+      System.err.println(
+          "cds training: cmws " + String.join(" ", args) + " exited " + code + ": " + err);
       return 1;
     }
     return 0;

@@ -6,7 +6,10 @@ import java.time.format.DateTimeParseException;
 import java.util.Locale;
 import picocli.CommandLine;
 
-/** Parses {@code 500ms}, {@code 30s}, {@code 1.5s}, {@code 5m}, {@code 1h}, {@code PT30S}; a bare number is seconds. */
+/**
+ * Parses {@code 500ms}, {@code 30s}, {@code 1.5s}, {@code 5m}, {@code 1h}, {@code PT30S}; a bare
+ * number is seconds.
+ */
 public final class DurationConverter implements CommandLine.ITypeConverter<Duration> {
 
   @Override
@@ -19,7 +22,8 @@ public final class DurationConverter implements CommandLine.ITypeConverter<Durat
       try {
         return Duration.parse(value.trim().toUpperCase(Locale.ROOT));
       } catch (DateTimeParseException e) {
-        throw new CommandLine.TypeConversionException("'" + value + "' is not an ISO-8601 duration");
+        throw new CommandLine.TypeConversionException(
+            "'" + value + "' is not an ISO-8601 duration");
       }
     }
     try {

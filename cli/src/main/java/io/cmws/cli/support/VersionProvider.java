@@ -19,7 +19,8 @@ public final class VersionProvider implements CommandLine.IVersionProvider {
   }
 
   private static String load() {
-    try (InputStream in = VersionProvider.class.getResourceAsStream("/io/cmws/cli/version.properties")) {
+    try (InputStream in =
+        VersionProvider.class.getResourceAsStream("/io/cmws/cli/version.properties")) {
       if (in == null) {
         return "unknown";
       }

@@ -9,17 +9,33 @@ import java.time.Duration;
  * in {@code capability}, the standalone hub a capability, a cmws hub adds {@code task.capability},
  * {@code task.attempt} and {@code task.timeoutMs}.
  */
-record Assignment(String taskId, String type, String capability, int attempt, Duration timeout, JsonNode payload) {
+record Assignment(
+    String taskId,
+    String type,
+    String capability,
+    int attempt,
+    Duration timeout,
+    JsonNode payload) {
 
   static Assignment from(JsonNode frame, Duration defaultTimeout) {
     JsonNode task = frame.path("task");
     String type = task.path("type").asText(null);
-    String capability = task.hasNonNull("capability") ? task.get("capability").asText()
-        : frame.hasNonNull("capability") ? frame.get("capability").asText() : type;
-    Duration timeout = task.path("timeoutMs").canConvertToLong() && task.path("timeoutMs").asLong() > 0
-        ? Duration.ofMillis(task.get("timeoutMs").asLong()) : defaultTimeout;
+    String capability =
+        task.hasNonNull("capability")
+            ? task.get("capability").asText()
+            : frame.hasNonNull("capability") ? frame.get("capability").asText() : type;
+    Duration timeout =
+        task.path("timeoutMs").canConvertToLong() && task.path("timeoutMs").asLong() > 0
+            ? Duration.ofMillis(task.get("timeoutMs").asLong())
+            : defaultTimeout;
     JsonNode payload = task.has("payload") ? task.get("payload") : NullNode.getInstance();
-    return new Assignment(task.path("id").asText(null), type, capability, task.path("attempt").asInt(0), timeout, payload);
+    return new Assignment(
+        task.path("id").asText(null),
+        type,
+        capability,
+        task.path("attempt").asInt(0),
+        timeout,
+        payload);
   }
 
   boolean isValid() {

@@ -21,8 +21,8 @@ import java.util.stream.Stream;
 /**
  * Which executor runs which task. Mappings are {@code KEY=SPEC}: KEY is a task type, a capability
  * or {@code *}; SPEC is {@code shell:COMMAND}, {@code http:URL}, {@code java:NAME} (a plugin),
- * {@code echo} or {@code sleep}. A task is looked up by its type, then its capability, then
- * {@code *}; a type or capability named {@code echo} or {@code sleep} falls back to the built-in.
+ * {@code echo} or {@code sleep}. A task is looked up by its type, then its capability, then {@code
+ * *}; a type or capability named {@code echo} or {@code sleep} falls back to the built-in.
  */
 final class ExecutorRegistry {
   private final Map<String, TaskExecutor> byKey;
@@ -31,7 +31,10 @@ final class ExecutorRegistry {
     this.byKey = byKey;
   }
 
-  /** Parses the mappings; plugin jars are loaded from {@code pluginDirs}. Bad input: IllegalArgumentException. */
+  /**
+   * Parses the mappings; plugin jars are loaded from {@code pluginDirs}. Bad input:
+   * IllegalArgumentException.
+   */
   static ExecutorRegistry build(List<String> mappings, List<Path> pluginDirs) {
     Map<String, TaskExecutor> plugins = loadPlugins(pluginDirs);
     Map<String, TaskExecutor> byKey = new LinkedHashMap<>();
@@ -39,7 +42,9 @@ final class ExecutorRegistry {
       int eq = mapping.indexOf('=');
       if (eq <= 0) {
         throw new IllegalArgumentException(
-            "--executor must look like KEY=SPEC (e.g. 'resize=shell:./resize.sh'), got '" + mapping + "'");
+            "--executor must look like KEY=SPEC (e.g. 'resize=shell:./resize.sh'), got '"
+                + mapping
+                + "'");
       }
       String key = mapping.substring(0, eq).trim();
       if (byKey.put(key, executor(mapping.substring(eq + 1).trim(), plugins)) != null) {
@@ -67,13 +72,18 @@ final class ExecutorRegistry {
       String name = spec.substring(5);
       TaskExecutor plugin = plugins.get(name);
       if (plugin == null) {
-        throw new IllegalArgumentException("no plugin executor named '" + name + "'"
-            + (plugins.isEmpty() ? " (no --plugin directory, or no executors in it)" : "; found " + plugins.keySet()));
+        throw new IllegalArgumentException(
+            "no plugin executor named '"
+                + name
+                + "'"
+                + (plugins.isEmpty()
+                    ? " (no --plugin directory, or no executors in it)"
+                    : "; found " + plugins.keySet()));
       }
       return plugin;
     }
-    throw new IllegalArgumentException("unknown executor '" + spec
-        + "'; use shell:COMMAND, http:URL, java:NAME, echo or sleep");
+    throw new IllegalArgumentException(
+        "unknown executor '" + spec + "'; use shell:COMMAND, http:URL, java:NAME, echo or sleep");
   }
 
   private static Map<String, TaskExecutor> loadPlugins(List<Path> dirs) {
@@ -91,10 +101,12 @@ final class ExecutorRegistry {
           jars.add(jar.toUri().toURL());
         }
       } catch (IOException e) {
-        throw new IllegalArgumentException("cannot read --plugin " + dir + ": " + e.getMessage(), e);
+        throw new IllegalArgumentException(
+            "cannot read --plugin " + dir + ": " + e.getMessage(), e);
       }
     }
-    ClassLoader loader = new URLClassLoader(jars.toArray(URL[]::new), TaskExecutor.class.getClassLoader());
+    ClassLoader loader =
+        new URLClassLoader(jars.toArray(URL[]::new), TaskExecutor.class.getClassLoader());
     try {
       for (TaskExecutor executor : ServiceLoader.load(TaskExecutor.class, loader)) {
         plugins.put(executor.name(), executor);

@@ -20,7 +20,10 @@ import java.time.Duration;
  */
 final class HttpExecutor implements TaskExecutor {
   private static final HttpClient CLIENT =
-      HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(10)).followRedirects(HttpClient.Redirect.NORMAL).build();
+      HttpClient.newBuilder()
+          .connectTimeout(Duration.ofSeconds(10))
+          .followRedirects(HttpClient.Redirect.NORMAL)
+          .build();
 
   private final URI url;
 
@@ -35,20 +38,26 @@ final class HttpExecutor implements TaskExecutor {
 
   @Override
   public JsonNode execute(TaskContext task) throws TaskFailedException, InterruptedException {
-    var body = Json.object()
-        .put("id", task.taskId()).put("type", task.type()).put("capability", task.capability()).put("attempt", task.attempt());
+    var body =
+        Json.object()
+            .put("id", task.taskId())
+            .put("type", task.type())
+            .put("capability", task.capability())
+            .put("attempt", task.attempt());
     body.set("payload", task.payload());
-    HttpRequest request = HttpRequest.newBuilder(url)
-        .timeout(task.timeout())
-        .header("Content-Type", "application/json")
-        .header("X-Cmws-Task-Id", task.taskId())
-        .POST(HttpRequest.BodyPublishers.ofString(Json.write(body)))
-        .build();
+    HttpRequest request =
+        HttpRequest.newBuilder(url)
+            .timeout(task.timeout())
+            .header("Content-Type", "application/json")
+            .header("X-Cmws-Task-Id", task.taskId())
+            .POST(HttpRequest.BodyPublishers.ofString(Json.write(body)))
+            .build();
     HttpResponse<String> response;
     try {
       response = CLIENT.send(request, HttpResponse.BodyHandlers.ofString());
     } catch (HttpTimeoutException e) {
-      throw new TaskFailedException("POST " + url + " timed out after " + task.timeout().toMillis() + " ms", true, e);
+      throw new TaskFailedException(
+          "POST " + url + " timed out after " + task.timeout().toMillis() + " ms", true, e);
     } catch (IOException e) {
       throw new TaskFailedException("POST " + url + " failed: " + e, true, e);
     }
@@ -58,7 +67,8 @@ final class HttpExecutor implements TaskExecutor {
       return text.isEmpty() ? null : Json.parseOrString(text);
     }
     String snippet = text.length() > 500 ? text.substring(0, 500) + "..." : text;
-    throw new TaskFailedException("POST " + url + " answered " + status + (snippet.isEmpty() ? "" : ": " + snippet),
+    throw new TaskFailedException(
+        "POST " + url + " answered " + status + (snippet.isEmpty() ? "" : ": " + snippet),
         status >= 500 || status == 408 || status == 429);
   }
 }

@@ -22,7 +22,9 @@ final class RunningTask implements TaskContext {
     this.reporter = reporter;
   }
 
-  /** True once, for whoever reports the outcome: the task's thread, or a cancel that beat its start. */
+  /**
+   * True once, for whoever reports the outcome: the task's thread, or a cancel that beat its start.
+   */
   boolean claimOutcome() {
     return outcomeReported.compareAndSet(false, true);
   }

@@ -22,9 +22,9 @@ import java.util.regex.Pattern;
 /**
  * Runs {@code sh -c COMMAND} per task: the payload as JSON on stdin; the task in {@code
  * CMWS_TASK_ID}, {@code CMWS_TASK_TYPE}, {@code CMWS_TASK_CAPABILITY}, {@code CMWS_TASK_ATTEMPT}.
- * Exit 0: stdout is the result (JSON if it parses, else a string). A stderr line {@code progress
- * N [message]} reports progress. Failures carry the tail of stderr; exit 75 (EX_TEMPFAIL) and
- * codes outside 64-78 are retried, the other sysexits codes 64-78 are permanent. A timeout or
+ * Exit 0: stdout is the result (JSON if it parses, else a string). A stderr line {@code progress N
+ * [message]} reports progress. Failures carry the tail of stderr; exit 75 (EX_TEMPFAIL) and codes
+ * outside 64-78 are retried, the other sysexits codes 64-78 are permanent. A timeout or
  * cancellation kills the whole process tree.
  */
 final class ShellExecutor implements TaskExecutor {
@@ -70,7 +70,8 @@ final class ShellExecutor implements TaskExecutor {
     try {
       if (!process.waitFor(task.timeout().toMillis(), TimeUnit.MILLISECONDS)) {
         ProcessTrees.kill(process.toHandle());
-        throw new TaskFailedException("timed out after " + task.timeout().toMillis() + " ms: killed `" + command + "`", true);
+        throw new TaskFailedException(
+            "timed out after " + task.timeout().toMillis() + " ms: killed `" + command + "`", true);
       }
     } catch (InterruptedException e) {
       ProcessTrees.kill(process.toHandle());
@@ -84,7 +85,8 @@ final class ShellExecutor implements TaskExecutor {
       synchronized (stderrTail) {
         tail = String.join("\n", stderrTail);
       }
-      throw new TaskFailedException("`" + command + "` exited " + exit + (tail.isEmpty() ? "" : ": " + tail),
+      throw new TaskFailedException(
+          "`" + command + "` exited " + exit + (tail.isEmpty() ? "" : ": " + tail),
           retryable(exit));
     }
     if (stdout.size() > MAX_STDOUT) {
@@ -95,11 +97,14 @@ final class ShellExecutor implements TaskExecutor {
   }
 
   private static void readStderr(InputStream in, TaskContext task, Deque<String> tail) {
-    try (BufferedReader reader = new BufferedReader(new InputStreamReader(in, StandardCharsets.UTF_8))) {
+    try (BufferedReader reader =
+        new BufferedReader(new InputStreamReader(in, StandardCharsets.UTF_8))) {
       for (String line = reader.readLine(); line != null; line = reader.readLine()) {
         Matcher progress = PROGRESS.matcher(line.strip());
         if (progress.matches()) {
-          task.progress(Double.parseDouble(progress.group(1)), progress.group(2).isBlank() ? null : progress.group(2));
+          task.progress(
+              Double.parseDouble(progress.group(1)),
+              progress.group(2).isBlank() ? null : progress.group(2));
           continue;
         }
         synchronized (tail) {

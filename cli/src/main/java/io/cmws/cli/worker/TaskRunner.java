@@ -26,8 +26,13 @@ final class TaskRunner implements AutoCloseable {
   private final ExecutorService pool;
   private final ScheduledExecutorService timers;
   private final Map<String, RunningTask> running = new ConcurrentHashMap<>();
-  /** Tasks started whose outcome has not been handed to the reporter yet (a freed slot may still be reporting). */
-  private final java.util.concurrent.atomic.AtomicInteger unreported = new java.util.concurrent.atomic.AtomicInteger();
+
+  /**
+   * Tasks started whose outcome has not been handed to the reporter yet (a freed slot may still be
+   * reporting).
+   */
+  private final java.util.concurrent.atomic.AtomicInteger unreported =
+      new java.util.concurrent.atomic.AtomicInteger();
 
   /** Where outcomes go; called on task threads. */
   interface Reporter {
@@ -43,14 +48,19 @@ final class TaskRunner implements AutoCloseable {
     this.executors = executors;
     this.reporter = reporter;
     AtomicInteger number = new AtomicInteger();
-    this.pool = Executors.newFixedThreadPool(concurrency, runnable -> daemon(runnable, "cmws-task-" + number.incrementAndGet()));
-    this.timers = Executors.newSingleThreadScheduledExecutor(runnable -> daemon(runnable, "cmws-task-timeouts"));
+    this.pool =
+        Executors.newFixedThreadPool(
+            concurrency, runnable -> daemon(runnable, "cmws-task-" + number.incrementAndGet()));
+    this.timers =
+        Executors.newSingleThreadScheduledExecutor(
+            runnable -> daemon(runnable, "cmws-task-timeouts"));
   }
 
   private static Thread daemon(Runnable runnable, String name) {
     Thread thread = new Thread(runnable, name);
     thread.setDaemon(true);
-    thread.setUncaughtExceptionHandler((t, e) -> System.err.println("cmws: " + name + " crashed: " + e));
+    thread.setUncaughtExceptionHandler(
+        (t, e) -> System.err.println("cmws: " + name + " crashed: " + e));
     return thread;
   }
 
@@ -75,8 +85,10 @@ final class TaskRunner implements AutoCloseable {
     running.put(task.taskId(), task);
     unreported.incrementAndGet();
     task.future = pool.submit(() -> run(task, executor));
-    timers.schedule(() -> stop(task, "timed out after " + task.timeout().toMillis() + " ms"),
-        task.timeout().toMillis() + 1000, TimeUnit.MILLISECONDS); // shell commands time out by themselves first
+    timers.schedule(
+        () -> stop(task, "timed out after " + task.timeout().toMillis() + " ms"),
+        task.timeout().toMillis() + 1000,
+        TimeUnit.MILLISECONDS); // shell commands time out by themselves first
   }
 
   private void run(RunningTask task, TaskExecutor executor) {
@@ -106,7 +118,10 @@ final class TaskRunner implements AutoCloseable {
     }
   }
 
-  /** Whether a task runs or its outcome is still on its way to the hub: a draining worker waits for this. */
+  /**
+   * Whether a task runs or its outcome is still on its way to the hub: a draining worker waits for
+   * this.
+   */
   boolean busy() {
     return unreported.get() > 0;
   }

@@ -4,14 +4,16 @@ import io.cmws.cli.client.HubUrls;
 import io.cmws.cli.support.CliException;
 import io.cmws.cli.support.ExitCode;
 import java.io.PrintWriter;
-import java.net.URI;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.atomic.AtomicBoolean;
 
-/** Builds a worker from command-line settings and runs it, with SIGTERM meaning "drain, then exit 0". */
+/**
+ * Builds a worker from command-line settings and runs it, with SIGTERM meaning "drain, then exit
+ * 0".
+ */
 public final class WorkerLauncher {
   private final WorkerRuntime runtime;
   private final Duration drainTimeout;
@@ -22,9 +24,22 @@ public final class WorkerLauncher {
   }
 
   /** Validates the settings; problems are usage errors (exit 2). */
-  public static WorkerLauncher prepare(List<String> mappings, List<Path> pluginDirs, List<String> capabilities,
-      int concurrency, HubUrls hubs, String token, Duration connectTimeout, Duration heartbeat, Duration drainTimeout,
-      Duration taskTimeout, String version, PrintWriter out, PrintWriter err, boolean json, boolean quiet) {
+  public static WorkerLauncher prepare(
+      List<String> mappings,
+      List<Path> pluginDirs,
+      List<String> capabilities,
+      int concurrency,
+      HubUrls hubs,
+      String token,
+      Duration connectTimeout,
+      Duration heartbeat,
+      Duration drainTimeout,
+      Duration taskTimeout,
+      String version,
+      PrintWriter out,
+      PrintWriter err,
+      boolean json,
+      boolean quiet) {
     ExecutorRegistry registry;
     try {
       registry = ExecutorRegistry.build(mappings, pluginDirs);
@@ -41,36 +56,54 @@ public final class WorkerLauncher {
       announced.addAll(registry.keys());
     }
     if (announced.isEmpty()) {
-      throw CliException.usage("no capabilities: give --capabilities a,b (or --executor KEY=SPEC mappings)");
+      throw CliException.usage(
+          "no capabilities: give --capabilities a,b (or --executor KEY=SPEC mappings)");
     }
     for (String capability : announced) {
       if (registry.find(capability, capability).isEmpty()) {
-        err.println("cmws: warning: no executor for capability '" + capability + "'; its tasks will be refused");
+        err.println(
+            "cmws: warning: no executor for capability '"
+                + capability
+                + "'; its tasks will be refused");
       }
     }
-    WorkerSettings settings = new WorkerSettings(hubs, token, connectTimeout, List.copyOf(announced), concurrency,
-        heartbeat, drainTimeout, taskTimeout, version);
-    return new WorkerLauncher(new WorkerRuntime(settings, registry, new WorkerLog(out, err, json, quiet)), drainTimeout);
+    WorkerSettings settings =
+        new WorkerSettings(
+            hubs,
+            token,
+            connectTimeout,
+            List.copyOf(announced),
+            concurrency,
+            heartbeat,
+            drainTimeout,
+            taskTimeout,
+            version);
+    return new WorkerLauncher(
+        new WorkerRuntime(settings, registry, new WorkerLog(out, err, json, quiet)), drainTimeout);
   }
 
   /** Runs until stopped; as the cmws process, SIGTERM drains and then exits 0. */
   public int run(boolean processMode) {
     AtomicBoolean returned = new AtomicBoolean();
     if (processMode) {
-      Runtime.getRuntime().addShutdownHook(new Thread(() -> {
-        if (returned.get()) {
-          return; // an ordinary exit with the worker's own exit code, not a signal
-        }
-        runtime.requestStop();
-        try {
-          runtime.awaitStopped(drainTimeout.plusSeconds(10));
-        } catch (InterruptedException e) {
-          Thread.currentThread().interrupt();
-        }
-        System.err.flush();
-        System.out.flush();
-        Runtime.getRuntime().halt(ExitCode.OK); // SIGTERM would otherwise exit 143
-      }, "cmws-worker-shutdown"));
+      Runtime.getRuntime()
+          .addShutdownHook(
+              new Thread(
+                  () -> {
+                    if (returned.get()) {
+                      return; // an ordinary exit with the worker's own exit code, not a signal
+                    }
+                    runtime.requestStop();
+                    try {
+                      runtime.awaitStopped(drainTimeout.plusSeconds(10));
+                    } catch (InterruptedException e) {
+                      Thread.currentThread().interrupt();
+                    }
+                    System.err.flush();
+                    System.out.flush();
+                    Runtime.getRuntime().halt(ExitCode.OK); // SIGTERM would otherwise exit 143
+                  },
+                  "cmws-worker-shutdown"));
     }
     try {
       return runtime.run();

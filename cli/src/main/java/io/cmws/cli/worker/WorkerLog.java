@@ -30,11 +30,23 @@ final class WorkerLog {
     }
   }
 
-  synchronized void registered(String workerId, String url, List<String> capabilities, int concurrency) {
-    status("registered as " + workerId + " on " + url + ": capabilities " + String.join(",", capabilities)
-        + ", concurrency " + concurrency);
+  synchronized void registered(
+      String workerId, String url, List<String> capabilities, int concurrency) {
+    status(
+        "registered as "
+            + workerId
+            + " on "
+            + url
+            + ": capabilities "
+            + String.join(",", capabilities)
+            + ", concurrency "
+            + concurrency);
     if (json) {
-      ObjectNode line = event("registered").put("workerId", workerId).put("url", url).put("concurrency", concurrency);
+      ObjectNode line =
+          event("registered")
+              .put("workerId", workerId)
+              .put("url", url)
+              .put("concurrency", concurrency);
       line.set("capabilities", Json.MAPPER.valueToTree(capabilities));
       print(line);
     }
@@ -55,10 +67,21 @@ final class WorkerLog {
   }
 
   synchronized void failed(RunningTask task, String error, boolean retryable) {
-    status("task " + task.taskId() + " failed after " + task.elapsedMillis() + " ms"
-        + (retryable ? "" : " (not retryable)") + ": " + error);
+    status(
+        "task "
+            + task.taskId()
+            + " failed after "
+            + task.elapsedMillis()
+            + " ms"
+            + (retryable ? "" : " (not retryable)")
+            + ": "
+            + error);
     if (json) {
-      print(taskEvent("failed", task).put("durationMs", task.elapsedMillis()).put("error", error).put("retryable", retryable));
+      print(
+          taskEvent("failed", task)
+              .put("durationMs", task.elapsedMillis())
+              .put("error", error)
+              .put("retryable", retryable));
     }
   }
 
@@ -71,7 +94,10 @@ final class WorkerLog {
   }
 
   private static ObjectNode taskEvent(String name, RunningTask task) {
-    return event(name).put("taskId", task.taskId()).put("type", task.type()).put("capability", task.capability())
+    return event(name)
+        .put("taskId", task.taskId())
+        .put("type", task.type())
+        .put("capability", task.capability())
         .put("attempt", task.attempt());
   }
 

@@ -42,20 +42,28 @@ final class WorkerRuntime implements TaskRunner.Reporter {
     this.runner = new TaskRunner(settings.concurrency(), executors, this);
   }
 
-  /** Runs until stopped (exit 0) or refused by the hub (exit 5, no reconnect loop: claude-mem's B14). */
+  /**
+   * Runs until stopped (exit 0) or refused by the hub (exit 5, no reconnect loop: claude-mem's
+   * B14).
+   */
   int run() {
     Backoff backoff = Backoff.standard();
     try {
       while (!stopRequested) {
         try {
-          HubSession connected = HubSession.connect(settings.hubs().current(), settings.connectTimeout());
+          HubSession connected =
+              HubSession.connect(settings.hubs().current(), settings.connectTimeout());
           try {
             String id = register(connected);
             backoff.reset();
             workerId = id;
             generation++;
             session = connected;
-            log.registered(id, settings.hubs().current().toString(), settings.capabilities(), settings.concurrency());
+            log.registered(
+                id,
+                settings.hubs().current().toString(),
+                settings.capabilities(),
+                settings.concurrency());
             Inbound.Closed closed = serve(connected);
             if (closed == null) {
               return ExitCode.OK;
@@ -74,8 +82,10 @@ final class WorkerRuntime implements TaskRunner.Reporter {
         if (!stopRequested) {
           Duration delay = backoff.next();
           String where = settings.hubs().all().size() > 1 ? " to " + settings.hubs().advance() : "";
-          log.status(String.format("reconnecting%s in %.1f s (attempt %d)", where, delay.toMillis() / 1000.0,
-              backoff.attempt()));
+          log.status(
+              String.format(
+                  "reconnecting%s in %.1f s (attempt %d)",
+                  where, delay.toMillis() / 1000.0, backoff.attempt()));
           stopped.await(delay.toMillis(), TimeUnit.MILLISECONDS);
         }
       }
@@ -102,19 +112,30 @@ final class WorkerRuntime implements TaskRunner.Reporter {
   private String register(HubSession connected) {
     if (settings.token() != null && !settings.token().isEmpty()) {
       connected.send(new ClientFrame.Auth(null, settings.token(), null, null, null, null, null));
-      JsonNode reply = connected.await(settings.connectTimeout(), "authentication", "auth:success", "auth:failed");
+      JsonNode reply =
+          connected.await(
+              settings.connectTimeout(), "authentication", "auth:success", "auth:failed");
       if (reply.path("type").asText().equals("auth:failed")) {
-        throw CliException.rejected("the hub refused this worker: " + reply.path("reason").asText("no reason"));
+        throw CliException.rejected(
+            "the hub refused this worker: " + reply.path("reason").asText("no reason"));
       }
     }
-    ObjectNode metadata = Json.object().put("version", "cmws " + settings.version()).put("hostname", hostname())
-        .put("agent", "cmws").put("concurrency", settings.concurrency());
+    ObjectNode metadata =
+        Json.object()
+            .put("version", "cmws " + settings.version())
+            .put("hostname", hostname())
+            .put("agent", "cmws")
+            .put("concurrency", settings.concurrency());
     connected.send(new ClientFrame.Register(settings.capabilities(), metadata));
     try {
-      return connected.await(settings.connectTimeout(), "register", "registered").path("workerId").asText();
+      return connected
+          .await(settings.connectTimeout(), "register", "registered")
+          .path("workerId")
+          .asText();
     } catch (CliException e) {
       throw e.exitCode() == ExitCode.REJECTED && settings.token() == null
-          ? CliException.rejected(e.getMessage() + " (this hub needs a worker token: --token or CMWS_TOKEN)")
+          ? CliException.rejected(
+              e.getMessage() + " (this hub needs a worker token: --token or CMWS_TOKEN)")
           : e;
     }
   }
@@ -141,10 +162,13 @@ final class WorkerRuntime implements TaskRunner.Reporter {
   private void handle(HubSession connected, Inbound.Frame frame) {
     switch (frame.type()) {
       case "task:assign" -> assign(connected, frame.node());
-      case "task:cancel" -> runner.cancel(frame.node().path("taskId").asText(), frame.node().path("reason").asText("cancelled by the hub"));
+      case "task:cancel" ->
+          runner.cancel(
+              frame.node().path("taskId").asText(),
+              frame.node().path("reason").asText("cancelled by the hub"));
       case "server:shutdown", "backend:shutdown" -> log.status("the hub is shutting down");
       case "error" -> log.status("hub says: " + frame.node().path("message").asText());
-      default -> { }
+      default -> {}
     }
   }
 
@@ -161,7 +185,11 @@ final class WorkerRuntime implements TaskRunner.Reporter {
     } else {
       Optional<TaskExecutor> executor = runner.executorFor(assignment);
       if (executor.isEmpty()) {
-        refuse(connected, assignment, "no executor on this worker for task type '" + assignment.type() + "'", true);
+        refuse(
+            connected,
+            assignment,
+            "no executor on this worker for task type '" + assignment.type() + "'",
+            true);
         return;
       }
       RunningTask task = new RunningTask(assignment, generation, this);
@@ -170,15 +198,22 @@ final class WorkerRuntime implements TaskRunner.Reporter {
     }
   }
 
-  private void refuse(HubSession connected, Assignment assignment, String error, boolean retryable) {
-    connected.send(new ClientFrame.TaskError(assignment.taskId(), workerId, error, null, retryable));
+  private void refuse(
+      HubSession connected, Assignment assignment, String error, boolean retryable) {
+    connected.send(
+        new ClientFrame.TaskError(assignment.taskId(), workerId, error, null, retryable));
     log.status("task " + assignment.taskId() + " refused: " + error);
   }
 
   /** Finishes running tasks within the drain timeout, then says goodbye. */
   private Inbound.Closed drain(HubSession connected) throws InterruptedException {
     connected.send(new ClientFrame.Drain(workerId));
-    log.status("stopping: waiting up to " + settings.drainTimeout().toSeconds() + " s for " + runner.running() + " running tasks");
+    log.status(
+        "stopping: waiting up to "
+            + settings.drainTimeout().toSeconds()
+            + " s for "
+            + runner.running()
+            + " running tasks");
     long deadline = System.nanoTime() + settings.drainTimeout().toNanos();
     long nextHeartbeat = System.nanoTime();
     while (runner.busy() && System.nanoTime() < deadline) {
@@ -202,22 +237,35 @@ final class WorkerRuntime implements TaskRunner.Reporter {
 
   @Override
   public void progress(RunningTask task, double percent, String message) {
-    current(task).ifPresent(s -> s.send(new ClientFrame.TaskProgress(task.taskId(), workerId, percent, message)));
+    current(task)
+        .ifPresent(
+            s -> s.send(new ClientFrame.TaskProgress(task.taskId(), workerId, percent, message)));
   }
 
   @Override
   public void completed(RunningTask task, JsonNode result) {
     log.completed(task);
-    current(task).ifPresent(s -> s.send(new ClientFrame.TaskComplete(task.taskId(), workerId, result, task.elapsedMillis())));
+    current(task)
+        .ifPresent(
+            s ->
+                s.send(
+                    new ClientFrame.TaskComplete(
+                        task.taskId(), workerId, result, task.elapsedMillis())));
   }
 
   @Override
   public void failed(RunningTask task, String error, boolean retryable) {
     log.failed(task, error, retryable);
-    current(task).ifPresent(s -> s.send(new ClientFrame.TaskError(task.taskId(), workerId, error, null, retryable)));
+    current(task)
+        .ifPresent(
+            s ->
+                s.send(new ClientFrame.TaskError(task.taskId(), workerId, error, null, retryable)));
   }
 
-  /** The connection the task came in on, if it is still the current one; reports to a new one would be refused. */
+  /**
+   * The connection the task came in on, if it is still the current one; reports to a new one would
+   * be refused.
+   */
   private Optional<HubSession> current(RunningTask task) {
     HubSession now = session;
     return task.generation == generation && now != null ? Optional.of(now) : Optional.empty();

@@ -22,14 +22,27 @@ class ServeSafetyIT {
 
   @Test
   void refusesTokenChannelsForAnUnknownTokenAndABadRateLimit() throws Exception {
-    CliRun unknown = CliRun.run("serve", "--port", "0", "--ephemeral", "--token", "ops=s3cret",
-        "--token-channels", "ui=session:*");
+    CliRun unknown =
+        CliRun.run(
+            "serve",
+            "--port",
+            "0",
+            "--ephemeral",
+            "--token",
+            "ops=s3cret",
+            "--token-channels",
+            "ui=session:*");
     assertEquals(2, unknown.exitCode());
-    assertTrue(String.join("\n", unknown.stderr()).contains("names token 'ui', which is not configured"),
+    assertTrue(
+        String.join("\n", unknown.stderr()).contains("names token 'ui', which is not configured"),
         unknown.stderr().toString());
-    assertTrue(unknown.stderr().stream().noneMatch(line -> line.contains("s3cret")), "secrets never printed");
+    assertTrue(
+        unknown.stderr().stream().noneMatch(line -> line.contains("s3cret")),
+        "secrets never printed");
     CliRun rate = CliRun.run("serve", "--port", "0", "--ephemeral", "--rate-limit", "fast");
     assertEquals(2, rate.exitCode());
-    assertTrue(String.join("\n", rate.stderr()).contains("--rate-limit must look like 1000 or 1000/2000"), rate.stderr().toString());
+    assertTrue(
+        String.join("\n", rate.stderr()).contains("--rate-limit must look like 1000 or 1000/2000"),
+        rate.stderr().toString());
   }
 }

@@ -16,23 +16,37 @@ class SubscribeAgainstClaudeMemIT {
   @Test
   void speaksTheBrowserDialogue() throws Exception {
     try (ScriptedPeer backend = ScriptedPeer.claudeMemBackend()) {
-      CliRun sub = CliRun.start("subscribe", "session:*", "task:completed", "--json", "--count", "2",
-          "--url", backend.url().toString());
+      CliRun sub =
+          CliRun.start(
+              "subscribe",
+              "session:*",
+              "task:completed",
+              "--json",
+              "--count",
+              "2",
+              "--url",
+              backend.url().toString());
       ScriptedPeer.Peer peer = backend.accept();
       JsonNode auth = peer.expect("auth");
-      assertEquals("{\"type\":\"auth\",\"clientType\":\"browser\"}", auth.toString(), "no token field");
-      peer.send("{\"type\":\"auth:success\",\"clientId\":\"browser-2-mwwv0jcg\",\"permissions\":[\"subscribe\"]}");
+      assertEquals(
+          "{\"type\":\"auth\",\"clientType\":\"browser\"}", auth.toString(), "no token field");
+      peer.send(
+          "{\"type\":\"auth:success\",\"clientId\":\"browser-2-mwwv0jcg\",\"permissions\":[\"subscribe\"]}");
       JsonNode subscribe = peer.expect("subscribe");
-      assertEquals("{\"type\":\"subscribe\",\"channels\":[\"session:*\",\"task:completed\"]}", subscribe.toString());
+      assertEquals(
+          "{\"type\":\"subscribe\",\"channels\":[\"session:*\",\"task:completed\"]}",
+          subscribe.toString());
       peer.send("{\"type\":\"subscribed\",\"channels\":[\"session:*\",\"task:completed\"]}");
       sub.err.await("subscribed", Duration.ofSeconds(10));
 
       peer.send("{\"type\":\"ping\"}");
       assertEquals("{\"type\":\"pong\"}", peer.expect("pong").toString());
-      peer.send("{\"type\":\"event\",\"channel\":\"session:started\",\"data\":{\"sessionId\":\"S1\",\"project\":\"p\"},"
-          + "\"timestamp\":1795655664947}");
+      peer.send(
+          "{\"type\":\"event\",\"channel\":\"session:started\",\"data\":{\"sessionId\":\"S1\",\"project\":\"p\"},"
+              + "\"timestamp\":1795655664947}");
       peer.send("{\"type\":\"heartbeat:ack\"}");
-      peer.send("{\"type\":\"event\",\"channel\":\"task:completed\",\"data\":{\"taskId\":\"T\"},\"timestamp\":1795655664950}");
+      peer.send(
+          "{\"type\":\"event\",\"channel\":\"task:completed\",\"data\":{\"taskId\":\"T\"},\"timestamp\":1795655664950}");
       assertEquals(0, sub.exitCode());
       JsonNode first = Json.parse(sub.stdout().get(0));
       assertEquals("session:started", first.get("channel").asText());
@@ -45,10 +59,22 @@ class SubscribeAgainstClaudeMemIT {
   @Test
   void sendsTheTokenOnlyWhenGiven() throws Exception {
     try (ScriptedPeer backend = ScriptedPeer.claudeMemBackend()) {
-      CliRun sub = CliRun.start("subscribe", "*", "--token", "t0k", "--count", "1", "--url", backend.url().toString());
+      CliRun sub =
+          CliRun.start(
+              "subscribe",
+              "*",
+              "--token",
+              "t0k",
+              "--count",
+              "1",
+              "--url",
+              backend.url().toString());
       ScriptedPeer.Peer peer = backend.accept();
-      assertEquals("{\"type\":\"auth\",\"clientType\":\"browser\",\"token\":\"t0k\"}", peer.expect("auth").toString());
-      peer.send("{\"type\":\"auth:success\"}"); // a backend treats a token as a worker: empty auth:success
+      assertEquals(
+          "{\"type\":\"auth\",\"clientType\":\"browser\",\"token\":\"t0k\"}",
+          peer.expect("auth").toString());
+      peer.send("{\"type\":\"auth:success\"}"); // a backend treats a token as a worker: empty
+      // auth:success
       peer.expect("subscribe");
       peer.send("{\"type\":\"subscribed\",\"channels\":[\"*\"]}");
       peer.send("{\"type\":\"event\",\"channel\":\"x\",\"data\":1,\"timestamp\":1}");
@@ -60,22 +86,28 @@ class SubscribeAgainstClaudeMemIT {
   @Test
   void resubscribesAfterTheBackendDropsTheConnection() throws Exception {
     try (ScriptedPeer backend = ScriptedPeer.claudeMemBackend()) {
-      CliRun sub = CliRun.start("subscribe", "session:*", "--count", "1", "--url", backend.url().toString());
+      CliRun sub =
+          CliRun.start("subscribe", "session:*", "--count", "1", "--url", backend.url().toString());
       ScriptedPeer.Peer first = backend.accept();
       first.expect("auth");
-      first.send("{\"type\":\"auth:success\",\"clientId\":\"browser-2-a\",\"permissions\":[\"subscribe\"]}");
+      first.send(
+          "{\"type\":\"auth:success\",\"clientId\":\"browser-2-a\",\"permissions\":[\"subscribe\"]}");
       first.expect("subscribe");
       first.send("{\"type\":\"subscribed\",\"channels\":[\"session:*\"]}");
       sub.err.await("subscribed", Duration.ofSeconds(10)); // only then is a drop a reconnect case
       first.drop();
       ScriptedPeer.Peer second = backend.accept();
       second.expect("auth");
-      second.send("{\"type\":\"auth:success\",\"clientId\":\"browser-4-b\",\"permissions\":[\"subscribe\"]}");
+      second.send(
+          "{\"type\":\"auth:success\",\"clientId\":\"browser-4-b\",\"permissions\":[\"subscribe\"]}");
       assertEquals("[\"session:*\"]", second.expect("subscribe").get("channels").toString());
       second.send("{\"type\":\"subscribed\",\"channels\":[\"session:*\"]}");
-      second.send("{\"type\":\"event\",\"channel\":\"session:ended\",\"data\":{\"sessionId\":\"S\"},\"timestamp\":2}");
+      second.send(
+          "{\"type\":\"event\",\"channel\":\"session:ended\",\"data\":{\"sessionId\":\"S\"},\"timestamp\":2}");
       assertEquals(0, sub.exitCode());
-      assertTrue(sub.stderr().stream().anyMatch(l -> l.contains("reconnecting in")), sub.stderr().toString());
+      assertTrue(
+          sub.stderr().stream().anyMatch(l -> l.contains("reconnecting in")),
+          sub.stderr().toString());
     }
   }
 }

@@ -22,14 +22,18 @@ class SubscribeCommandIT {
 
   static void publish(TestHub hub, String channel, String data) throws Exception {
     try (RawClient publisher = hub.subscriber()) {
-      publisher.send("{\"type\":\"publish\",\"channel\":\"" + channel + "\",\"data\":" + data + "}").expect("published");
+      publisher
+          .send("{\"type\":\"publish\",\"channel\":\"" + channel + "\",\"data\":" + data + "}")
+          .expect("published");
     }
   }
 
   @Test
   void printsExactlyTheMatchingEventsAsJsonLinesAndExitsAfterCount() throws Exception {
     try (TestHub hub = TestHub.start()) {
-      CliRun sub = CliRun.start("subscribe", "session:*", "--json", "--count", "2", "--url", hub.url().toString());
+      CliRun sub =
+          CliRun.start(
+              "subscribe", "session:*", "--json", "--count", "2", "--url", hub.url().toString());
       sub.err.await("subscribed to session:*", WAIT);
       publish(hub, "session:started", "{\"sessionId\":\"S1\"}");
       publish(hub, "task:queued", "{}");
@@ -57,7 +61,8 @@ class SubscribeCommandIT {
   void printsTextAndRaw() throws Exception {
     try (TestHub hub = TestHub.start()) {
       CliRun text = CliRun.start("subscribe", "a:*", "--count", "2", "--url", hub.url().toString());
-      CliRun raw = CliRun.start("subscribe", "a:*", "--raw", "--count", "2", "--url", hub.url().toString());
+      CliRun raw =
+          CliRun.start("subscribe", "a:*", "--raw", "--count", "2", "--url", hub.url().toString());
       text.err.await("subscribed", WAIT);
       raw.err.await("subscribed", WAIT);
       publish(hub, "a:1", "{\"k\":[1,2]}");
@@ -72,9 +77,12 @@ class SubscribeCommandIT {
   @Test
   void exitsWithTheTimeoutCodeWhenNothingArrives() throws Exception {
     try (TestHub hub = TestHub.start()) {
-      CliRun sub = CliRun.run("subscribe", "quiet:*", "--timeout", "300ms", "--url", hub.url().toString());
+      CliRun sub =
+          CliRun.run("subscribe", "quiet:*", "--timeout", "300ms", "--url", hub.url().toString());
       assertEquals(4, sub.exitCode());
-      assertTrue(sub.stderr().stream().anyMatch(l -> l.contains("no event within 300 ms")), sub.stderr().toString());
+      assertTrue(
+          sub.stderr().stream().anyMatch(l -> l.contains("no event within 300 ms")),
+          sub.stderr().toString());
     }
   }
 
@@ -82,7 +90,8 @@ class SubscribeCommandIT {
   void rejectsABadPatternBeforeConnecting() throws Exception {
     CliRun sub = CliRun.run("subscribe", "session*", "--url", "ws://127.0.0.1:1/ws");
     assertEquals(2, sub.exitCode());
-    assertTrue(sub.stderr().get(0).contains("'*' must be a whole segment"), sub.stderr().toString());
+    assertTrue(
+        sub.stderr().get(0).contains("'*' must be a whole segment"), sub.stderr().toString());
   }
 
   @Test
@@ -91,19 +100,31 @@ class SubscribeCommandIT {
     try (TestHub hub = TestHub.start()) {
       port = hub.server().port();
     }
-    CliRun sub = CliRun.run("subscribe", "*", "--url", "ws://127.0.0.1:" + port + "/ws", "--connect-timeout", "2s");
+    CliRun sub =
+        CliRun.run(
+            "subscribe", "*", "--url", "ws://127.0.0.1:" + port + "/ws", "--connect-timeout", "2s");
     assertEquals(3, sub.exitCode());
-    assertTrue(sub.stderr().get(0).startsWith("cmws: cannot connect to ws://127.0.0.1:" + port), sub.stderr().toString());
+    assertTrue(
+        sub.stderr().get(0).startsWith("cmws: cannot connect to ws://127.0.0.1:" + port),
+        sub.stderr().toString());
   }
 
   @Test
   void failsWithTheRejectedCodeOnABadToken() throws Exception {
-    try (TestHub hub = TestHub.start(c -> c.withHub(c.hub().withAccess(new AccessPolicy(
-        new TokenRegistry(List.of(TokenSpec.parse("ops=right"))), false))))) {
+    try (TestHub hub =
+        TestHub.start(
+            c ->
+                c.withHub(
+                    c.hub()
+                        .withAccess(
+                            new AccessPolicy(
+                                new TokenRegistry(List.of(TokenSpec.parse("ops=right"))),
+                                false))))) {
       CliRun sub = CliRun.run("subscribe", "*", "--token", "wrong", "--url", hub.url().toString());
       assertEquals(5, sub.exitCode());
       assertEquals("cmws: authentication failed: Invalid token", sub.stderr().get(0));
-      CliRun json = CliRun.run("subscribe", "*", "--json", "--token", "wrong", "--url", hub.url().toString());
+      CliRun json =
+          CliRun.run("subscribe", "*", "--json", "--token", "wrong", "--url", hub.url().toString());
       JsonNode error = Json.parse(json.stderr().get(0));
       assertEquals("REJECTED", error.get("code").asText());
       assertEquals("error", error.get("type").asText());
@@ -114,7 +135,8 @@ class SubscribeCommandIT {
   void reconnectsAfterTheHubRestartsAndResubscribes() throws Exception {
     TestHub first = TestHub.start();
     int port = first.server().port();
-    CliRun sub = CliRun.start("subscribe", "r:*", "--json", "--count", "2", "--url", first.url().toString());
+    CliRun sub =
+        CliRun.start("subscribe", "r:*", "--json", "--count", "2", "--url", first.url().toString());
     sub.err.await("subscribed", WAIT);
     publish(first, "r:1", "1");
     sub.out.next(WAIT);
@@ -130,11 +152,16 @@ class SubscribeCommandIT {
 
   @Test
   void resumesAfterABlipWithoutGapOrDuplicate() throws Exception {
-    try (TestHub hub = TestHub.start(); RawClient publisher = hub.subscriber()) {
-      CliRun sub = CliRun.start("subscribe", "b:*", "--json", "--count", "30", "--url", hub.url().toString());
+    try (TestHub hub = TestHub.start();
+        RawClient publisher = hub.subscriber()) {
+      CliRun sub =
+          CliRun.start(
+              "subscribe", "b:*", "--json", "--count", "30", "--url", hub.url().toString());
       sub.err.await("subscribed", WAIT);
       for (int i = 1; i <= 10; i++) {
-        publisher.send("{\"type\":\"publish\",\"channel\":\"b:x\",\"data\":" + i + "}").expect("published");
+        publisher
+            .send("{\"type\":\"publish\",\"channel\":\"b:x\",\"data\":" + i + "}")
+            .expect("published");
       }
       for (int i = 0; i < 10; i++) {
         sub.out.next(WAIT);
@@ -143,7 +170,9 @@ class SubscribeCommandIT {
           .filter(c -> c.patterns().contains("b:*"))
           .forEach(c -> c.close(1012, "blip"));
       for (int i = 11; i <= 30; i++) { // published while the subscriber is away
-        publisher.send("{\"type\":\"publish\",\"channel\":\"b:x\",\"data\":" + i + "}").expect("published");
+        publisher
+            .send("{\"type\":\"publish\",\"channel\":\"b:x\",\"data\":" + i + "}")
+            .expect("published");
       }
       assertEquals(0, sub.exitCode());
       List<String> lines = sub.stdout();
@@ -153,21 +182,56 @@ class SubscribeCommandIT {
         assertEquals(i + 1, event.get("seq").asInt(), "in order, no gap, no duplicate: " + lines);
         assertEquals(i + 1, event.get("data").asInt());
       }
-      assertTrue(sub.stderr().stream().anyMatch(l -> l.contains("reconnected to")), sub.stderr().toString());
+      assertTrue(
+          sub.stderr().stream().anyMatch(l -> l.contains("reconnected to")),
+          sub.stderr().toString());
     }
   }
 
   @Test
   void lastAndSinceStartFromTheKeptHistory() throws Exception {
-    try (TestHub hub = TestHub.start(); RawClient publisher = hub.subscriber()) {
+    try (TestHub hub = TestHub.start();
+        RawClient publisher = hub.subscriber()) {
       for (int i = 1; i <= 5; i++) {
-        publisher.send("{\"type\":\"publish\",\"channel\":\"h:x\",\"data\":" + i + "}").expect("published");
+        publisher
+            .send("{\"type\":\"publish\",\"channel\":\"h:x\",\"data\":" + i + "}")
+            .expect("published");
       }
-      CliRun last = CliRun.run("subscribe", "h:*", "--raw", "--last", "2", "--count", "2", "--url", hub.url().toString());
+      CliRun last =
+          CliRun.run(
+              "subscribe",
+              "h:*",
+              "--raw",
+              "--last",
+              "2",
+              "--count",
+              "2",
+              "--url",
+              hub.url().toString());
       assertEquals(List.of("4", "5"), last.stdout());
-      CliRun since = CliRun.run("subscribe", "h:*", "--raw", "--since", "1m", "--count", "5", "--url", hub.url().toString());
+      CliRun since =
+          CliRun.run(
+              "subscribe",
+              "h:*",
+              "--raw",
+              "--since",
+              "1m",
+              "--count",
+              "5",
+              "--url",
+              hub.url().toString());
       assertEquals(List.of("1", "2", "3", "4", "5"), since.stdout());
-      CliRun fromSeq = CliRun.run("subscribe", "h:*", "--raw", "--since", "h:x=3", "--count", "2", "--url", hub.url().toString());
+      CliRun fromSeq =
+          CliRun.run(
+              "subscribe",
+              "h:*",
+              "--raw",
+              "--since",
+              "h:x=3",
+              "--count",
+              "2",
+              "--url",
+              hub.url().toString());
       assertEquals(List.of("4", "5"), fromSeq.stdout());
     }
   }
@@ -179,6 +243,8 @@ class SubscribeCommandIT {
     sub.err.await("subscribed", WAIT);
     server.close();
     assertEquals(3, sub.exitCode());
-    assertTrue(sub.stderr().get(1).contains("closed (1001 Server shutting down)"), sub.stderr().toString());
+    assertTrue(
+        sub.stderr().get(1).contains("closed (1001 Server shutting down)"),
+        sub.stderr().toString());
   }
 }

@@ -24,10 +24,15 @@ class EventPrinterTest {
   void printsEachFormat() throws Exception {
     assertEquals("a:b {\"k\":1}\n", print(OutputFormat.TEXT, Style.plain(), EVENT));
     assertEquals("{\"k\":1}\n", print(OutputFormat.RAW, Style.plain(), EVENT));
-    assertEquals("{\"channel\":\"a:b\",\"data\":{\"k\":1},\"timestamp\":5,\"seq\":2,\"pattern\":\"a:*\"}\n",
+    assertEquals(
+        "{\"channel\":\"a:b\",\"data\":{\"k\":1},\"timestamp\":5,\"seq\":2,\"pattern\":\"a:*\"}\n",
         print(OutputFormat.JSON, Style.plain(), EVENT));
-    assertEquals("{\"channel\":\"x\",\"data\":\"s\",\"timestamp\":5,\"seq\":null,\"pattern\":null}\n",
-        print(OutputFormat.JSON, Style.plain(), "{\"type\":\"event\",\"channel\":\"x\",\"data\":\"s\",\"timestamp\":5}"));
+    assertEquals(
+        "{\"channel\":\"x\",\"data\":\"s\",\"timestamp\":5,\"seq\":null,\"pattern\":null}\n",
+        print(
+            OutputFormat.JSON,
+            Style.plain(),
+            "{\"type\":\"event\",\"channel\":\"x\",\"data\":\"s\",\"timestamp\":5}"));
   }
 
   @Test
@@ -42,7 +47,8 @@ class EventPrinterTest {
     assertTrue(Style.decide("auto", true, Map.of("TERM", "xterm")).enabled());
     assertFalse(Style.decide("auto", false, Map.of()).enabled(), "not a terminal");
     assertFalse(Style.decide("auto", true, Map.of("NO_COLOR", "1")).enabled());
-    assertTrue(Style.decide("auto", true, Map.of("NO_COLOR", "")).enabled(), "empty NO_COLOR is unset");
+    assertTrue(
+        Style.decide("auto", true, Map.of("NO_COLOR", "")).enabled(), "empty NO_COLOR is unset");
     assertFalse(Style.decide("auto", true, Map.of("TERM", "dumb")).enabled());
     assertTrue(Style.decide("auto", false, Map.of("CLICOLOR_FORCE", "1")).enabled());
     assertFalse(Style.decide("never", true, Map.of("CLICOLOR_FORCE", "1")).enabled());

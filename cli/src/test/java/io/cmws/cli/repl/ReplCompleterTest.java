@@ -26,16 +26,28 @@ class ReplCompleterTest {
 
   @Test
   void completesCommandsOptionsAndKnownChannels() {
-    Repl repl = new Repl(URI.create("ws://127.0.0.1:1/ws"), null, Duration.ofSeconds(1), false, false, Style.plain(), Map.of());
-    ReplCompleter completer = new ReplCompleter(new CommandLine(new ReplCommands(repl)).getCommandSpec());
+    Repl repl =
+        new Repl(
+            URI.create("ws://127.0.0.1:1/ws"),
+            null,
+            Duration.ofSeconds(1),
+            false,
+            false,
+            Style.plain(),
+            Map.of());
+    ReplCompleter completer =
+        new ReplCompleter(new CommandLine(new ReplCommands(repl)).getCommandSpec());
     assertEquals(List.of("subscribe"), complete(completer, "subs"));
-    assertTrue(complete(completer, "").containsAll(List.of("connect", "publish", "task", "workers", "channels", "exit")));
+    assertTrue(
+        complete(completer, "")
+            .containsAll(List.of("connect", "publish", "task", "workers", "channels", "exit")));
     assertEquals(List.of("submit"), complete(completer, "task su"));
     assertTrue(complete(completer, "await --t").contains("--timeout"));
     repl.state().learnChannel("session:started");
     repl.state().learnChannel("session:ended");
     repl.state().learnChannel("task:queued");
-    assertEquals(List.of("session:ended", "session:started"), complete(completer, "subscribe sess"));
+    assertEquals(
+        List.of("session:ended", "session:started"), complete(completer, "subscribe sess"));
     assertEquals(List.of("task:queued"), complete(completer, "history ta"));
   }
 }

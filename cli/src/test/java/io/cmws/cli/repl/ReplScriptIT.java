@@ -10,7 +10,10 @@ import java.util.List;
 import java.util.Map;
 import org.junit.jupiter.api.Test;
 
-/** {@code cmws repl < script}: commands from piped stdin, plain output, exit code of the first failure. */
+/**
+ * {@code cmws repl < script}: commands from piped stdin, plain output, exit code of the first
+ * failure.
+ */
 class ReplScriptIT {
 
   private static String script(String... lines) {
@@ -23,32 +26,46 @@ class ReplScriptIT {
 
   @Test
   void runsAScriptedSession() throws Exception {
-    try (TestHub hub = TestHub.start(); RawClient worker = RawClient.greeted(hub.url())) {
-      worker.send("{\"type\":\"register\",\"capabilities\":[\"resize\",\"thumbnail\"]}").expect("registered");
+    try (TestHub hub = TestHub.start();
+        RawClient worker = RawClient.greeted(hub.url())) {
+      worker
+          .send("{\"type\":\"register\",\"capabilities\":[\"resize\",\"thumbnail\"]}")
+          .expect("registered");
       String url = hub.url().toString();
-      CliRun repl = CliRun.start(script(
-          "connect " + url,
-          "subscribe 'demo:*' task:queued",
-          "publish demo:greeting '{\"hello\":\"world\"}'",
-          "await 'demo:*'",
-          "task submit resize '{\"w\":64}'",
-          "await task:queued",
-          "workers",
-          "status",
-          "frobnicate",
-          "exit",
-          "publish demo:never 1"), Map.of(), "repl", "--url", url);
+      CliRun repl =
+          CliRun.start(
+              script(
+                  "connect " + url,
+                  "subscribe 'demo:*' task:queued",
+                  "publish demo:greeting '{\"hello\":\"world\"}'",
+                  "await 'demo:*'",
+                  "task submit resize '{\"w\":64}'",
+                  "await task:queued",
+                  "workers",
+                  "status",
+                  "frobnicate",
+                  "exit",
+                  "publish demo:never 1"),
+              Map.of(),
+              "repl",
+              "--url",
+              url);
       assertEquals(2, repl.exitCode(), "the first failed command was a usage error");
       List<String> out = repl.stdout();
       assertTrue(has(out, "connected to " + url + " as browser-"), out.toString());
       assertTrue(has(out, "subscribed to demo:* task:queued"), out.toString());
       assertTrue(out.contains("event demo:greeting #1 {\"hello\":\"world\"}"), out.toString());
       assertTrue(has(out, "event task:queued #1 {\"taskId\":"), out.toString());
-      assertTrue(out.stream().anyMatch(line -> line.matches("pending-\\d+-\\d+\\s+resize,thumbnail\\s+1\\s+1\\s+.*")),
+      assertTrue(
+          out.stream()
+              .anyMatch(
+                  line -> line.matches("pending-\\d+-\\d+\\s+resize,thumbnail\\s+1\\s+1\\s+.*")),
           "workers lists the worker with its task: " + out);
       assertTrue(has(out, "\"state\":\"connected\""), out.toString());
       assertTrue(has(out, "\"subscriptions\":[\"demo:*\",\"task:queued\"]"), out.toString());
-      assertTrue(has(repl.stderr(), "Unmatched argument at index 0: 'frobnicate'"), repl.stderr().toString());
+      assertTrue(
+          has(repl.stderr(), "Unmatched argument at index 0: 'frobnicate'"),
+          repl.stderr().toString());
       assertTrue(!has(out, "demo:never"), "nothing runs after exit");
       assertEquals("resize", worker.expect("task:assign").get("task").get("type").asText());
     }
@@ -57,15 +74,24 @@ class ReplScriptIT {
   @Test
   void aCleanScriptExitsZeroAndRawFramesGetAnswers() throws Exception {
     try (TestHub hub = TestHub.start()) {
-      CliRun repl = CliRun.start(script(
-          "send {\"type\":\"ping\"}",
-          "send not-json",
-          "await --timeout 200ms 'never:*'",
-          "channels"), Map.of(), "repl", "--url", hub.url().toString());
+      CliRun repl =
+          CliRun.start(
+              script(
+                  "send {\"type\":\"ping\"}",
+                  "send not-json",
+                  "await --timeout 200ms 'never:*'",
+                  "channels"),
+              Map.of(),
+              "repl",
+              "--url",
+              hub.url().toString());
       assertEquals(4, repl.exitCode(), "await timed out");
       assertTrue(repl.stdout().contains("pong"), repl.stdout().toString());
-      assertTrue(repl.stdout().contains("error [bad_json] Invalid message format"), repl.stdout().toString());
-      CliRun clean = CliRun.start(script("status", "stats"), Map.of(), "repl", "--url", hub.url().toString());
+      assertTrue(
+          repl.stdout().contains("error [bad_json] Invalid message format"),
+          repl.stdout().toString());
+      CliRun clean =
+          CliRun.start(script("status", "stats"), Map.of(), "repl", "--url", hub.url().toString());
       assertEquals(0, clean.exitCode());
       assertTrue(has(clean.stdout(), "\"eventsPublished\""), clean.stdout().toString());
     }
@@ -77,8 +103,15 @@ class ReplScriptIT {
     try (TestHub hub = TestHub.start()) {
       port = hub.server().port();
     }
-    CliRun repl = CliRun.start(script("status", "publish a 1"), Map.of(), "repl", "--url",
-        "ws://127.0.0.1:" + port + "/ws", "--connect-timeout", "2s");
+    CliRun repl =
+        CliRun.start(
+            script("status", "publish a 1"),
+            Map.of(),
+            "repl",
+            "--url",
+            "ws://127.0.0.1:" + port + "/ws",
+            "--connect-timeout",
+            "2s");
     assertEquals(3, repl.exitCode());
     assertTrue(has(repl.stderr(), "use 'connect [URL]' to retry"), repl.stderr().toString());
     assertTrue(has(repl.stdout(), "\"state\":\"disconnected\""), repl.stdout().toString());

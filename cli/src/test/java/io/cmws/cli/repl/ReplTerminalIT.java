@@ -30,37 +30,58 @@ class ReplTerminalIT {
 
   @Test
   void interactiveSessionOnADumbTerminal(@TempDir Path stateHome) throws Exception {
-    try (TestHub hub = TestHub.start(); RawClient worker = RawClient.greeted(hub.url());
+    try (TestHub hub = TestHub.start();
+        RawClient worker = RawClient.greeted(hub.url());
         PipedOutputStream keyboard = new PipedOutputStream();
         PipedInputStream terminalIn = new PipedInputStream(keyboard, 1 << 16)) {
       worker.send("{\"type\":\"register\",\"capabilities\":[\"echo\"]}").expect("registered");
       LineSink screen = new LineSink();
-      OutputStream terminalOut = new OutputStream() {
-        private final OutputStreamWriter writer = new OutputStreamWriter(new java.io.OutputStream() {
-          @Override
-          public void write(int b) {
-            screen.write(new char[] {(char) b}, 0, 1);
-          }
-        }, StandardCharsets.UTF_8);
+      OutputStream terminalOut =
+          new OutputStream() {
+            private final OutputStreamWriter writer =
+                new OutputStreamWriter(
+                    new java.io.OutputStream() {
+                      @Override
+                      public void write(int b) {
+                        screen.write(new char[] {(char) b}, 0, 1);
+                      }
+                    },
+                    StandardCharsets.UTF_8);
 
-        @Override
-        public void write(int b) throws java.io.IOException {
-          writer.write(b);
-          writer.flush();
-        }
-      };
-      Terminal terminal = TerminalBuilder.builder().system(false).dumb(true).type("dumb")
-          .streams(terminalIn, terminalOut).encoding(StandardCharsets.UTF_8).build();
-      Repl repl = new Repl(hub.url(), null, Duration.ofSeconds(5), false, true, Style.plain(),
-          Map.of("XDG_STATE_HOME", stateHome.toString()));
-      CompletableFuture<Integer> exit = CompletableFuture.supplyAsync(() -> repl.runInteractive(terminal));
+            @Override
+            public void write(int b) throws java.io.IOException {
+              writer.write(b);
+              writer.flush();
+            }
+          };
+      Terminal terminal =
+          TerminalBuilder.builder()
+              .system(false)
+              .dumb(true)
+              .type("dumb")
+              .streams(terminalIn, terminalOut)
+              .encoding(StandardCharsets.UTF_8)
+              .build();
+      Repl repl =
+          new Repl(
+              hub.url(),
+              null,
+              Duration.ofSeconds(5),
+              false,
+              true,
+              Style.plain(),
+              Map.of("XDG_STATE_HOME", stateHome.toString()));
+      CompletableFuture<Integer> exit =
+          CompletableFuture.supplyAsync(() -> repl.runInteractive(terminal));
       PrintWriter keys = new PrintWriter(keyboard, true, StandardCharsets.UTF_8);
 
       screen.await("connected to " + hub.url(), WAIT);
       keys.println("subscribe 'demo:*'");
       screen.await("subscribed to demo:*", WAIT);
       try (RawClient publisher = hub.subscriber()) {
-        publisher.send("{\"type\":\"publish\",\"channel\":\"demo:async\",\"data\":{\"n\":1}}").expect("published");
+        publisher
+            .send("{\"type\":\"publish\",\"channel\":\"demo:async\",\"data\":{\"n\":1}}")
+            .expect("published");
       }
       screen.await("event demo:async #1 {", WAIT); // printed above the prompt, pretty
       screen.await("\"n\": 1", WAIT);

@@ -29,14 +29,26 @@ class CrashRecoveryIT {
   private static final int TASKS = 1000;
 
   private static CmwsProcess hub(Path data, int port) throws Exception {
-    return CmwsProcess.start("serve", "--port", Integer.toString(port), "--admin-port", "-1", "--json",
-        "--data-dir", data.toString());
+    return CmwsProcess.start(
+        "serve",
+        "--port",
+        Integer.toString(port),
+        "--admin-port",
+        "-1",
+        "--json",
+        "--data-dir",
+        data.toString());
   }
 
   private static String submitFrame(int i) {
     // the dedup key lets an unacknowledged resubmission find its task if the crash kept it
-    return "{\"type\":\"task:submit\",\"taskType\":\"job\",\"payload\":{\"i\":" + i + "},\"deduplicationKey\":\"job-"
-        + i + "\",\"id\":\"" + i + "\"}";
+    return "{\"type\":\"task:submit\",\"taskType\":\"job\",\"payload\":{\"i\":"
+        + i
+        + "},\"deduplicationKey\":\"job-"
+        + i
+        + "\",\"id\":\""
+        + i
+        + "\"}";
   }
 
   @Test
@@ -51,10 +63,30 @@ class CrashRecoveryIT {
     CmwsProcess first = hub(data, 0);
     URI url = URI.create(Json.parse(first.out.next(WAIT)).get("url").asText());
     int port = url.getPort();
-    try (CmwsProcess w1 = CmwsProcess.start("worker", "--url", url.toString(), "--capabilities", "job",
-            "--concurrency", "4", "--executor", executor, "-q");
-        CmwsProcess w2 = CmwsProcess.start("worker", "--url", url.toString(), "--capabilities", "job",
-            "--concurrency", "4", "--executor", executor, "-q")) {
+    try (CmwsProcess w1 =
+            CmwsProcess.start(
+                "worker",
+                "--url",
+                url.toString(),
+                "--capabilities",
+                "job",
+                "--concurrency",
+                "4",
+                "--executor",
+                executor,
+                "-q");
+        CmwsProcess w2 =
+            CmwsProcess.start(
+                "worker",
+                "--url",
+                url.toString(),
+                "--capabilities",
+                "job",
+                "--concurrency",
+                "4",
+                "--executor",
+                executor,
+                "-q")) {
       try (RawClient submitter = RawClient.greeted(url)) {
         submitter.send("{\"type\":\"auth\"}").expect("auth:success");
         for (int i = 0; i < TASKS; i++) {
@@ -80,9 +112,13 @@ class CrashRecoveryIT {
 
       CmwsProcess second = hub(data, port);
       second.out.next(WAIT); // listening again
-      try (second; RawClient watcher = RawClient.greeted(url); RawClient submitter = RawClient.greeted(url)) {
+      try (second;
+          RawClient watcher = RawClient.greeted(url);
+          RawClient submitter = RawClient.greeted(url)) {
         watcher.send("{\"type\":\"auth\"}").expect("auth:success");
-        watcher.send("{\"type\":\"subscribe\",\"channels\":[\"task:completed\",\"task:failed\"]}").expect("subscribed");
+        watcher
+            .send("{\"type\":\"subscribe\",\"channels\":[\"task:completed\",\"task:failed\"]}")
+            .expect("subscribed");
         submitter.send("{\"type\":\"auth\"}").expect("auth:success");
         for (int i = 0; i < TASKS; i++) {
           if (!acknowledged.containsKey(i)) {
@@ -97,7 +133,10 @@ class CrashRecoveryIT {
         Set<String> ids = new HashSet<>(acknowledged.values());
 
         Set<String> done = new HashSet<>();
-        JsonNode listed = submitter.send("{\"type\":\"task:list\",\"limit\":1000,\"state\":\"completed\"}").expect("task:listed");
+        JsonNode listed =
+            submitter
+                .send("{\"type\":\"task:list\",\"limit\":1000,\"state\":\"completed\"}")
+                .expect("task:listed");
         listed.get("tasks").forEach(task -> done.add(task.get("id").asText()));
         while (!done.containsAll(ids)) {
           JsonNode event = watcher.expect("event");
@@ -107,7 +146,8 @@ class CrashRecoveryIT {
           done.add(taskId);
         }
 
-        JsonNode all = submitter.send("{\"type\":\"task:list\",\"limit\":1000}").expect("task:listed");
+        JsonNode all =
+            submitter.send("{\"type\":\"task:list\",\"limit\":1000}").expect("task:listed");
         Map<Integer, Integer> completedPerPayload = new HashMap<>();
         for (JsonNode task : all.get("tasks")) {
           if (ids.contains(task.get("id").asText())) {
@@ -117,7 +157,9 @@ class CrashRecoveryIT {
           }
         }
         assertEquals(TASKS, completedPerPayload.size(), "every acknowledged task is there");
-        assertTrue(completedPerPayload.values().stream().allMatch(n -> n == 1), "and recorded completed once");
+        assertTrue(
+            completedPerPayload.values().stream().allMatch(n -> n == 1),
+            "and recorded completed once");
 
         List<String> executions = Files.readAllLines(log);
         Map<String, Integer> runs = new HashMap<>();
@@ -126,8 +168,14 @@ class CrashRecoveryIT {
         assertTrue(ids.stream().allMatch(runs::containsKey), "every acknowledged task ran");
         // at-least-once across a crash: only work in flight when the hub died may run again
         assertTrue(repeated <= 16, repeated + " tasks ran twice");
-        System.out.println("crash test: " + beforeCrash + " acknowledged before the kill, " + repeated
-            + " tasks re-ran after it, " + executions.size() + " executions in all");
+        System.out.println(
+            "crash test: "
+                + beforeCrash
+                + " acknowledged before the kill, "
+                + repeated
+                + " tasks re-ran after it, "
+                + executions.size()
+                + " executions in all");
       }
     } finally {
       first.close();

@@ -41,12 +41,15 @@ class HalfSentHandshakesIT {
   private final HttpClient http = HttpClient.newHttpClient();
 
   private String get(String url) throws Exception {
-    return http.send(HttpRequest.newBuilder(URI.create(url)).timeout(Duration.ofSeconds(30)).build(),
-        HttpResponse.BodyHandlers.ofString()).body();
+    return http.send(
+            HttpRequest.newBuilder(URI.create(url)).timeout(Duration.ofSeconds(30)).build(),
+            HttpResponse.BodyHandlers.ofString())
+        .body();
   }
 
   private long gauge(String admin) throws Exception {
-    Matcher m = Pattern.compile("(?m)^cmws_handshakes_pending (\\d+)").matcher(get(admin + "/metrics"));
+    Matcher m =
+        Pattern.compile("(?m)^cmws_handshakes_pending (\\d+)").matcher(get(admin + "/metrics"));
     return m.find() ? Long.parseLong(m.group(1)) : -1;
   }
 
@@ -55,16 +58,20 @@ class HalfSentHandshakesIT {
   }
 
   private static void publishRoundTrip(URI url) throws Exception {
-    CliRun publish = CliRun.run("publish", "demo:x", "{\"n\":1}", "--url", url.toString(), "--timeout", "10s");
+    CliRun publish =
+        CliRun.run("publish", "demo:x", "{\"n\":1}", "--url", url.toString(), "--timeout", "10s");
     assertEquals(0, publish.exitCode(), publish.stderr().toString());
-    assertTrue(publish.stderr().toString().contains("published 1 event to demo:x"), publish.stderr().toString());
+    assertTrue(
+        publish.stderr().toString().contains("published 1 event to demo:x"),
+        publish.stderr().toString());
   }
 
   @Test
   @Timeout(120)
   void theHubServesOthersClosesEveryOneAfterTheTimeoutAndGivesTheMemoryBack() throws Exception {
-    try (CmwsProcess hub = CmwsProcess.start("serve", "--port", "0", "--json", "--ephemeral",
-        "--handshake-timeout", "2s")) {
+    try (CmwsProcess hub =
+        CmwsProcess.start(
+            "serve", "--port", "0", "--json", "--ephemeral", "--handshake-timeout", "2s")) {
       JsonNode listening = Json.parse(hub.out.next(Duration.ofSeconds(20)));
       URI url = URI.create(listening.get("url").asText());
       String admin = listening.get("adminUrl").asText();
@@ -77,7 +84,8 @@ class HalfSentHandshakesIT {
       long[] endedAt = new long[SOCKETS];
       try (Selector selector = Selector.open()) {
         for (int i = 0; i < SOCKETS; i++) {
-          SocketChannel socket = SocketChannel.open(new InetSocketAddress(url.getHost(), url.getPort()));
+          SocketChannel socket =
+              SocketChannel.open(new InetSocketAddress(url.getHost(), url.getPort()));
           socket.write(ByteBuffer.wrap(half));
           sentAt[i] = System.nanoTime();
           socket.configureBlocking(false);
@@ -94,25 +102,31 @@ class HalfSentHandshakesIT {
         for (int i = 0; i < SOCKETS; i++) {
           slowest = Math.max(slowest, endedAt[i] - sentAt[i]);
         }
-        assertTrue(slowest <= CLOSED_WITHIN_NANOS, "slowest close after " + slowest / 1_000_000 + " ms");
+        assertTrue(
+            slowest <= CLOSED_WITHIN_NANOS, "slowest close after " + slowest / 1_000_000 + " ms");
       } finally {
         for (SocketChannel socket : sockets) {
           socket.close();
         }
       }
       Awaitility.await().atMost(Duration.ofSeconds(10)).until(() -> gauge(admin) == 0);
-      assertTrue(get(admin + "/metrics").contains("cmws_limit_rejections_total{limit=\"handshake_timeout\"} " + SOCKETS));
+      assertTrue(
+          get(admin + "/metrics")
+              .contains("cmws_limit_rejections_total{limit=\"handshake_timeout\"} " + SOCKETS));
       long heapAfter = heapAfterGc(admin);
-      assertTrue(heapAfter - heapBefore <= HEAP_SLACK, "heap after GC " + heapBefore / 1024 + " KiB -> "
-          + heapAfter / 1024 + " KiB");
-      System.out.printf("half-sent handshakes: %d closed; heap after GC %d KiB -> %d KiB%n", SOCKETS,
-          heapBefore / 1024, heapAfter / 1024);
+      assertTrue(
+          heapAfter - heapBefore <= HEAP_SLACK,
+          "heap after GC " + heapBefore / 1024 + " KiB -> " + heapAfter / 1024 + " KiB");
+      System.out.printf(
+          "half-sent handshakes: %d closed; heap after GC %d KiB -> %d KiB%n",
+          SOCKETS, heapBefore / 1024, heapAfter / 1024);
       publishRoundTrip(url);
     }
   }
 
   /** Reads every socket to its end; the number that ended before {@code limit}. */
-  private static int awaitEveryEnd(Selector selector, long[] endedAt, Duration limit) throws IOException {
+  private static int awaitEveryEnd(Selector selector, long[] endedAt, Duration limit)
+      throws IOException {
     ByteBuffer discard = ByteBuffer.allocate(4096);
     long deadline = System.nanoTime() + limit.toNanos();
     int ended = 0;

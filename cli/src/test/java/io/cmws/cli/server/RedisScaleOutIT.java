@@ -24,17 +24,26 @@ import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.api.io.TempDir;
 
 /**
- * Three real hub processes on one Redis, workers on different hubs, 1000 tasks submitted across
- * the hubs, one hub killed with kill -9 mid-run: every acknowledged task completes exactly once
- * (by results), and priorities hold within a capability.
+ * Three real hub processes on one Redis, workers on different hubs, 1000 tasks submitted across the
+ * hubs, one hub killed with kill -9 mid-run: every acknowledged task completes exactly once (by
+ * results), and priorities hold within a capability.
  */
 class RedisScaleOutIT {
   private static final Duration WAIT = Duration.ofSeconds(60);
   private static final int TASKS = 1000;
 
   private static CmwsProcess hub(RedisSettings redis) throws Exception {
-    return CmwsProcess.start("serve", "--port", "0", "--admin-port", "-1", "--json", "--redis", redis.url().toString(),
-        "--redis-prefix", redis.prefix());
+    return CmwsProcess.start(
+        "serve",
+        "--port",
+        "0",
+        "--admin-port",
+        "-1",
+        "--json",
+        "--redis",
+        redis.url().toString(),
+        "--redis-prefix",
+        redis.prefix());
   }
 
   private static URI url(CmwsProcess hub) throws Exception {
@@ -49,8 +58,14 @@ class RedisScaleOutIT {
 
   /** Short leases, so tasks held by the killed hub's worker come back within seconds. */
   private static String submitFrame(int i) {
-    return "{\"type\":\"task:submit\",\"taskType\":\"job\",\"payload\":{\"i\":" + i + "},\"timeoutMs\":3000,"
-        + "\"deduplicationKey\":\"job-" + i + "\",\"id\":\"" + i + "\"}";
+    return "{\"type\":\"task:submit\",\"taskType\":\"job\",\"payload\":{\"i\":"
+        + i
+        + "},\"timeoutMs\":3000,"
+        + "\"deduplicationKey\":\"job-"
+        + i
+        + "\",\"id\":\""
+        + i
+        + "\"}";
   }
 
   @Test
@@ -61,17 +76,40 @@ class RedisScaleOutIT {
     Files.createFile(log);
     String executor = "job=shell:echo \"$CMWS_TASK_ID\" >> " + log + "; sleep 0.01; cat";
     CmwsProcess h1 = hub(redis);
-    try (CmwsProcess h2 = hub(redis); CmwsProcess h3 = hub(redis)) {
+    try (CmwsProcess h2 = hub(redis);
+        CmwsProcess h3 = hub(redis)) {
       URI u1 = url(h1);
       URI u2 = url(h2);
       URI u3 = url(h3);
       Map<Integer, String> acknowledged = new HashMap<>();
-      try (CmwsProcess w1 = CmwsProcess.start("worker", "--url", u1 + "," + u2, "--capabilities", "job",
-              "--concurrency", "4", "--executor", executor, "-q");
-          CmwsProcess w3 = CmwsProcess.start("worker", "--url", u3.toString(), "--capabilities", "job", "--concurrency", "4",
-              "--executor", executor, "-q");
+      try (CmwsProcess w1 =
+              CmwsProcess.start(
+                  "worker",
+                  "--url",
+                  u1 + "," + u2,
+                  "--capabilities",
+                  "job",
+                  "--concurrency",
+                  "4",
+                  "--executor",
+                  executor,
+                  "-q");
+          CmwsProcess w3 =
+              CmwsProcess.start(
+                  "worker",
+                  "--url",
+                  u3.toString(),
+                  "--capabilities",
+                  "job",
+                  "--concurrency",
+                  "4",
+                  "--executor",
+                  executor,
+                  "-q");
           RawClient watcher = client(u3)) {
-        watcher.send("{\"type\":\"subscribe\",\"channels\":[\"task:completed\",\"task:failed\"]}").expect("subscribed");
+        watcher
+            .send("{\"type\":\"subscribe\",\"channels\":[\"task:completed\",\"task:failed\"]}")
+            .expect("subscribed");
         List<RawClient> submitters = List.of(client(u1), client(u2), client(u3));
         for (int i = 0; i < TASKS; i++) {
           submitters.get(i % 3).send(submitFrame(i));
@@ -92,7 +130,8 @@ class RedisScaleOutIT {
           }
         }
         int beforeResubmit = acknowledged.size();
-        // what hub one never acknowledged is submitted again elsewhere; the dedup key finds any it stored
+        // what hub one never acknowledged is submitted again elsewhere; the dedup key finds any it
+        // stored
         try (RawClient again = client(u2)) {
           List<Integer> missing = new ArrayList<>();
           for (int i = 0; i < TASKS; i++) {
@@ -112,7 +151,10 @@ class RedisScaleOutIT {
 
         Map<String, Integer> completions = new HashMap<>();
         try (RawClient lister = client(u2)) {
-          JsonNode listed = lister.send("{\"type\":\"task:list\",\"limit\":1000,\"state\":\"completed\"}").expect("task:listed");
+          JsonNode listed =
+              lister
+                  .send("{\"type\":\"task:list\",\"limit\":1000,\"state\":\"completed\"}")
+                  .expect("task:listed");
           listed.get("tasks").forEach(task -> completions.putIfAbsent(task.get("id").asText(), 0));
         }
         while (!completions.keySet().containsAll(ids)) {
@@ -120,7 +162,9 @@ class RedisScaleOutIT {
           assertEquals("task:completed", event.get("channel").asText(), event.toString());
           completions.merge(event.get("data").get("taskId").asText(), 1, Integer::sum);
         }
-        assertTrue(completions.values().stream().allMatch(n -> n <= 1), "a task:completed twice: " + completions);
+        assertTrue(
+            completions.values().stream().allMatch(n -> n <= 1),
+            "a task:completed twice: " + completions);
 
         try (RawClient lister = client(u3)) {
           for (String id : ids) {
@@ -134,16 +178,25 @@ class RedisScaleOutIT {
             perPayload.merge(task.get("payload").get("i").asInt(), 1, Integer::sum);
           }
           assertEquals(TASKS, perPayload.size(), "every acknowledged task is there, completed");
-          assertTrue(perPayload.values().stream().allMatch(n -> n == 1), "each payload completed once");
+          assertTrue(
+              perPayload.values().stream().allMatch(n -> n == 1), "each payload completed once");
         }
         List<String> executions = Files.readAllLines(log);
         Map<String, Integer> runs = new HashMap<>();
         executions.forEach(id -> runs.merge(id, 1, Integer::sum));
         long repeated = ids.stream().filter(id -> runs.getOrDefault(id, 0) > 1).count();
         assertTrue(ids.stream().allMatch(runs::containsKey), "every task ran");
-        assertTrue(repeated <= 8, repeated + " tasks ran twice (only the killed hub's worker's 4 slots may)");
-        System.out.println("scale-out crash test: " + beforeResubmit + " acknowledged before resubmitting, " + repeated
-            + " re-ran after the kill, " + executions.size() + " executions in all");
+        assertTrue(
+            repeated <= 8,
+            repeated + " tasks ran twice (only the killed hub's worker's 4 slots may)");
+        System.out.println(
+            "scale-out crash test: "
+                + beforeResubmit
+                + " acknowledged before resubmitting, "
+                + repeated
+                + " re-ran after the kill, "
+                + executions.size()
+                + " executions in all");
         submitters.forEach(RawClient::close);
       }
       prioritiesHoldWithinACapability(u2, u3, dir);
@@ -152,20 +205,41 @@ class RedisScaleOutIT {
     }
   }
 
-  /** Submitted on hub two while no worker has the capability; one worker on hub three takes them best first. */
+  /**
+   * Submitted on hub two while no worker has the capability; one worker on hub three takes them
+   * best first.
+   */
   private static void prioritiesHoldWithinACapability(URI u2, URI u3, Path dir) throws Exception {
     Path order = dir.resolve("order.log");
     Files.createFile(order);
     int[] priorities = {5, 80, 20, 95, 50, 50, 10, 70};
     try (RawClient submitter = client(u2)) {
       for (int i = 0; i < priorities.length; i++) {
-        submitter.send("{\"type\":\"task:submit\",\"taskType\":\"ranked\",\"priority\":" + priorities[i]
-            + ",\"payload\":" + priorities[i] + "}").expect("task:submitted");
+        submitter
+            .send(
+                "{\"type\":\"task:submit\",\"taskType\":\"ranked\",\"priority\":"
+                    + priorities[i]
+                    + ",\"payload\":"
+                    + priorities[i]
+                    + "}")
+            .expect("task:submitted");
       }
       try (RawClient watcher = client(u3)) {
-        watcher.send("{\"type\":\"subscribe\",\"channels\":[\"task:completed\"]}").expect("subscribed");
-        try (CmwsProcess worker = CmwsProcess.start("worker", "--url", u3.toString(), "--capabilities", "ranked",
-            "--concurrency", "1", "--executor", "ranked=shell:cat >> " + order + "; echo >> " + order + "; echo ok", "-q")) {
+        watcher
+            .send("{\"type\":\"subscribe\",\"channels\":[\"task:completed\"]}")
+            .expect("subscribed");
+        try (CmwsProcess worker =
+            CmwsProcess.start(
+                "worker",
+                "--url",
+                u3.toString(),
+                "--capabilities",
+                "ranked",
+                "--concurrency",
+                "1",
+                "--executor",
+                "ranked=shell:cat >> " + order + "; echo >> " + order + "; echo ok",
+                "-q")) {
           for (int done = 0; done < priorities.length; done++) {
             watcher.expect("event");
           }
@@ -178,11 +252,15 @@ class RedisScaleOutIT {
         ran.add(Integer.parseInt(line.trim()));
       }
     }
-    assertEquals(List.of(95, 80, 70, 50, 50, 20, 10, 5), ran, "best priority first, one capability, across hubs");
+    assertEquals(
+        List.of(95, 80, 70, 50, 50, 20, 10, 5),
+        ran,
+        "best priority first, one capability, across hubs");
   }
 
   /** Acks already on the wire before the crash still count. */
-  private static void drainAcks(RawClient submitter, Map<Integer, String> acknowledged) throws InterruptedException {
+  private static void drainAcks(RawClient submitter, Map<Integer, String> acknowledged)
+      throws InterruptedException {
     while (true) {
       try {
         JsonNode ack = submitter.next();

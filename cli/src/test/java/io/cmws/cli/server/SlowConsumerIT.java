@@ -33,8 +33,10 @@ import org.junit.jupiter.api.Timeout;
 class SlowConsumerIT {
   static final int EVENTS = 100_000;
   static final int STALLED = 50;
+
   /** The bound: without outbox limits 50 stalled subscribers would hold ~1.5 GB of frames. */
   static final String HEAP = "-Xmx128m";
+
   private static final Pattern SEQ = Pattern.compile("\"seq\":(\\d+)");
 
   /** Counts events and checks their seq without parsing JSON, to keep up with the hub. */
@@ -83,8 +85,11 @@ class SlowConsumerIT {
   }
 
   private static String metrics(String adminUrl) throws Exception {
-    return HttpClient.newHttpClient().send(HttpRequest.newBuilder(URI.create(adminUrl + "/metrics")).build(),
-        HttpResponse.BodyHandlers.ofString()).body();
+    return HttpClient.newHttpClient()
+        .send(
+            HttpRequest.newBuilder(URI.create(adminUrl + "/metrics")).build(),
+            HttpResponse.BodyHandlers.ofString())
+        .body();
   }
 
   private static long metric(String metrics, String name) {
@@ -102,8 +107,9 @@ class SlowConsumerIT {
   }
 
   private void run(String policy, boolean stalledAreDisconnected) throws Exception {
-    try (CmwsProcess hub = CmwsProcess.startWithJvm(List.of(HEAP), "serve", "--port", "0", "--json",
-        "--slow-consumer", policy)) {
+    try (CmwsProcess hub =
+        CmwsProcess.startWithJvm(
+            List.of(HEAP), "serve", "--port", "0", "--json", "--slow-consumer", policy)) {
       var listening = Json.parse(hub.out.next(Duration.ofSeconds(20)));
       URI url = URI.create(listening.get("url").asText());
       String admin = listening.get("adminUrl").asText();
@@ -116,9 +122,19 @@ class SlowConsumerIT {
         assertTrue(healthy.connectBlocking(10, TimeUnit.SECONDS));
         assertTrue(healthy.subscribed.await(10, TimeUnit.SECONDS));
 
-        CliRun publish = CliRun.start(payloadLines(), Map.of(), "publish", "load:stream", "-", "-q", "--url", url.toString());
+        CliRun publish =
+            CliRun.start(
+                payloadLines(),
+                Map.of(),
+                "publish",
+                "load:stream",
+                "-",
+                "-q",
+                "--url",
+                url.toString());
         assertEquals(0, publish.exitCode(Duration.ofSeconds(120)), publish.stderr().toString());
-        assertTrue(healthy.all.await(60, TimeUnit.SECONDS), "healthy got " + healthy.received.get());
+        assertTrue(
+            healthy.all.await(60, TimeUnit.SECONDS), "healthy got " + healthy.received.get());
         assertEquals(0, healthy.outOfOrder.get(), "every event, in seq order, no gap");
 
         String metrics = metrics(admin);

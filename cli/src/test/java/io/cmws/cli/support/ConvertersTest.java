@@ -40,7 +40,9 @@ class ConvertersTest {
     long[] ceilings = {100, 200, 400, 800, 1000, 1000};
     for (long ceiling : ceilings) {
       long delay = backoff.next().toMillis();
-      assertTrue(delay >= ceiling / 2 && delay <= ceiling, delay + " within [" + ceiling / 2 + ", " + ceiling + "]");
+      assertTrue(
+          delay >= ceiling / 2 && delay <= ceiling,
+          delay + " within [" + ceiling / 2 + ", " + ceiling + "]");
     }
     assertEquals(6, backoff.attempt());
     backoff.reset();

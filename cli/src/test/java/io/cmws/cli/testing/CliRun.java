@@ -29,13 +29,23 @@ public final class CliRun {
   public static CliRun start(String stdin, Map<String, String> env, String... args) {
     CliRun run = new CliRun();
     InputStream in = new ByteArrayInputStream(stdin.getBytes(StandardCharsets.UTF_8));
-    Thread thread = new Thread(() -> {
-      try {
-        run.exit.complete(Main.run(in, new PrintWriter(run.out, true), new PrintWriter(run.err, true), env, false, args));
-      } catch (Throwable t) {
-        run.exit.completeExceptionally(t);
-      }
-    }, "cmws-" + args[0]);
+    Thread thread =
+        new Thread(
+            () -> {
+              try {
+                run.exit.complete(
+                    Main.run(
+                        in,
+                        new PrintWriter(run.out, true),
+                        new PrintWriter(run.err, true),
+                        env,
+                        false,
+                        args));
+              } catch (Throwable t) {
+                run.exit.completeExceptionally(t);
+              }
+            },
+            "cmws-" + args[0]);
     thread.setDaemon(true);
     thread.start();
     return run;

@@ -28,7 +28,8 @@ public final class CmwsProcess implements AutoCloseable {
   public static Path jar() {
     Path jar = Path.of(System.getProperty("cmws.jar", "target/cmws.jar"));
     if (!Files.exists(jar)) {
-      throw new IllegalStateException(jar + " does not exist: run the integration tests through 'mvn verify'");
+      throw new IllegalStateException(
+          jar + " does not exist: run the integration tests through 'mvn verify'");
     }
     return jar;
   }
@@ -38,7 +39,8 @@ public final class CmwsProcess implements AutoCloseable {
   }
 
   /** With JVM options, e.g. a heap limit. */
-  public static CmwsProcess startWithJvm(List<String> jvmOptions, String... args) throws IOException {
+  public static CmwsProcess startWithJvm(List<String> jvmOptions, String... args)
+      throws IOException {
     List<String> command = new ArrayList<>();
     command.add(Path.of(System.getProperty("java.home"), "bin", "java").toString());
     command.addAll(jvmOptions);
@@ -54,7 +56,8 @@ public final class CmwsProcess implements AutoCloseable {
 
   public int waitFor(Duration timeout) throws InterruptedException {
     if (!process.waitFor(timeout.toMillis(), TimeUnit.MILLISECONDS)) {
-      throw new AssertionError("process did not exit within " + timeout + "; stderr: " + err.snapshot());
+      throw new AssertionError(
+          "process did not exit within " + timeout + "; stderr: " + err.snapshot());
     }
     return process.exitValue();
   }
@@ -64,7 +67,8 @@ public final class CmwsProcess implements AutoCloseable {
    * lose what the process prints while it shuts down.
    */
   public void terminate() throws IOException, InterruptedException {
-    Process kill = new ProcessBuilder("kill", "-TERM", Long.toString(process.pid())).inheritIO().start();
+    Process kill =
+        new ProcessBuilder("kill", "-TERM", Long.toString(process.pid())).inheritIO().start();
     if (kill.waitFor() != 0) {
       throw new IOException("kill -TERM " + process.pid() + " failed");
     }
@@ -90,15 +94,19 @@ public final class CmwsProcess implements AutoCloseable {
   }
 
   private static void pump(InputStream stream, LineSink sink, String name) {
-    Thread thread = new Thread(() -> {
-      try (BufferedReader reader = new BufferedReader(new InputStreamReader(stream, StandardCharsets.UTF_8))) {
-        for (String line = reader.readLine(); line != null; line = reader.readLine()) {
-          sink.addLine(line);
-        }
-      } catch (IOException e) {
-        sink.addLine("<" + name + " closed: " + e + ">");
-      }
-    }, "cmws-process-" + name);
+    Thread thread =
+        new Thread(
+            () -> {
+              try (BufferedReader reader =
+                  new BufferedReader(new InputStreamReader(stream, StandardCharsets.UTF_8))) {
+                for (String line = reader.readLine(); line != null; line = reader.readLine()) {
+                  sink.addLine(line);
+                }
+              } catch (IOException e) {
+                sink.addLine("<" + name + " closed: " + e + ">");
+              }
+            },
+            "cmws-process-" + name);
     thread.setDaemon(true);
     thread.start();
   }

@@ -51,7 +51,8 @@ public final class LineSink extends Writer {
       long left = deadline - System.nanoTime();
       String line = left <= 0 ? null : lines.poll(left, TimeUnit.NANOSECONDS);
       if (line == null) {
-        throw new AssertionError("no line containing '" + text + "' within " + timeout + "; got: " + snapshot());
+        throw new AssertionError(
+            "no line containing '" + text + "' within " + timeout + "; got: " + snapshot());
       }
       if (line.contains(text)) {
         return line;

@@ -37,8 +37,11 @@ public final class ScriptedPeer implements AutoCloseable {
 
   /** Greets like the claude-mem backend: {@code connection:pending} first, without cmws fields. */
   public static ScriptedPeer claudeMemBackend() throws Exception {
-    return start(peer -> peer.send("{\"type\":\"connection:pending\",\"clientId\":\"pending-1-1795655655658\","
-        + "\"requiresAuth\":false}"));
+    return start(
+        peer ->
+            peer.send(
+                "{\"type\":\"connection:pending\",\"clientId\":\"pending-1-1795655655658\","
+                    + "\"requiresAuth\":false}"));
   }
 
   public URI url() {
@@ -108,7 +111,8 @@ public final class ScriptedPeer implements AutoCloseable {
     public JsonNode skipTo(String type) throws InterruptedException {
       long deadline = System.nanoTime() + WAIT.toNanos();
       while (true) {
-        JsonNode frame = received.poll(Math.max(0, deadline - System.nanoTime()), TimeUnit.NANOSECONDS);
+        JsonNode frame =
+            received.poll(Math.max(0, deadline - System.nanoTime()), TimeUnit.NANOSECONDS);
         if (frame == null) {
           throw new AssertionError("client sent no '" + type + "' within " + WAIT);
         }

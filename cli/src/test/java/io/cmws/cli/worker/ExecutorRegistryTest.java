@@ -12,8 +12,10 @@ class ExecutorRegistryTest {
 
   @Test
   void looksUpByTypeThenCapabilityThenStar() {
-    ExecutorRegistry registry = ExecutorRegistry.build(
-        List.of("resize=shell:./resize.sh", "gpu=http:http://127.0.0.1:9/run", "*=echo"), List.of());
+    ExecutorRegistry registry =
+        ExecutorRegistry.build(
+            List.of("resize=shell:./resize.sh", "gpu=http:http://127.0.0.1:9/run", "*=echo"),
+            List.of());
     assertEquals("shell", registry.find("resize", "gpu").orElseThrow().name());
     assertEquals("http", registry.find("other", "gpu").orElseThrow().name());
     assertEquals("echo", registry.find("other", "other").orElseThrow().name());
@@ -30,12 +32,26 @@ class ExecutorRegistryTest {
 
   @Test
   void refusesBadMappingsWithTheReason() {
-    assertTrue(assertThrows(IllegalArgumentException.class, () -> ExecutorRegistry.build(List.of("noequals"), List.of()))
-        .getMessage().contains("KEY=SPEC"));
-    assertTrue(assertThrows(IllegalArgumentException.class, () -> ExecutorRegistry.build(List.of("a=ftp:x"), List.of()))
-        .getMessage().contains("unknown executor 'ftp:x'"));
-    assertTrue(assertThrows(IllegalArgumentException.class, () -> ExecutorRegistry.build(List.of("a=java:nope"), List.of()))
-        .getMessage().contains("no plugin executor named 'nope'"));
-    assertThrows(IllegalArgumentException.class, () -> ExecutorRegistry.build(List.of("a=echo", "a=sleep"), List.of()));
+    assertTrue(
+        assertThrows(
+                IllegalArgumentException.class,
+                () -> ExecutorRegistry.build(List.of("noequals"), List.of()))
+            .getMessage()
+            .contains("KEY=SPEC"));
+    assertTrue(
+        assertThrows(
+                IllegalArgumentException.class,
+                () -> ExecutorRegistry.build(List.of("a=ftp:x"), List.of()))
+            .getMessage()
+            .contains("unknown executor 'ftp:x'"));
+    assertTrue(
+        assertThrows(
+                IllegalArgumentException.class,
+                () -> ExecutorRegistry.build(List.of("a=java:nope"), List.of()))
+            .getMessage()
+            .contains("no plugin executor named 'nope'"));
+    assertThrows(
+        IllegalArgumentException.class,
+        () -> ExecutorRegistry.build(List.of("a=echo", "a=sleep"), List.of()));
   }
 }

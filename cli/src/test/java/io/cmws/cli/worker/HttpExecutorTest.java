@@ -27,23 +27,27 @@ class HttpExecutorTest {
   @BeforeEach
   void start() throws Exception {
     server = HttpServer.create(new InetSocketAddress("127.0.0.1", 0), 0);
-    server.createContext("/", exchange -> {
-      bodies.add(new String(exchange.getRequestBody().readAllBytes(), StandardCharsets.UTF_8));
-      String path = exchange.getRequestURI().getPath();
-      int status = Integer.parseInt(path.substring(1, 4));
-      if (path.endsWith("/slow")) {
-        try {
-          Thread.sleep(3000);
-        } catch (InterruptedException e) {
-          Thread.currentThread().interrupt();
-        }
-      }
-      byte[] body = (status == 200 ? "{\"ok\":true}" : "broken " + status).getBytes(StandardCharsets.UTF_8);
-      exchange.sendResponseHeaders(status, body.length);
-      try (OutputStream out = exchange.getResponseBody()) {
-        out.write(body);
-      }
-    });
+    server.createContext(
+        "/",
+        exchange -> {
+          bodies.add(new String(exchange.getRequestBody().readAllBytes(), StandardCharsets.UTF_8));
+          String path = exchange.getRequestURI().getPath();
+          int status = Integer.parseInt(path.substring(1, 4));
+          if (path.endsWith("/slow")) {
+            try {
+              Thread.sleep(3000);
+            } catch (InterruptedException e) {
+              Thread.currentThread().interrupt();
+            }
+          }
+          byte[] body =
+              (status == 200 ? "{\"ok\":true}" : "broken " + status)
+                  .getBytes(StandardCharsets.UTF_8);
+          exchange.sendResponseHeaders(status, body.length);
+          try (OutputStream out = exchange.getResponseBody()) {
+            out.write(body);
+          }
+        });
     server.start();
   }
 
@@ -69,11 +73,15 @@ class HttpExecutorTest {
 
   @Test
   void serverErrorsAndTimeoutsAreRetryableClientErrorsAreNot() {
-    TaskFailedException server500 = assertThrows(TaskFailedException.class, () -> call("/503", Duration.ofSeconds(5)));
+    TaskFailedException server500 =
+        assertThrows(TaskFailedException.class, () -> call("/503", Duration.ofSeconds(5)));
     assertTrue(server500.retryable());
     assertTrue(server500.getMessage().contains("answered 503: broken 503"), server500.getMessage());
-    assertFalse(assertThrows(TaskFailedException.class, () -> call("/404", Duration.ofSeconds(5))).retryable());
-    TaskFailedException slow = assertThrows(TaskFailedException.class, () -> call("/200/slow", Duration.ofMillis(300)));
+    assertFalse(
+        assertThrows(TaskFailedException.class, () -> call("/404", Duration.ofSeconds(5)))
+            .retryable());
+    TaskFailedException slow =
+        assertThrows(TaskFailedException.class, () -> call("/200/slow", Duration.ofMillis(300)));
     assertTrue(slow.retryable());
     assertTrue(slow.getMessage().contains("timed out"), slow.getMessage());
   }

@@ -35,7 +35,8 @@ class TaskQueueEndToEndIT {
   void everyTaskCompletesOnceOnACapableWorkerHighestPriorityFirst() throws Exception {
     try (CmwsProcess serve = CmwsProcess.start("serve", "--port", "0", "--json")) {
       String url = Json.parse(serve.out.next(WAIT)).get("url").asText();
-      try (RawClient watcher = RawClient.greeted(URI.create(url)); RawClient submitter = RawClient.greeted(URI.create(url))) {
+      try (RawClient watcher = RawClient.greeted(URI.create(url));
+          RawClient submitter = RawClient.greeted(URI.create(url))) {
         watcher.send("{\"type\":\"auth\"}").expect("auth:success");
         watcher.send("{\"type\":\"subscribe\",\"channels\":[\"task:*\"]}").expect("subscribed");
         submitter.send("{\"type\":\"auth\"}").expect("auth:success");
@@ -47,19 +48,51 @@ class TaskQueueEndToEndIT {
         for (int i = 0; i < TASKS; i++) {
           String capability = i % 2 == 0 ? "alpha" : "beta";
           int priority = priorities[random.nextInt(3)];
-          String id = submitter.send("{\"type\":\"task:submit\",\"taskType\":\"" + capability + "\",\"priority\":" + priority
-              + ",\"payload\":{\"i\":" + i + "}}").expect("task:submitted").get("taskId").asText();
+          String id =
+              submitter
+                  .send(
+                      "{\"type\":\"task:submit\",\"taskType\":\""
+                          + capability
+                          + "\",\"priority\":"
+                          + priority
+                          + ",\"payload\":{\"i\":"
+                          + i
+                          + "}}")
+                  .expect("task:submitted")
+                  .get("taskId")
+                  .asText();
           capabilityOf.put(id, capability);
           priorityOf.put(id, priority);
         }
 
         // all tasks wait before any worker exists, so both workers are saturated from the start
-        try (CmwsProcess alpha = CmwsProcess.start("worker", "--url", url, "--capabilities", "alpha", "--concurrency", "2",
-                "--executor", executor("alpha", "A"), "-q");
-            CmwsProcess beta = CmwsProcess.start("worker", "--url", url, "--capabilities", "beta", "--concurrency", "2",
-                "--executor", executor("beta", "B"), "-q")) {
+        try (CmwsProcess alpha =
+                CmwsProcess.start(
+                    "worker",
+                    "--url",
+                    url,
+                    "--capabilities",
+                    "alpha",
+                    "--concurrency",
+                    "2",
+                    "--executor",
+                    executor("alpha", "A"),
+                    "-q");
+            CmwsProcess beta =
+                CmwsProcess.start(
+                    "worker",
+                    "--url",
+                    url,
+                    "--capabilities",
+                    "beta",
+                    "--concurrency",
+                    "2",
+                    "--executor",
+                    executor("beta", "B"),
+                    "-q")) {
           Map<String, Integer> completions = new HashMap<>();
-          Map<String, List<Integer>> assignedPriorities = Map.of("alpha", new ArrayList<>(), "beta", new ArrayList<>());
+          Map<String, List<Integer>> assignedPriorities =
+              Map.of("alpha", new ArrayList<>(), "beta", new ArrayList<>());
           int queuedEvents = 0;
           while (completions.size() < TASKS) {
             JsonNode event = watcher.expect("event");
@@ -67,30 +100,40 @@ class TaskQueueEndToEndIT {
             String taskId = data.path("taskId").asText();
             switch (event.get("channel").asText()) {
               case "task:queued" -> queuedEvents++;
-              case "task:assigned" -> assignedPriorities.get(capabilityOf.get(taskId)).add(priorityOf.get(taskId));
+              case "task:assigned" ->
+                  assignedPriorities.get(capabilityOf.get(taskId)).add(priorityOf.get(taskId));
               case "task:completed" -> completions.merge(taskId, 1, Integer::sum);
-              case "task:failed", "task:retrying" -> throw new AssertionError("unexpected " + event);
-              default -> { }
+              case "task:failed", "task:retrying" ->
+                  throw new AssertionError("unexpected " + event);
+              default -> {}
             }
           }
           assertEquals(TASKS, queuedEvents);
-          assertTrue(completions.values().stream().allMatch(n -> n == 1), "each task completed exactly once");
+          assertTrue(
+              completions.values().stream().allMatch(n -> n == 1),
+              "each task completed exactly once");
 
           for (String capability : List.of("alpha", "beta")) {
             List<Integer> order = assignedPriorities.get(capability);
             assertEquals(TASKS / 2, order.size());
             for (int i = 1; i < order.size(); i++) {
-              assertTrue(order.get(i - 1) >= order.get(i), capability + " assignments by priority: " + order);
+              assertTrue(
+                  order.get(i - 1) >= order.get(i),
+                  capability + " assignments by priority: " + order);
             }
           }
 
-          JsonNode listed = submitter.send("{\"type\":\"task:list\",\"limit\":1000}").expect("task:listed");
+          JsonNode listed =
+              submitter.send("{\"type\":\"task:list\",\"limit\":1000}").expect("task:listed");
           assertEquals(TASKS, listed.get("tasks").size());
           for (JsonNode task : listed.get("tasks")) {
             assertEquals("completed", task.get("state").asText());
             assertEquals(1, task.get("attempt").asInt());
             String expectedWorker = task.get("type").asText().equals("alpha") ? "A" : "B";
-            assertEquals(expectedWorker, task.get("result").get("worker").asText(), "ran on a worker with its capability");
+            assertEquals(
+                expectedWorker,
+                task.get("result").get("worker").asText(),
+                "ran on a worker with its capability");
             assertEquals(task.get("payload"), task.get("result").get("payload"));
           }
         }

@@ -21,8 +21,18 @@ class WorkerCompatibilityIT {
   private static final Duration WAIT = Duration.ofSeconds(20);
 
   private static CmwsProcess worker(ScriptedPeer peer, String... extra) throws Exception {
-    String[] base = {"worker", "--url", peer.url().toString(), "--capabilities", "observation:mistral,summarize:mistral",
-        "--executor", "observation=echo", "--heartbeat-interval", "300ms", "--json"};
+    String[] base = {
+      "worker",
+      "--url",
+      peer.url().toString(),
+      "--capabilities",
+      "observation:mistral,summarize:mistral",
+      "--executor",
+      "observation=echo",
+      "--heartbeat-interval",
+      "300ms",
+      "--json"
+    };
     String[] all = new String[base.length + extra.length];
     System.arraycopy(base, 0, all, 0, base.length);
     System.arraycopy(extra, 0, all, base.length, extra.length);
@@ -31,22 +41,29 @@ class WorkerCompatibilityIT {
 
   @Test
   void completesTasksFromAClaudeMemBackend() throws Exception {
-    try (ScriptedPeer backend = ScriptedPeer.claudeMemBackend(); CmwsProcess worker = worker(backend)) {
+    try (ScriptedPeer backend = ScriptedPeer.claudeMemBackend();
+        CmwsProcess worker = worker(backend)) {
       ScriptedPeer.Peer peer = backend.accept();
       JsonNode register = peer.expect("register");
-      assertEquals("[\"observation:mistral\",\"summarize:mistral\"]", register.get("capabilities").toString());
+      assertEquals(
+          "[\"observation:mistral\",\"summarize:mistral\"]",
+          register.get("capabilities").toString());
       assertEquals("cmws", register.get("metadata").get("agent").asText());
       assertEquals(1, register.get("metadata").get("concurrency").asInt());
       assertTrue(register.get("metadata").has("hostname"));
       String workerId = "pending-1-1795655655658";
-      peer.send("{\"type\":\"registered\",\"workerId\":\"" + workerId + "\","
-          + "\"assignedCapabilities\":[\"observation:mistral\",\"summarize:mistral\"]}");
+      peer.send(
+          "{\"type\":\"registered\",\"workerId\":\""
+              + workerId
+              + "\","
+              + "\"assignedCapabilities\":[\"observation:mistral\",\"summarize:mistral\"]}");
       JsonNode heartbeat = peer.expect("heartbeat", Duration.ofSeconds(3));
       assertEquals(workerId, heartbeat.get("workerId").asText());
       assertTrue(heartbeat.get("currentTasks").isArray());
 
-      peer.send("{\"type\":\"task:assign\",\"task\":{\"id\":\"T9\",\"type\":\"observation\","
-          + "\"payload\":{\"sessionId\":\"S1\"}},\"capability\":\"observation\"}");
+      peer.send(
+          "{\"type\":\"task:assign\",\"task\":{\"id\":\"T9\",\"type\":\"observation\","
+              + "\"payload\":{\"sessionId\":\"S1\"}},\"capability\":\"observation\"}");
       JsonNode complete = peer.skipTo("task:complete");
       assertEquals("T9", complete.get("taskId").asText());
       assertEquals(workerId, complete.get("workerId").asText());
@@ -54,28 +71,33 @@ class WorkerCompatibilityIT {
       assertTrue(complete.get("processingTimeMs").isIntegralNumber());
 
       // one task at a time against the backend: an overlapping one is refused as the reference does
-      peer.send("{\"type\":\"task:assign\",\"task\":{\"id\":\"T10\",\"type\":\"summarize\",\"payload\":{}},"
-          + "\"capability\":\"summarize\"}");
+      peer.send(
+          "{\"type\":\"task:assign\",\"task\":{\"id\":\"T10\",\"type\":\"summarize\",\"payload\":{}},"
+              + "\"capability\":\"summarize\"}");
       JsonNode refused = peer.skipTo("task:error");
       assertEquals("T10", refused.get("taskId").asText());
       assertEquals(workerId, refused.get("workerId").asText());
-      assertTrue(refused.get("retryable").asBoolean(), "no executor here, another worker may have one");
+      assertTrue(
+          refused.get("retryable").asBoolean(), "no executor here, another worker may have one");
     }
   }
 
   @Test
   void completesTasksFromAStandaloneHubAndHeartbeatsWithItsId() throws Exception {
-    try (ScriptedPeer hub = ScriptedPeer.start(peer -> { }); CmwsProcess worker = worker(hub)) {
+    try (ScriptedPeer hub = ScriptedPeer.start(peer -> {});
+        CmwsProcess worker = worker(hub)) {
       ScriptedPeer.Peer peer = hub.accept();
       peer.expect("register"); // no greeting, no auth: there is no token
       String workerId = UUID.randomUUID().toString();
       peer.send("{\"type\":\"registered\",\"workerId\":\"" + workerId + "\"}");
       // the standalone hub closes with 4005 when no heartbeat with the right id comes in time
       for (int i = 0; i < 3; i++) {
-        assertEquals(workerId, peer.expect("heartbeat", Duration.ofSeconds(2)).get("workerId").asText());
+        assertEquals(
+            workerId, peer.expect("heartbeat", Duration.ofSeconds(2)).get("workerId").asText());
       }
-      peer.send("{\"type\":\"task:assign\",\"task\":{\"id\":\"T1\",\"type\":\"observation\",\"payload\":\"p\"},"
-          + "\"capability\":\"observation:mistral\"}");
+      peer.send(
+          "{\"type\":\"task:assign\",\"task\":{\"id\":\"T1\",\"type\":\"observation\",\"payload\":\"p\"},"
+              + "\"capability\":\"observation:mistral\"}");
       JsonNode complete = peer.skipTo("task:complete");
       assertEquals(workerId, complete.get("workerId").asText());
       assertEquals("p", complete.get("result").asText());
@@ -91,7 +113,8 @@ class WorkerCompatibilityIT {
 
   @Test
   void reconnectsAfterAHeartbeatTimeoutClose() throws Exception {
-    try (ScriptedPeer hub = ScriptedPeer.start(peer -> { }); CmwsProcess worker = worker(hub)) {
+    try (ScriptedPeer hub = ScriptedPeer.start(peer -> {});
+        CmwsProcess worker = worker(hub)) {
       ScriptedPeer.Peer peer = hub.accept();
       peer.expect("register");
       peer.send("{\"type\":\"registered\",\"workerId\":\"" + UUID.randomUUID() + "\"}");
@@ -103,7 +126,8 @@ class WorkerCompatibilityIT {
 
   @Test
   void authenticatesWithATokenAndStopsForGoodWhenRefused() throws Exception {
-    try (ScriptedPeer hub = ScriptedPeer.start(peer -> peer.send("{\"type\":\"connection:pending\"}"));
+    try (ScriptedPeer hub =
+            ScriptedPeer.start(peer -> peer.send("{\"type\":\"connection:pending\"}"));
         CmwsProcess good = worker(hub, "--token", "s3cret")) {
       ScriptedPeer.Peer peer = hub.accept();
       assertEquals("{\"type\":\"auth\",\"token\":\"s3cret\"}", peer.expect("auth").toString());
@@ -118,7 +142,9 @@ class WorkerCompatibilityIT {
         second.send("{\"type\":\"auth:failed\",\"reason\":\"Invalid token\"}");
         second.close(4003, "Invalid token");
         assertEquals(5, refused.waitFor(WAIT), "refused: exit, no reconnect loop (B14)");
-        assertFalse(refused.err.snapshot().stream().anyMatch(l -> l.contains("reconnecting")), refused.err.snapshot().toString());
+        assertFalse(
+            refused.err.snapshot().stream().anyMatch(l -> l.contains("reconnecting")),
+            refused.err.snapshot().toString());
       }
     }
   }

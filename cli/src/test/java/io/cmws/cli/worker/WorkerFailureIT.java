@@ -27,8 +27,11 @@ class WorkerFailureIT {
 
   /** Retries after 100 ms, then 200, 400 (capped), no jitter. */
   private static TestHub hub() throws Exception {
-    TaskDefaults defaults = new TaskDefaults(new RetryPolicy(Duration.ofMillis(100), Duration.ofMillis(400), 0), Map.of());
-    return TestHub.start(c -> c.withHub(c.hub().withTasks(TasksConfig.standard().withDefaults(defaults))));
+    TaskDefaults defaults =
+        new TaskDefaults(
+            new RetryPolicy(Duration.ofMillis(100), Duration.ofMillis(400), 0), Map.of());
+    return TestHub.start(
+        c -> c.withHub(c.hub().withTasks(TasksConfig.standard().withDefaults(defaults))));
   }
 
   private static CmwsProcess worker(TestHub hub, String... args) throws Exception {
@@ -44,7 +47,11 @@ class WorkerFailureIT {
   }
 
   private static String submit(RawClient client, String body) throws Exception {
-    return client.send("{\"type\":\"task:submit\"," + body + "}").expect("task:submitted").get("taskId").asText();
+    return client
+        .send("{\"type\":\"task:submit\"," + body + "}")
+        .expect("task:submitted")
+        .get("taskId")
+        .asText();
   }
 
   /** The next event on one of the watched channels about {@code taskId}. */
@@ -63,9 +70,16 @@ class WorkerFailureIT {
 
   @Test
   void retriesWithBackoffThenDeadLetters() throws Exception {
-    try (TestHub hub = hub(); RawClient watcher = hub.subscriber("task:*"); RawClient client = hub.subscriber();
-        CmwsProcess worker = worker(hub, "--capabilities", "flaky", "--executor",
-            "flaky=shell:echo 'disk temporarily full' >&2; exit 75")) {
+    try (TestHub hub = hub();
+        RawClient watcher = hub.subscriber("task:*");
+        RawClient client = hub.subscriber();
+        CmwsProcess worker =
+            worker(
+                hub,
+                "--capabilities",
+                "flaky",
+                "--executor",
+                "flaky=shell:echo 'disk temporarily full' >&2; exit 75")) {
       String id = submit(client, "\"taskType\":\"flaky\",\"maxRetries\":3,\"watch\":true");
       long[] expectedDelays = {200, 400};
       long lastFailure = 0;
@@ -76,7 +90,9 @@ class WorkerFailureIT {
         assertEquals(attempt, assigned.get("data").get("attempt").asInt());
         if (attempt > 1) {
           long waited = assigned.get("timestamp").asLong() - lastFailure;
-          assertTrue(waited >= expectedDelays[attempt - 2] - 5, "attempt " + attempt + " waited " + waited + " ms");
+          assertTrue(
+              waited >= expectedDelays[attempt - 2] - 5,
+              "attempt " + attempt + " waited " + waited + " ms");
         }
         JsonNode outcome = nextEvent(watcher, id);
         lastFailure = outcome.get("timestamp").asLong();
@@ -86,12 +102,21 @@ class WorkerFailureIT {
         } else {
           assertEquals("task:failed", channel(outcome));
           assertEquals(3, outcome.get("data").get("retries").asInt());
-          assertTrue(outcome.get("data").get("error").asText().contains("exited 75: disk temporarily full"));
+          assertTrue(
+              outcome
+                  .get("data")
+                  .get("error")
+                  .asText()
+                  .contains("exited 75: disk temporarily full"));
         }
       }
       JsonNode result = client.expect("task:result");
       assertEquals("failed", result.get("state").asText());
-      JsonNode task = client.send("{\"type\":\"task:get\",\"taskId\":\"" + id + "\"}").expect("task:info").get("task");
+      JsonNode task =
+          client
+              .send("{\"type\":\"task:get\",\"taskId\":\"" + id + "\"}")
+              .expect("task:info")
+              .get("task");
       assertEquals("failed", task.get("state").asText(), "dead-lettered, kept for inspection");
       assertTrue(task.get("error").asText().contains("disk temporarily full"));
     }
@@ -99,8 +124,16 @@ class WorkerFailureIT {
 
   @Test
   void aNonRetryableFailureIsFinalAtOnce() throws Exception {
-    try (TestHub hub = hub(); RawClient watcher = hub.subscriber("task:*"); RawClient client = hub.subscriber();
-        CmwsProcess worker = worker(hub, "--capabilities", "strict", "--executor", "strict=shell:echo 'bad input' >&2; exit 65")) {
+    try (TestHub hub = hub();
+        RawClient watcher = hub.subscriber("task:*");
+        RawClient client = hub.subscriber();
+        CmwsProcess worker =
+            worker(
+                hub,
+                "--capabilities",
+                "strict",
+                "--executor",
+                "strict=shell:echo 'bad input' >&2; exit 65")) {
       String id = submit(client, "\"taskType\":\"strict\",\"maxRetries\":5");
       assertEquals("task:queued", channel(nextEvent(watcher, id)));
       assertEquals("task:assigned", channel(nextEvent(watcher, id)));
@@ -112,10 +145,13 @@ class WorkerFailureIT {
 
   @Test
   void aHungWorkerLosesItsTaskByLeaseExpiryAndItsLateResultIsRefused() throws Exception {
-    try (TestHub hub = hub(); RawClient watcher = hub.subscriber("task:*"); RawClient client = hub.subscriber();
+    try (TestHub hub = hub();
+        RawClient watcher = hub.subscriber("task:*");
+        RawClient client = hub.subscriber();
         RawClient hung = RawClient.greeted(hub.url())) {
       hung.send("{\"type\":\"register\",\"capabilities\":[\"h\"]}").expect("registered");
-      String id = submit(client, "\"taskType\":\"h\",\"payload\":\"ok\",\"timeoutMs\":1000,\"watch\":true");
+      String id =
+          submit(client, "\"taskType\":\"h\",\"payload\":\"ok\",\"timeoutMs\":1000,\"watch\":true");
       assertEquals(id, hung.expect("task:assign").get("task").get("id").asText());
       try (CmwsProcess healthy = worker(hub, "--capabilities", "h", "--executor", "h=echo")) {
         // the hung worker never heartbeats: after the 1 s lease the task moves on
@@ -123,9 +159,15 @@ class WorkerFailureIT {
         JsonNode result = client.expect("task:result");
         assertEquals("completed", result.get("state").asText());
         assertEquals(2, result.get("attempt").asInt());
-        JsonNode refused = hung.send("{\"type\":\"task:complete\",\"taskId\":\"" + id + "\",\"result\":\"late\"}").expect("error");
+        JsonNode refused =
+            hung.send("{\"type\":\"task:complete\",\"taskId\":\"" + id + "\",\"result\":\"late\"}")
+                .expect("error");
         assertEquals("not_owner", refused.get("code").asText());
-        JsonNode task = client.send("{\"type\":\"task:get\",\"taskId\":\"" + id + "\"}").expect("task:info").get("task");
+        JsonNode task =
+            client
+                .send("{\"type\":\"task:get\",\"taskId\":\"" + id + "\"}")
+                .expect("task:info")
+                .get("task");
         assertEquals("ok", task.get("result").asText(), "the late result changed nothing");
       }
     }
@@ -133,19 +175,26 @@ class WorkerFailureIT {
 
   @Test
   void aWorkerKilledMidTaskCostsAnAttemptAndAnotherFinishes() throws Exception {
-    try (TestHub hub = hub(); RawClient client = hub.subscriber(); RawClient watcher = hub.subscriber("task:*")) {
+    try (TestHub hub = hub();
+        RawClient client = hub.subscriber();
+        RawClient watcher = hub.subscriber("task:*")) {
       CmwsProcess doomed = worker(hub, "--capabilities", "k", "--executor", "k=shell:sleep 30");
       String id = submit(client, "\"taskType\":\"k\",\"watch\":true");
       doomed.out.await("\"event\":\"started\"", WAIT);
-      try (CmwsProcess survivor = worker(hub, "--capabilities", "k", "--executor", "k=shell:echo finished")) {
+      try (CmwsProcess survivor =
+          worker(hub, "--capabilities", "k", "--executor", "k=shell:echo finished")) {
         doomed.kill();
         JsonNode result = client.expect("task:result");
         assertEquals("completed", result.get("state").asText());
         assertEquals("finished", result.get("result").asText());
         assertEquals(2, result.get("attempt").asInt());
         boolean retried = false;
-        for (JsonNode event = nextEvent(watcher, id); !channel(event).equals("task:completed"); event = nextEvent(watcher, id)) {
-          retried |= channel(event).equals("task:retrying") && event.get("data").get("error").asText().contains("disconnected");
+        for (JsonNode event = nextEvent(watcher, id);
+            !channel(event).equals("task:completed");
+            event = nextEvent(watcher, id)) {
+          retried |=
+              channel(event).equals("task:retrying")
+                  && event.get("data").get("error").asText().contains("disconnected");
         }
         assertTrue(retried, "the lost attempt is reported");
       } finally {
@@ -157,13 +206,25 @@ class WorkerFailureIT {
   @Test
   void cancellationKillsTheShellCommandsProcesses(@TempDir Path dir) throws Exception {
     Path pids = dir.resolve("pids");
-    String command = "sleep 60 & echo $! > " + pids + "; echo $$ >> " + pids + "; echo 'progress 1 started' >&2; wait";
-    try (TestHub hub = hub(); RawClient watcher = hub.subscriber("task:progress", "task:cancelled");
-        CmwsProcess worker = worker(hub, "--capabilities", "long", "--executor", "long=shell:" + command)) {
+    String command =
+        "sleep 60 & echo $! > "
+            + pids
+            + "; echo $$ >> "
+            + pids
+            + "; echo 'progress 1 started' >&2; wait";
+    try (TestHub hub = hub();
+        RawClient watcher = hub.subscriber("task:progress", "task:cancelled");
+        CmwsProcess worker =
+            worker(hub, "--capabilities", "long", "--executor", "long=shell:" + command)) {
       CliRun submit = CliRun.run("task", "submit", "long", "--url", hub.url().toString());
       String id = submit.stdout().get(0);
-      assertEquals(id, watcher.expect("event").get("data").get("taskId").asText(), "progress: the pids are written");
-      CliRun cancel = CliRun.run("task", "cancel", id, "--reason", "changed my mind", "--url", hub.url().toString());
+      assertEquals(
+          id,
+          watcher.expect("event").get("data").get("taskId").asText(),
+          "progress: the pids are written");
+      CliRun cancel =
+          CliRun.run(
+              "task", "cancel", id, "--reason", "changed my mind", "--url", hub.url().toString());
       assertEquals(0, cancel.exitCode(), cancel.stderr().toString());
       JsonNode cancelled = watcher.expect("event");
       assertEquals("task:cancelled", cancelled.get("channel").asText());
@@ -176,19 +237,25 @@ class WorkerFailureIT {
         }
       }
       worker.out.await("\"event\":\"failed\"", WAIT);
-      assertEquals(0, CliRun.run("task", "cancel", id, "--url", hub.url().toString()).exitCode(), "idempotent");
+      assertEquals(
+          0,
+          CliRun.run("task", "cancel", id, "--url", hub.url().toString()).exitCode(),
+          "idempotent");
     }
   }
 
   @Test
   void theQueueLimitRefusesWithAClearError() throws Exception {
-    try (TestHub hub = TestHub.start(c -> c.withHub(c.hub().withTasks(TasksConfig.standard().withMaxWaiting(2))))) {
+    try (TestHub hub =
+        TestHub.start(
+            c -> c.withHub(c.hub().withTasks(TasksConfig.standard().withMaxWaiting(2))))) {
       String url = hub.url().toString();
       assertEquals(0, CliRun.run("task", "submit", "t", "1", "--url", url).exitCode());
       assertEquals(0, CliRun.run("task", "submit", "t", "2", "--url", url).exitCode());
       CliRun refused = CliRun.run("task", "submit", "t", "3", "--url", url);
       assertEquals(5, refused.exitCode());
-      assertEquals("cmws: task:submit refused by the hub: Task queue full: 2 tasks are waiting; try again later",
+      assertEquals(
+          "cmws: task:submit refused by the hub: Task queue full: 2 tasks are waiting; try again later",
           refused.stderr().get(0));
     }
   }
@@ -205,17 +272,24 @@ class WorkerFailureIT {
         assertEquals(0, waiting.exitCode());
         assertEquals("{\"x\":1}", waiting.stdout().get(0));
       }
-      String id = Json.parse(CliRun.run("task", "list", "--json", "--url", url).stdout().get(0)).get("id").asText();
+      String id =
+          Json.parse(CliRun.run("task", "list", "--json", "--url", url).stdout().get(0))
+              .get("id")
+              .asText();
       CliRun late = CliRun.run("task", "cancel", id, "--url", url);
       assertEquals(5, late.exitCode());
-      assertEquals("cmws: task " + id + " was not cancelled: it is already completed", late.stderr().get(0));
+      assertEquals(
+          "cmws: task " + id + " was not cancelled: it is already completed", late.stderr().get(0));
     }
   }
 
   @Test
   void sigtermFinishesTheRunningTaskThenExitsZero() throws Exception {
-    try (TestHub hub = hub(); RawClient client = hub.subscriber(); RawClient watcher = hub.subscriber("worker:*")) {
-      CmwsProcess worker = worker(hub, "--capabilities", "slow", "--executor", "slow=shell:sleep 1; echo slept");
+    try (TestHub hub = hub();
+        RawClient client = hub.subscriber();
+        RawClient watcher = hub.subscriber("worker:*")) {
+      CmwsProcess worker =
+          worker(hub, "--capabilities", "slow", "--executor", "slow=shell:sleep 1; echo slept");
       watcher.expect("event"); // worker:connected
       submit(client, "\"taskType\":\"slow\",\"watch\":true");
       worker.out.await("\"event\":\"started\"", WAIT);
@@ -225,7 +299,9 @@ class WorkerFailureIT {
       assertEquals("slept", result.get("result").asText());
       assertEquals(0, worker.waitFor(WAIT));
       assertEquals("worker:disconnected", watcher.expect("event").get("channel").asText());
-      assertTrue(worker.err.snapshot().stream().anyMatch(l -> l.contains("stopped")), worker.err.snapshot().toString());
+      assertTrue(
+          worker.err.snapshot().stream().anyMatch(l -> l.contains("stopped")),
+          worker.err.snapshot().toString());
     }
   }
 }

@@ -8,8 +8,9 @@ import io.cmws.executor.TaskFailedException;
 import java.util.Locale;
 
 /**
- * The sample plugin executor {@code uppercase}: the payload text (a string, or {@code {"text":...}})
- * in capitals. Use it with {@code cmws worker --plugin DIR --executor 'upper=java:uppercase'}.
+ * The sample plugin executor {@code uppercase}: the payload text (a string, or {@code
+ * {"text":...}}) in capitals. Use it with {@code cmws worker --plugin DIR --executor
+ * 'upper=java:uppercase'}.
  */
 public final class UppercaseExecutor implements TaskExecutor {
 
@@ -23,7 +24,8 @@ public final class UppercaseExecutor implements TaskExecutor {
     JsonNode payload = task.payload();
     JsonNode text = payload.isTextual() ? payload : payload.path("text");
     if (!text.isTextual()) {
-      throw new TaskFailedException("uppercase needs a string payload or {\"text\": \"...\"}", false);
+      throw new TaskFailedException(
+          "uppercase needs a string payload or {\"text\": \"...\"}", false);
     }
     task.progress(50, "converting");
     return JsonNodeFactory.instance.textNode(text.asText().toUpperCase(Locale.ROOT));
