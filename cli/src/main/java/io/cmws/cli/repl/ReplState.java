@@ -16,7 +16,9 @@ import java.util.concurrent.locks.ReentrantLock;
  * connection: a running command, or else the background pump that prints arriving frames.
  */
 final class ReplState {
-  final ReentrantLock lock = new ReentrantLock();
+  // fair: the pump polls in a loop and would otherwise take the lock again before a waiting
+  // command ever got it (seen as commands stuck for seconds on a busy machine)
+  final ReentrantLock lock = new ReentrantLock(true);
   private final Set<String> subscriptions = new LinkedHashSet<>();
   private final Set<String> knownChannels = new ConcurrentSkipListSet<>();
   private volatile HubSession session;
