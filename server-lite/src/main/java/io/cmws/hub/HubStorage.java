@@ -4,40 +4,64 @@ import io.cmws.protocol.EventMessage;
 import io.cmws.tasks.TaskJournal;
 import io.cmws.tasks.TaskQueue;
 import io.cmws.tasks.TaskSignals;
+import io.cmws.tasks.TasksConfig;
 import java.util.List;
-import java.util.function.Consumer;
-import java.util.function.Supplier;
+import java.util.Optional;
 
 /**
- * What a hub keeps and where: its task queue and the journal behind it, the history epoch, the kept
- * channels to restore, who hears about each published event (to persist it), and whether the
- * storage can take more now ({@code unavailable}: null, or why not). With a {@code bus} (several
- * hubs sharing Redis) the bus numbers events and holds the epoch instead, and {@code signals}
- * connect the task dispatchers of the hubs sharing the queue.
+ * Where a hub keeps its tasks and channel history: in memory, in SQLite under a data directory, or
+ * shared with other hubs through Redis. One is chosen when the hub starts and closed after it.
  */
-public record HubStorage(
-    TaskQueue queue,
-    TaskJournal journal,
-    String epoch,
-    List<KeptChannel> channels,
-    Consumer<EventMessage> onPublished,
-    Supplier<String> unavailable,
-    EventBus bus,
-    TaskSignals signals) {
+public interface HubStorage extends AutoCloseable {
 
   /** A channel's seq counter and kept events (oldest first), as found at startup. */
-  public record KeptChannel(String channel, long lastSeq, List<EventMessage> events) {}
+  record KeptChannel(String channel, long lastSeq, List<EventMessage> events) {}
 
   /** Nothing survives the process: {@code --ephemeral}, and tests. */
-  public static HubStorage ephemeral(HubConfig config) {
-    return new HubStorage(
-        config.tasks().newQueue(),
-        TaskJournal.NONE,
-        Hub.freshEpoch(),
-        List.of(),
-        event -> {},
-        () -> null,
-        null,
-        TaskSignals.NONE);
+  static HubStorage inMemory(TasksConfig tasks) {
+    return new MemoryStorage(tasks);
   }
+
+  TaskQueue queue();
+
+  /** What makes a submission durable before it is acknowledged. */
+  default TaskJournal journal() {
+    return TaskJournal.NONE;
+  }
+
+  /** The history epoch: seq numbers are comparable only within one. */
+  String epoch();
+
+  /** The channels to restore at startup. */
+  default List<KeptChannel> channels() {
+    return List.of();
+  }
+
+  /**
+   * Keeps a published event. Called under the event's channel lock, on the publishing thread; must
+   * not block.
+   */
+  default void published(EventMessage event) {}
+
+  /** Null while publishes and submissions can be taken; else why not, for clients and /health. */
+  default String unavailable() {
+    return null;
+  }
+
+  /** With several hubs sharing channels: the bus that numbers and spreads every event. */
+  default Optional<EventBus> bus() {
+    return Optional.empty();
+  }
+
+  /** How the dispatchers of hubs sharing one queue tell each other about it. */
+  default TaskSignals signals() {
+    return TaskSignals.NONE;
+  }
+
+  /** Forgets tasks that finished before {@code cutoffMillis}; called from the hub's timer. */
+  void pruneFinishedBefore(long cutoffMillis);
+
+  /** After the hub: every change it made is kept (or, in memory, let go). */
+  @Override
+  void close();
 }

@@ -2,6 +2,7 @@ package io.cmws.hub;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import io.cmws.protocol.ClientFrame;
 import io.cmws.protocol.Json;
 import io.cmws.protocol.ServerFrame;
 import io.cmws.tasks.TaskDispatcher;
@@ -11,10 +12,11 @@ import java.util.List;
 import java.util.Map;
 
 /**
- * The answers to the {@code workers}, {@code channels} and {@code stats} extensions (for the REPL
- * and tools).
+ * The introspection frame family, {@code workers}, {@code channels} and {@code stats} (permission
+ * {@code admin}; for the REPL and tools), and the Prometheus text of {@code /metrics}. Runs on the
+ * asking connection's transport thread (or the admin HTTP thread for metrics).
  */
-final class Introspection {
+final class IntrospectionFrames {
   static final int MAX_CHANNELS = 1000;
 
   private final ConnectionRegistry registry;
@@ -23,17 +25,71 @@ final class Introspection {
   private final TaskDispatcher tasks;
   private final long startedAtMillis;
 
-  Introspection(
+  private final java.time.Clock clock;
+
+  IntrospectionFrames(
       ConnectionRegistry registry,
       ChannelRouter router,
       HubMetrics metrics,
       TaskDispatcher tasks,
-      long startedAtMillis) {
+      java.time.Clock clock) {
     this.registry = registry;
     this.router = router;
     this.metrics = metrics;
     this.tasks = tasks;
-    this.startedAtMillis = startedAtMillis;
+    this.clock = clock;
+    this.startedAtMillis = clock.millis();
+  }
+
+  void routes(FrameRoutes routes) {
+    routes.authenticated(
+        ClientFrame.Workers.class,
+        (connection, frame) -> {
+          PermissionDenied.require(connection, Permission.ADMIN, "workers");
+          connection.send(workers(frame.id()));
+        });
+    routes.authenticated(
+        ClientFrame.Channels.class,
+        (connection, frame) -> {
+          PermissionDenied.require(connection, Permission.ADMIN, "channels");
+          connection.send(channels(frame.id()));
+        });
+    routes.authenticated(
+        ClientFrame.Stats.class,
+        (connection, frame) -> {
+          PermissionDenied.require(connection, Permission.ADMIN, "stats");
+          connection.send(stats(frame.id(), clock.millis()));
+        });
+  }
+
+  /** The Prometheus text for {@code /metrics}. */
+  String metricsText() {
+    PrometheusText out = new PrometheusText();
+    Map<String, Integer> byType = new java.util.TreeMap<>();
+    registry.countsByType().forEach((type, count) -> byType.put(type.label(), count));
+    out.labelled("cmws_connections", "gauge", "Open connections by client type", "type", byType);
+    out.gauge(
+        "cmws_subscriptions", "Subscribed (pattern, connection) pairs", router.subscriptions());
+    out.gauge("cmws_patterns", "Distinct subscribed patterns", router.patterns());
+    out.gauge("cmws_channels", "Channels that have been published on", router.channels());
+    metrics.writeCounters(out);
+    out.gauge("cmws_workers", "Registered workers on this hub", tasks.workerCount());
+    out.gauge(
+        "cmws_tasks_waiting",
+        "Tasks waiting, including those waiting for a retry",
+        tasks.queue().waiting());
+    out.gauge("cmws_tasks_running", "Tasks running on this hub's workers", tasks.runningCount());
+    out.labelled(
+        "cmws_tasks_total",
+        "counter",
+        "Task state changes by kind",
+        "outcome",
+        new java.util.TreeMap<>(tasks.outcomes()));
+    Runtime runtime = Runtime.getRuntime();
+    out.gauge(
+        "cmws_jvm_heap_used_bytes", "Heap in use", runtime.totalMemory() - runtime.freeMemory());
+    out.gauge("cmws_jvm_heap_max_bytes", "Maximum heap", runtime.maxMemory());
+    return out.toString();
   }
 
   ServerFrame.WorkersInfo workers(String requestId) {

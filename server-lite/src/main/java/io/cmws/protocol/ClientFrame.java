@@ -40,6 +40,24 @@ import java.util.List;
 @JsonInclude(JsonInclude.Include.NON_NULL)
 public sealed interface ClientFrame {
 
+  /** The wire {@code type} of a frame, e.g. {@code task:submit}. */
+  static String typeName(ClientFrame frame) {
+    return TypeNames.BY_CLASS.get(frame.getClass());
+  }
+
+  /** The {@code type} names of {@link JsonSubTypes}, read once. */
+  final class TypeNames {
+    private static final java.util.Map<Class<?>, String> BY_CLASS = new java.util.HashMap<>();
+
+    static {
+      for (JsonSubTypes.Type type : ClientFrame.class.getAnnotation(JsonSubTypes.class).value()) {
+        BY_CLASS.put(type.value(), type.name());
+      }
+    }
+
+    private TypeNames() {}
+  }
+
   /** Identifies the client; its fields decide the client type (reference-protocol §3.2). */
   record Auth(
       String clientType,

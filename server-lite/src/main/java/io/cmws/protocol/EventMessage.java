@@ -2,14 +2,12 @@ package io.cmws.protocol;
 
 import com.fasterxml.jackson.core.io.JsonStringEncoder;
 import com.fasterxml.jackson.databind.JsonNode;
-import java.nio.ByteBuffer;
-import java.nio.charset.StandardCharsets;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
 
 /**
- * One published event and its wire encodings, each built at most once per publish: the payload is
- * serialized once, and the {@code event} frame once per distinct matching pattern, however many
+ * One published event and its JSON forms, each built at most once per publish: the payload is
+ * serialized once, and each transport's encoding once per distinct matching pattern, however many
  * subscribers receive it. Thread-safe: kept events are replayed from other threads later.
  */
 public final class EventMessage {
@@ -18,8 +16,7 @@ public final class EventMessage {
   private final long timestamp;
   private final long seq;
   private volatile String dataJson;
-  private final Map<String, ByteBuffer> wsFrames = new ConcurrentHashMap<>(4);
-  private volatile ByteBuffer sseFrame;
+  private final Map<Encoding<?>, Map<String, Object>> encodings = new ConcurrentHashMap<>(2);
 
   public EventMessage(String channel, JsonNode data, long timestamp, long seq) {
     this.channel = channel;
@@ -71,26 +68,41 @@ public final class EventMessage {
     return live.substring(0, live.length() - 1) + ",\"replayed\":true}";
   }
 
-  /** The complete, unmasked WebSocket text frame for {@code pattern}; a fresh read-only view. */
-  public ByteBuffer wsFrame(String pattern) {
+  /**
+   * This event as {@code encoding} encodes it for {@code pattern}, built at most once per pair and
+   * then shared by every subscriber (and transport thread) that asks.
+   */
+  @SuppressWarnings("unchecked")
+  public <T> T encoded(Encoding<T> encoding, String pattern) {
     String key = pattern == null ? "" : pattern;
-    return wsFrames
-        .computeIfAbsent(
-            key, p -> WireFrames.text(eventJson(pattern).getBytes(StandardCharsets.UTF_8)))
-        .asReadOnlyBuffer();
+    Map<String, Object> byPattern = encodings.get(encoding);
+    if (byPattern == null) {
+      byPattern = encodings.computeIfAbsent(encoding, e -> new ConcurrentHashMap<>(4));
+    }
+    Object value = byPattern.get(key);
+    if (value == null) {
+      value = byPattern.computeIfAbsent(key, k -> encoding.encode(this, pattern));
+    }
+    return (T) value;
   }
 
-  /** The legacy SSE frame of reference-protocol §4.8: {@code data: {type, data, timestamp}}. */
-  public ByteBuffer sseFrame() {
-    if (sseFrame == null) {
-      StringBuilder out = new StringBuilder(48 + dataJson().length());
-      out.append("data: {\"type\":");
-      quote(out, channel);
-      out.append(",\"data\":").append(dataJson());
-      out.append(",\"timestamp\":").append(timestamp).append("}\n\n");
-      sseFrame = ByteBuffer.wrap(out.toString().getBytes(StandardCharsets.UTF_8));
-    }
-    return sseFrame.asReadOnlyBuffer();
+  /**
+   * A transport's form of an event (a WebSocket frame, an SSE line). Implementations are stateless
+   * singletons and may run on any thread.
+   */
+  @FunctionalInterface
+  public interface Encoding<T> {
+    T encode(EventMessage event, String pattern);
+  }
+
+  /** The legacy SSE text of reference-protocol §4.8: {@code data: {type, data, timestamp}}. */
+  public String legacyJson() {
+    StringBuilder out = new StringBuilder(32 + dataJson().length());
+    out.append("{\"type\":");
+    quote(out, channel);
+    out.append(",\"data\":").append(dataJson());
+    out.append(",\"timestamp\":").append(timestamp).append('}');
+    return out.toString();
   }
 
   /** The payload as JSON text, serialized once. */

@@ -2,8 +2,8 @@ package io.cmws.redis;
 
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.JsonNode;
+import io.cmws.hub.Epochs;
 import io.cmws.hub.EventBus;
-import io.cmws.hub.Hub;
 import io.cmws.protocol.EventMessage;
 import io.cmws.protocol.Json;
 import java.util.ArrayList;
@@ -69,6 +69,8 @@ public final class RedisEventBus implements EventBus {
   private volatile boolean running = true;
   private volatile String down;
   private volatile String epoch;
+  private final java.util.concurrent.atomic.AtomicBoolean closed =
+      new java.util.concurrent.atomic.AtomicBoolean();
   private volatile JedisPubSub listener;
   private volatile Consumer<String> signalHandler = message -> {};
   private Sink sink;
@@ -159,8 +161,17 @@ public final class RedisEventBus implements EventBus {
     return down;
   }
 
+  /** The shared history epoch as last seen. */
+  public String epoch() {
+    return epoch;
+  }
+
+  /** Stops publishing and delivering; idempotent (the hub stops it first, its storage after). */
   @Override
   public void close() {
+    if (!closed.compareAndSet(false, true)) {
+      return;
+    }
     running = false;
     reconnectListener();
     if (publisher != null) {
@@ -395,7 +406,7 @@ public final class RedisEventBus implements EventBus {
    * The shared epoch; a Redis without one (new, or restarted without persistence) gets a new one.
    */
   private String ensureEpoch() {
-    redis.set(keys.epoch(), Hub.freshEpoch(), SetParams.setParams().nx());
+    redis.set(keys.epoch(), Epochs.fresh(), SetParams.setParams().nx());
     String current = redis.get(keys.epoch());
     if (current == null) {
       throw new IllegalStateException("Redis lost the epoch key just after setting it");

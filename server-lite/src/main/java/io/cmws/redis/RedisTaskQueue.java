@@ -453,7 +453,7 @@ public final class RedisTaskQueue implements TaskQueue {
     return ((Long) run(PROMOTE, prefix, Long.toString(now))) > 0;
   }
 
-  /** Drops finished tasks older than {@code cutoff} (epoch ms); returns how many. */
+  @Override
   public long prune(long cutoff) {
     return (Long) run(PRUNE, prefix, Long.toString(cutoff));
   }

@@ -67,11 +67,13 @@ final class AdminHttpServer {
         "/", exchange -> guarded(exchange, e -> respond(e, 404, "text/plain", "not found\n")));
   }
 
-  static AdminHttpServer start(
-      String host, int port, Hub hub, AccessPolicy access, Duration keepalive, String version)
-      throws IOException {
-    HttpServer server = HttpServer.create(new InetSocketAddress(host, port), 64);
-    AdminHttpServer admin = new AdminHttpServer(server, hub, access, keepalive, version);
+  /** Listens on the hub's host and {@code config.adminPort()}. */
+  static AdminHttpServer start(ServerConfig config, Hub hub, String version) throws IOException {
+    HttpServer server =
+        HttpServer.create(new InetSocketAddress(config.host(), config.adminPort()), 64);
+    AdminHttpServer admin =
+        new AdminHttpServer(
+            server, hub, config.hub().access(), config.hub().heartbeatInterval(), version);
     server.start();
     return admin;
   }

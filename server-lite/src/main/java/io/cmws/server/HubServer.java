@@ -3,255 +3,119 @@ package io.cmws.server;
 import io.cmws.hub.Hub;
 import io.cmws.hub.HubConfig;
 import io.cmws.hub.HubStorage;
-import io.cmws.redis.RedisEventBus;
-import io.cmws.redis.RedisTaskQueue;
-import io.cmws.redis.RedisTaskSignals;
-import io.cmws.store.SqliteStore;
-import io.cmws.tasks.InMemoryTaskQueue;
-import io.cmws.tasks.TaskJournal;
+import io.cmws.redis.RedisStorage;
+import io.cmws.store.SqliteStorage;
+import io.cmws.transport.WsEndpoint;
 import java.io.IOException;
+import java.net.InetAddress;
 import java.net.InetSocketAddress;
 import java.net.URI;
+import java.net.UnknownHostException;
 import java.time.Clock;
-import java.util.List;
+import java.util.ArrayDeque;
+import java.util.Deque;
 import java.util.Optional;
-import java.util.concurrent.ExecutionException;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
-import java.util.concurrent.TimeoutException;
 
 /**
- * A running hub: the WebSocket endpoint plus the admin HTTP endpoint. {@link #start} returns once
- * both listen, so {@link #port()} is the real port even for port 0. {@link #close()} closes every
- * client with 1001 "Server shutting down".
+ * A running hub: its storage, the WebSocket endpoint and the admin HTTP endpoint. {@link #start}
+ * returns once both listen, so {@link #port()} is the real port even for port 0. {@link #close()}
+ * closes every client with 1001 "Server shutting down".
  */
 public final class HubServer implements AutoCloseable {
-  private static final org.slf4j.Logger LOG = org.slf4j.LoggerFactory.getLogger(HubServer.class);
-  private static final long START_TIMEOUT_SECONDS = 10;
-  private static final int CLOSE_GRACE_MILLIS = 2000;
-
-  /**
-   * Bounds how long a frame can be stuck by Java-WebSocket's write race; see WriteDemandSweeper.
-   */
-  private static final long SWEEP_MILLIS = 5;
-
   private final ServerConfig config;
-  private final ScheduledExecutorService scheduler;
+  private final ScheduledExecutorService timers;
+  private final HubStorage storage;
   private final Hub hub;
-  private final WsTransport transport;
-  private final AdminHttpServer admin;
-  private final SqliteStore store;
+  private final WsEndpoint endpoint;
+  private final Optional<AdminHttpServer> admin;
 
   private HubServer(
       ServerConfig config,
-      ScheduledExecutorService scheduler,
+      ScheduledExecutorService timers,
+      HubStorage storage,
       Hub hub,
-      WsTransport transport,
-      AdminHttpServer admin,
-      SqliteStore store) {
+      WsEndpoint endpoint,
+      Optional<AdminHttpServer> admin) {
     this.config = config;
-    this.scheduler = scheduler;
+    this.timers = timers;
+    this.storage = storage;
     this.hub = hub;
-    this.transport = transport;
+    this.endpoint = endpoint;
     this.admin = admin;
-    this.store = store;
   }
 
   public static HubServer start(ServerConfig config, String version) throws IOException {
-    ScheduledExecutorService scheduler =
-        Executors.newSingleThreadScheduledExecutor(
-            runnable -> {
-              Thread thread = new Thread(runnable, "cmws-hub-timer");
-              thread.setDaemon(true);
-              return thread;
-            });
     Clock clock = Clock.systemUTC();
-    InMemoryTaskQueue queue =
-        new InMemoryTaskQueue(
-            config.hub().tasks().defaults(),
-            config.hub().tasks().maxWaiting(),
-            config.hub().tasks().maxFinished());
-    SqliteStore store = null;
-    RedisTaskQueue redisQueue = null;
-    HubStorage storage;
-    if (config.redis() != null) {
-      RedisEventBus bus;
-      try {
-        bus = RedisEventBus.connect(config.redis(), config.hub().historySize());
-      } catch (RuntimeException e) {
-        scheduler.shutdownNow();
-        throw e;
-      }
-      RedisTaskQueue shared =
-          RedisTaskQueue.sharing(
-              bus, config.hub().tasks().defaults(), config.hub().tasks().maxWaiting());
-      redisQueue = shared;
-      storage =
-          new HubStorage(
-              shared,
-              TaskJournal.NONE,
-              Hub.freshEpoch(),
-              List.of(),
-              event -> {},
-              () -> null,
-              bus,
-              new RedisTaskSignals(bus));
-    } else if (config.store() == null) {
-      storage =
-          new HubStorage(
-              queue,
-              TaskJournal.NONE,
-              Hub.freshEpoch(),
-              List.of(),
-              event -> {},
-              () -> null,
-              null,
-              io.cmws.tasks.TaskSignals.NONE);
-    } else {
-      try {
-        store = SqliteStore.open(config.store(), config.hub().historySize(), Hub.freshEpoch());
-        queue.journal(store);
-        int requeued = queue.restore(store.loadTasks(), clock.millis());
-        if (requeued > 0) {
-          LOG.info("requeued {} tasks that were running when the hub stopped", requeued);
-        }
-        storage =
-            new HubStorage(
-                queue,
-                store,
-                store.epoch(),
-                store.loadChannels(),
-                store::appendEvent,
-                store::overloaded,
-                null,
-                io.cmws.tasks.TaskSignals.NONE);
-      } catch (IOException e) {
-        if (store != null) {
-          store.close();
-        }
-        scheduler.shutdownNow();
-        throw e;
-      }
-    }
-    HubConfig hubConfig =
-        config
-            .hub()
-            .withBrowsers(config.hub().browsers().listeningOnLoopback(isLoopback(config.host())));
-    Hub hub = new Hub(hubConfig, clock, System::nanoTime, scheduler, version, storage);
-    HandshakeTracker handshakes =
-        new HandshakeTracker(
-            config.handshakes(),
-            hubConfig.limits().limitLoopback(),
-            hub.metrics(),
-            System::nanoTime);
-    WsTransport transport;
+    Deque<AutoCloseable> started = new ArrayDeque<>(); // closed in reverse if a later step fails
     try {
-      transport =
-          new WsTransport(
-              new InetSocketAddress(config.host(), config.port()),
-              hub,
-              config.path(),
-              config.maxFrameBytes(),
-              config.outbox(),
-              config.tls() == null ? null : config.tls().sslContext(),
-              handshakes);
-    } catch (IOException e) {
-      hub.close();
-      scheduler.shutdownNow();
-      if (store != null) {
-        store.close();
+      ScheduledExecutorService timers = newTimers();
+      started.push(timers::shutdownNow);
+      HubStorage storage = openStorage(config, clock);
+      started.push(storage);
+      HubConfig hubConfig =
+          config
+              .hub()
+              .withBrowsers(config.hub().browsers().listeningOnLoopback(isLoopback(config.host())));
+      Hub hub = new Hub(hubConfig, clock, System::nanoTime, timers, version, storage);
+      started.push(hub);
+      WsEndpoint endpoint = WsEndpoint.start(endpointSettings(config), hub, timers);
+      started.push(endpoint);
+      Optional<AdminHttpServer> admin = Optional.empty();
+      if (config.adminPort() != ServerConfig.ADMIN_DISABLED) {
+        admin = Optional.of(AdminHttpServer.start(config, hub, version));
+        started.push(admin.get()::stop);
       }
+      long retention = config.retention().toMillis();
+      timers.scheduleWithFixedDelay(
+          () -> storage.pruneFinishedBefore(clock.millis() - retention), 1, 1, TimeUnit.MINUTES);
+      return new HubServer(config, timers, storage, hub, endpoint, admin);
+    } catch (IOException | RuntimeException e) {
+      started.forEach(HubServer::closeQuietly);
       throw e;
     }
-    AdminHttpServer admin = null;
-    try {
-      transport.start();
-      awaitStart(transport, config);
-      if (config.adminPort() != ServerConfig.ADMIN_DISABLED) {
-        admin =
-            AdminHttpServer.start(
-                config.host(),
-                config.adminPort(),
-                hub,
-                config.hub().access(),
-                config.hub().heartbeatInterval(),
-                version);
-      }
-    } catch (IOException | RuntimeException e) {
-      stopQuietly(transport);
-      hub.close();
-      scheduler.shutdownNow();
-      if (store != null) {
-        store.close();
-      }
-      throw e instanceof IOException io ? io : new IOException(e.getMessage(), e);
+  }
+
+  /** The one place that picks where a hub keeps things: Redis, SQLite, or memory. */
+  private static HubStorage openStorage(ServerConfig config, Clock clock) throws IOException {
+    HubConfig hub = config.hub();
+    if (config.redis() != null) {
+      return RedisStorage.connect(config.redis(), hub.tasks(), hub.historySize());
     }
-    scheduler.scheduleWithFixedDelay(
-        transport.sweeper()::sweep, SWEEP_MILLIS, SWEEP_MILLIS, TimeUnit.MILLISECONDS);
-    long handshakeSweep =
-        Math.max(50, Math.min(1000, config.handshakes().timeout().toMillis() / 4));
-    scheduler.scheduleWithFixedDelay(
-        () -> {
-          try {
-            handshakes.closeOverdue();
-          } catch (RuntimeException e) {
-            LOG.error("closing overdue handshakes failed", e); // and again at the next sweep
-          }
-        },
-        handshakeSweep,
-        handshakeSweep,
-        TimeUnit.MILLISECONDS);
-    SqliteStore durable = store;
-    RedisTaskQueue shared = redisQueue;
-    scheduler.scheduleWithFixedDelay(
-        () -> {
-          long cutoff = clock.millis() - config.retention().toMillis();
-          queue.prune(cutoff);
-          if (durable != null) {
-            durable.pruneFinishedBefore(cutoff);
-          }
-          if (shared != null) {
-            try {
-              shared.prune(cutoff);
-            } catch (RuntimeException e) {
-              LOG.warn("pruning finished tasks in Redis failed: {}", e.getMessage());
-            }
-          }
-        },
-        1,
-        1,
-        TimeUnit.MINUTES);
-    return new HubServer(config, scheduler, hub, transport, admin, store);
+    if (config.store() != null) {
+      return SqliteStorage.open(config.store(), hub.tasks(), hub.historySize(), clock.millis());
+    }
+    return HubStorage.inMemory(hub.tasks());
+  }
+
+  private static WsEndpoint.Settings endpointSettings(ServerConfig config) throws IOException {
+    return new WsEndpoint.Settings(
+        new InetSocketAddress(config.host(), config.port()),
+        config.path(),
+        config.maxFrameBytes(),
+        config.outbox(),
+        config.tls() == null ? null : config.tls().sslContext(),
+        config.handshakes(),
+        config.hub().limits().limitLoopback());
+  }
+
+  private static ScheduledExecutorService newTimers() {
+    return Executors.newSingleThreadScheduledExecutor(
+        runnable -> {
+          Thread thread = new Thread(runnable, "cmws-hub-timer");
+          thread.setDaemon(true);
+          return thread;
+        });
   }
 
   /** Whether {@code host} is a loopback address; a name that does not resolve is not. */
   static boolean isLoopback(String host) {
     try {
-      return java.net.InetAddress.getByName(host).isLoopbackAddress();
-    } catch (java.net.UnknownHostException e) {
+      return InetAddress.getByName(host).isLoopbackAddress();
+    } catch (UnknownHostException e) {
       return false;
-    }
-  }
-
-  private static void awaitStart(WsTransport transport, ServerConfig config) throws IOException {
-    try {
-      transport.started().get(START_TIMEOUT_SECONDS, TimeUnit.SECONDS);
-    } catch (ExecutionException e) {
-      throw new IOException(
-          "cannot listen on "
-              + config.host()
-              + ":"
-              + config.port()
-              + ": "
-              + e.getCause().getMessage(),
-          e.getCause());
-    } catch (TimeoutException e) {
-      throw new IOException(
-          "WebSocket server did not start within " + START_TIMEOUT_SECONDS + " s", e);
-    } catch (InterruptedException e) {
-      Thread.currentThread().interrupt();
-      throw new IOException("interrupted while starting", e);
     }
   }
 
@@ -260,7 +124,7 @@ public final class HubServer implements AutoCloseable {
   }
 
   public int port() {
-    return transport.getPort();
+    return endpoint.port();
   }
 
   /** The URL clients connect to; a wildcard bind address is reported as loopback. */
@@ -270,8 +134,7 @@ public final class HubServer implements AutoCloseable {
   }
 
   public Optional<URI> adminUrl() {
-    return Optional.ofNullable(admin)
-        .map(a -> URI.create("http://" + connectHost() + ":" + a.port()));
+    return admin.map(a -> URI.create("http://" + connectHost() + ":" + a.port()));
   }
 
   private String connectHost() {
@@ -282,24 +145,24 @@ public final class HubServer implements AutoCloseable {
     return host.contains(":") && !host.startsWith("[") ? "[" + host + "]" : host;
   }
 
+  /**
+   * The hub first (its clients get 1001 after what was queued for them), then the endpoints, the
+   * timers, and last the storage, so every change the clients caused is kept.
+   */
   @Override
   public void close() {
     hub.close();
-    stopQuietly(transport);
-    if (admin != null) {
-      admin.stop();
-    }
-    scheduler.shutdownNow();
-    if (store != null) {
-      store.close(); // after the transport: every change it caused is committed
-    }
+    endpoint.close();
+    admin.ifPresent(AdminHttpServer::stop);
+    timers.shutdownNow();
+    storage.close();
   }
 
-  private static void stopQuietly(WsTransport transport) {
+  private static void closeQuietly(AutoCloseable closeable) {
     try {
-      transport.stop(CLOSE_GRACE_MILLIS, io.cmws.protocol.CloseCodes.SHUTTING_DOWN_REASON);
-    } catch (InterruptedException e) {
-      Thread.currentThread().interrupt();
+      closeable.close();
+    } catch (Exception e) {
+      // the start already failed; that failure is what the caller hears about
     }
   }
 }

@@ -3,6 +3,8 @@ package io.cmws.server;
 import io.cmws.hub.HubConfig;
 import io.cmws.redis.RedisSettings;
 import io.cmws.store.StoreOptions;
+import io.cmws.transport.HandshakeLimits;
+import io.cmws.transport.OutboxLimits;
 import java.time.Duration;
 import java.util.Objects;
 

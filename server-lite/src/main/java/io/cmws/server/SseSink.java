@@ -3,6 +3,7 @@ package io.cmws.server;
 import io.cmws.hub.FrameSink;
 import io.cmws.hub.HubMetrics;
 import io.cmws.protocol.EventMessage;
+import io.cmws.transport.SlowConsumerPolicy;
 import java.nio.ByteBuffer;
 import java.util.concurrent.ArrayBlockingQueue;
 import java.util.concurrent.BlockingQueue;
@@ -15,6 +16,13 @@ import java.util.concurrent.TimeUnit;
  */
 final class SseSink implements FrameSink {
   private static final ByteBuffer CLOSE = ByteBuffer.allocate(0);
+
+  /** The legacy SSE frame of reference-protocol §4.8: {@code data: {type, data, timestamp}}. */
+  private static final EventMessage.Encoding<ByteBuffer> SSE_FRAME =
+      (event, pattern) ->
+          ByteBuffer.wrap(
+              ("data: " + event.legacyJson() + "\n\n")
+                  .getBytes(java.nio.charset.StandardCharsets.UTF_8));
 
   private final BlockingQueue<ByteBuffer> queue;
   private final HubMetrics metrics;
@@ -35,7 +43,7 @@ final class SseSink implements FrameSink {
     if (!open) {
       return false;
     }
-    if (!queue.offer(event.sseFrame())) {
+    if (!queue.offer(event.encoded(SSE_FRAME, null).asReadOnlyBuffer())) {
       metrics.slowConsumer(SlowConsumerPolicy.DISCONNECT.wireName());
       close(0, "slow consumer");
       return false;

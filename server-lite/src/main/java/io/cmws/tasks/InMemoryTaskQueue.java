@@ -113,7 +113,8 @@ public final class InMemoryTaskQueue implements TaskQueue {
   }
 
   /** Drops finished tasks that finished before {@code cutoff}; returns how many. */
-  public synchronized int prune(long cutoff) {
+  @Override
+  public synchronized long prune(long cutoff) {
     int pruned = 0;
     while (!finished.isEmpty()
         && finished.peek().completedAt != null

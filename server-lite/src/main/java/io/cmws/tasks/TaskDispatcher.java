@@ -35,7 +35,7 @@ public final class TaskDispatcher {
 
   private final Map<String, Integer> unfinishedBySubmitter = new HashMap<>();
 
-  public TaskDispatcher(TaskQueue queue, TaskEvents.Publisher publisher, Clock clock) {
+  public TaskDispatcher(TaskQueue queue, ChannelPublisher publisher, Clock clock) {
     this.queue = queue;
     this.events = new TaskEvents(publisher);
     this.clock = clock;

@@ -1,6 +1,5 @@
 package io.cmws.tasks;
 
-import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.cmws.protocol.Json;
 
@@ -9,15 +8,9 @@ import io.cmws.protocol.Json;
  * fields, and the extensions {@code task:retrying} and {@code task:cancelled}.
  */
 final class TaskEvents {
-  private final Publisher publisher;
+  private final ChannelPublisher publisher;
 
-  /** Publishes on a channel; the hub's publish. */
-  @FunctionalInterface
-  public interface Publisher {
-    void publish(String channel, JsonNode data);
-  }
-
-  TaskEvents(Publisher publisher) {
+  TaskEvents(ChannelPublisher publisher) {
     this.publisher = publisher;
   }
 

@@ -57,6 +57,9 @@ public interface TaskQueue {
   /** Tasks waiting or waiting for a retry. */
   int waiting();
 
+  /** Forgets tasks that finished before {@code cutoff} (epoch ms); returns how many. */
+  long prune(long cutoff);
+
   /** Chooses a worker for a claimed task; called under the queue's lock, must not block. */
   @FunctionalInterface
   interface WorkerPicker {

@@ -1,4 +1,4 @@
-package io.cmws.server;
+package io.cmws.transport;
 
 import io.cmws.hub.HubMetrics;
 import java.net.InetAddress;

@@ -1,4 +1,4 @@
-package io.cmws.server;
+package io.cmws.transport;
 
 /** How much may wait for one connection before {@link SlowConsumerPolicy} applies. */
 public record OutboxLimits(int maxFrames, long maxBytes, SlowConsumerPolicy policy) {

@@ -1,4 +1,4 @@
-package io.cmws.server;
+package io.cmws.transport;
 
 import java.io.IOException;
 import java.nio.ByteBuffer;

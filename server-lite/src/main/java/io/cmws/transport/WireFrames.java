@@ -1,4 +1,4 @@
-package io.cmws.protocol;
+package io.cmws.transport;
 
 import java.nio.ByteBuffer;
 

@@ -1,4 +1,4 @@
-package io.cmws.server;
+package io.cmws.transport;
 
 import java.nio.channels.CancelledKeyException;
 import java.nio.channels.SelectionKey;

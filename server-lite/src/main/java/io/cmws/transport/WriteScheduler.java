@@ -1,4 +1,4 @@
-package io.cmws.server;
+package io.cmws.transport;
 
 import java.util.concurrent.ConcurrentLinkedQueue;
 import java.util.concurrent.TimeUnit;

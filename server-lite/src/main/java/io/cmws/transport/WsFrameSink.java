@@ -1,10 +1,9 @@
-package io.cmws.server;
+package io.cmws.transport;
 
 import io.cmws.hub.FrameSink;
 import io.cmws.hub.HubMetrics;
 import io.cmws.protocol.CloseCodes;
 import io.cmws.protocol.EventMessage;
-import io.cmws.protocol.WireFrames;
 import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;
 import org.java_websocket.WebSocketImpl;
@@ -51,7 +50,7 @@ final class WsFrameSink implements FrameSink {
 
   @Override
   public boolean sendEvent(EventMessage event, String pattern) {
-    return enqueue(event.wsFrame(pattern), true);
+    return enqueue(WsEventFrame.of(event, pattern), true);
   }
 
   private boolean enqueue(ByteBuffer frame, boolean droppable) {

@@ -1,9 +1,8 @@
-package io.cmws.server;
+package io.cmws.transport;
 
 import io.cmws.hub.Connection;
 import io.cmws.hub.Hub;
 import io.cmws.hub.RemotePeer;
-import java.net.InetSocketAddress;
 import java.nio.ByteBuffer;
 import java.nio.charset.CharacterCodingException;
 import java.nio.charset.CodingErrorAction;
@@ -46,20 +45,16 @@ final class WsTransport extends WebSocketServer {
    */
   private static final int ACCEPT_BACKLOG = 4096;
 
-  WsTransport(
-      InetSocketAddress address,
-      Hub hub,
-      String path,
-      int maxFrameBytes,
-      OutboxLimits outboxLimits,
-      javax.net.ssl.SSLContext tls,
-      HandshakeTracker handshakes) {
-    super(address, Math.max(2, Runtime.getRuntime().availableProcessors()), drafts(maxFrameBytes));
+  WsTransport(WsEndpoint.Settings settings, Hub hub, HandshakeTracker handshakes) {
+    super(
+        settings.address(),
+        Math.max(2, Runtime.getRuntime().availableProcessors()),
+        drafts(settings.maxFrameBytes()));
     this.hub = hub;
-    this.path = path;
-    this.outboxLimits = outboxLimits;
+    this.path = settings.path();
+    this.outboxLimits = settings.outbox();
     this.handshakes = handshakes;
-    setWebSocketFactory(new PumpingServerFactory(tls, handshakes));
+    setWebSocketFactory(new PumpingServerFactory(settings.tls(), handshakes));
     setReuseAddr(true);
     setTcpNoDelay(true);
     setConnectionLostTimeout(0); // the hub's own heartbeat decides liveness

@@ -5,6 +5,7 @@ import io.cmws.protocol.ClientFrame;
 import io.cmws.protocol.EventMessage;
 import io.cmws.protocol.FrameDecoder;
 import io.cmws.protocol.Json;
+import io.cmws.transport.WsEventFrame;
 import java.nio.ByteBuffer;
 import java.util.concurrent.TimeUnit;
 import org.openjdk.jmh.annotations.Benchmark;
@@ -47,7 +48,7 @@ public class FrameCodecBenchmark {
   public void setUp() throws Exception {
     data = Json.parse("{\"t\":123456789,\"p\":\"" + PAYLOAD + "\"}");
     event = new EventMessage("session:42:prompt", data, 1_700_000_000_000L, 1);
-    event.wsFrame("session:*");
+    WsEventFrame.of(event, "session:*");
   }
 
   @Benchmark
@@ -58,13 +59,14 @@ public class FrameCodecBenchmark {
   /** What a publish costs once, whatever the number of subscribers. */
   @Benchmark
   public ByteBuffer encodeEventOnce() {
-    return new EventMessage("session:42:prompt", data, 1_700_000_000_000L, 1).wsFrame("session:*");
+    return WsEventFrame.of(
+        new EventMessage("session:42:prompt", data, 1_700_000_000_000L, 1), "session:*");
   }
 
   /** What each further subscriber on the same pattern costs. */
   @Benchmark
   public ByteBuffer deliverToAnotherSubscriber() {
-    return event.wsFrame("session:*");
+    return WsEventFrame.of(event, "session:*");
   }
 
   /** For contrast: serialising the whole event again for every subscriber. */

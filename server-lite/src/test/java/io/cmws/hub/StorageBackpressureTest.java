@@ -6,7 +6,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import com.fasterxml.jackson.databind.JsonNode;
 import io.cmws.protocol.EventMessage;
 import io.cmws.protocol.Json;
-import io.cmws.tasks.TaskJournal;
+import io.cmws.tasks.TaskQueue;
 import java.time.Clock;
 import java.util.List;
 import java.util.concurrent.CopyOnWriteArrayList;
@@ -34,15 +34,35 @@ class StorageBackpressureTest {
           System::nanoTime,
           scheduler,
           "test",
-          new HubStorage(
-              config.tasks().newQueue(),
-              TaskJournal.NONE,
-              Hub.freshEpoch(),
-              List.of(),
-              stored::add,
-              unavailable::get,
-              null,
-              io.cmws.tasks.TaskSignals.NONE));
+          new HubStorage() {
+            private final TaskQueue queue = config.tasks().newQueue();
+
+            @Override
+            public TaskQueue queue() {
+              return queue;
+            }
+
+            @Override
+            public String epoch() {
+              return "e1";
+            }
+
+            @Override
+            public void published(EventMessage event) {
+              stored.add(event);
+            }
+
+            @Override
+            public String unavailable() {
+              return unavailable.get();
+            }
+
+            @Override
+            public void pruneFinishedBefore(long cutoffMillis) {}
+
+            @Override
+            public void close() {}
+          });
 
   /** Keeps what the hub sends. */
   static final class Sink implements FrameSink {

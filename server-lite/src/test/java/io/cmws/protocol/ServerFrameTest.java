@@ -1,9 +1,8 @@
 package io.cmws.protocol;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertSame;
 
-import java.nio.ByteBuffer;
-import java.nio.charset.StandardCharsets;
 import java.util.List;
 import org.junit.jupiter.api.Test;
 
@@ -35,12 +34,18 @@ class ServerFrameTest {
         "{\"type\":\"event\",\"channel\":\"session:started\",\"data\":{\"sessionId\":\"S1\"},"
             + "\"timestamp\":17,\"seq\":3,\"pattern\":\"session:*\"}",
         event.eventJson("session:*"));
-    ByteBuffer first = event.wsFrame("session:*");
-    ByteBuffer second = event.wsFrame("session:*");
-    assertEquals(first, second);
+    java.util.concurrent.atomic.AtomicInteger encoded =
+        new java.util.concurrent.atomic.AtomicInteger();
+    EventMessage.Encoding<String> counting =
+        (e, pattern) -> encoded.incrementAndGet() + ":" + e.eventJson(pattern);
+    String first = event.encoded(counting, "session:*");
+    assertSame(first, event.encoded(counting, "session:*"), "built once, shared");
+    assertEquals(1, encoded.get());
+    event.encoded(counting, "*");
+    assertEquals(2, encoded.get(), "once per pattern");
     assertEquals(
-        "data: {\"type\":\"session:started\",\"data\":{\"sessionId\":\"S1\"},\"timestamp\":17}\n\n",
-        StandardCharsets.UTF_8.decode(event.sseFrame()).toString());
+        "{\"type\":\"session:started\",\"data\":{\"sessionId\":\"S1\"},\"timestamp\":17}",
+        event.legacyJson());
   }
 
   @Test
@@ -49,24 +54,5 @@ class ServerFrameTest {
     assertEquals(
         "{\"type\":\"event\",\"channel\":\"a\\\"b\",\"data\":1,\"timestamp\":1,\"seq\":1}",
         event.eventJson(null));
-  }
-
-  @Test
-  void framesPayloadsOfEveryLengthClass() {
-    for (int length : new int[] {0, 125, 126, 65535, 65536}) {
-      ByteBuffer frame = WireFrames.text(new byte[length]);
-      assertEquals((byte) 0x81, frame.get(0));
-      int header = length < 126 ? 2 : length <= 65535 ? 4 : 10;
-      assertEquals(header + length, frame.remaining(), "length " + length);
-      if (header == 4) {
-        assertEquals(126, frame.get(1));
-        assertEquals(length, frame.getShort(2) & 0xFFFF);
-      } else if (header == 10) {
-        assertEquals(127, frame.get(1));
-        assertEquals(length, frame.getLong(2));
-      } else {
-        assertEquals(length, frame.get(1));
-      }
-    }
   }
 }

@@ -5,6 +5,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.cmws.testing.RawHttp;
 import io.cmws.testing.TestHub;
+import io.cmws.transport.HandshakeLimits;
 import java.io.IOException;
 import java.io.InputStream;
 import java.net.InetSocketAddress;

@@ -1,0 +1,25 @@
+package io.cmws.hub;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import java.time.Clock;
+
+/**
+ * How a hub publishes: it numbers and delivers an event itself, or (several hubs sharing their
+ * channels) hands it to the bus, which numbers it and brings it back to every hub. Called from any
+ * thread; never blocks.
+ */
+@FunctionalInterface
+interface EventPublishing {
+  /** Publishes on a valid channel name; {@code done} learns the seq or the error, now or later. */
+  void publish(String channel, JsonNode data, EventBus.Published done);
+
+  /** This hub numbers the event under the channel's lock and delivers it at once. */
+  static EventPublishing local(ChannelRouter router) {
+    return (channel, data, done) -> done.done(router.publish(channel, data), null);
+  }
+
+  /** The bus numbers the event; it comes back to this hub's router through the bus's sink. */
+  static EventPublishing through(EventBus bus, Clock clock) {
+    return (channel, data, done) -> bus.publish(channel, data, clock.millis(), done);
+  }
+}

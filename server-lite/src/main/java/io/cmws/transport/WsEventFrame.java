@@ -1,0 +1,24 @@
+package io.cmws.transport;
+
+import io.cmws.protocol.EventMessage;
+import java.nio.ByteBuffer;
+import java.nio.charset.StandardCharsets;
+
+/**
+ * An event as the complete WebSocket text frame of its {@code event} JSON; shared, never written.
+ */
+public final class WsEventFrame implements EventMessage.Encoding<ByteBuffer> {
+  static final WsEventFrame INSTANCE = new WsEventFrame();
+
+  private WsEventFrame() {}
+
+  @Override
+  public ByteBuffer encode(EventMessage event, String pattern) {
+    return WireFrames.text(event.eventJson(pattern).getBytes(StandardCharsets.UTF_8));
+  }
+
+  /** The frame for one subscriber: a view of its own over the shared bytes. */
+  public static ByteBuffer of(EventMessage event, String pattern) {
+    return event.encoded(INSTANCE, pattern).asReadOnlyBuffer();
+  }
+}
