@@ -8,23 +8,48 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * What one client may take of the hub when it connects (connections in total and per address) and
- * while it talks (its message rate). Loopback tools are exempt from the per-address and rate limits
- * unless the limits say otherwise. Thread-safe; called on transport threads.
+ * Who may come in and what one client may take of the hub: pages by origin and requests by Host
+ * name (see {@link BrowserGuard}), connections in total and per address, and the message rate.
+ * Loopback tools are exempt from the per-address and rate limits unless the limits say otherwise.
+ * Thread-safe; called on transport threads.
  */
 final class Admission {
   private static final Logger LOG = LoggerFactory.getLogger(Admission.class);
 
   private final Limits limits;
+  private final BrowserGuard browsers;
   private final ConnectionRegistry registry;
   private final HubMetrics metrics;
   private final LongSupplier nanoTime;
 
-  Admission(Limits limits, ConnectionRegistry registry, HubMetrics metrics, LongSupplier nanoTime) {
+  Admission(
+      Limits limits,
+      BrowserGuard browsers,
+      ConnectionRegistry registry,
+      HubMetrics metrics,
+      LongSupplier nanoTime) {
     this.limits = limits;
+    this.browsers = browsers;
     this.registry = registry;
     this.metrics = metrics;
     this.nanoTime = nanoTime;
+  }
+
+  /** Whether a handshake from a page of {@code origin} may proceed; refusals are counted. */
+  boolean allowsOrigin(String origin) {
+    return counted(browsers.allowsOrigin(origin), "origin");
+  }
+
+  /** Whether a request naming {@code host} is answered; refusals are counted. */
+  boolean allowsHost(String host) {
+    return counted(browsers.allowsHost(host), "host");
+  }
+
+  private boolean counted(boolean allowed, String limit) {
+    if (!allowed) {
+      metrics.limitRejected(limit);
+    }
+    return allowed;
   }
 
   /** Whether a just registered connection may stay; if not, it is closed with 1013. */

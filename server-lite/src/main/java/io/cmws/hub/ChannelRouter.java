@@ -42,6 +42,17 @@ final class ChannelRouter {
     this.listener = newListener;
   }
 
+  /** A router with the channels {@code storage} kept, telling it about every event from now on. */
+  static ChannelRouter restored(
+      HubStorage storage, Clock clock, HubMetrics metrics, int historySize) {
+    ChannelRouter router = new ChannelRouter(clock, metrics, historySize);
+    storage
+        .channels()
+        .forEach(kept -> router.restore(kept.channel(), kept.events(), kept.lastSeq()));
+    router.listener(storage::published);
+    return router;
+  }
+
   /** Restores a channel's kept events at startup, oldest first. */
   void restore(String channel, List<EventMessage> events, long lastSeq) {
     ChannelLog log = new ChannelLog(historySize, lastSeq);

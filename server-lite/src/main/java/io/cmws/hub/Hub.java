@@ -16,9 +16,7 @@ import java.util.Collection;
 import java.util.List;
 import java.util.Set;
 import java.util.concurrent.ScheduledExecutorService;
-import java.util.concurrent.ScheduledFuture;
 import java.util.concurrent.TimeUnit;
-import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.function.LongSupplier;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -54,18 +52,7 @@ public final class Hub implements AutoCloseable {
   private final HubStorage storage;
 
   private final TaskLane lane;
-  private final ScheduledFuture<?> heartbeat;
-  private final ScheduledFuture<?> taskTimer;
-
-  /** A hub that keeps everything in memory. */
-  public Hub(
-      HubConfig config,
-      Clock clock,
-      LongSupplier nanoTime,
-      ScheduledExecutorService scheduler,
-      String version) {
-    this(config, clock, nanoTime, scheduler, version, HubStorage.inMemory(config.tasks()));
-  }
+  private final HubTimers timers;
 
   /**
    * The scheduler runs timers (heartbeat, pre-auth, leases); the caller owns and shuts it down, and
@@ -84,12 +71,8 @@ public final class Hub implements AutoCloseable {
     this.scheduler = scheduler;
     this.version = version;
     this.registry = new ConnectionRegistry(clock);
-    this.admission = new Admission(config.limits(), registry, metrics, nanoTime);
-    this.router = new ChannelRouter(clock, metrics, config.historySize());
-    storage
-        .channels()
-        .forEach(kept -> router.restore(kept.channel(), kept.events(), kept.lastSeq()));
-    router.listener(storage::published);
+    this.admission = new Admission(config.limits(), config.browsers(), registry, metrics, nanoTime);
+    this.router = ChannelRouter.restored(storage, clock, metrics, config.historySize());
     this.storage = storage;
     this.replayer = new Replayer(router, storage.epoch(), clock);
     this.publishing =
@@ -103,6 +86,7 @@ public final class Hub implements AutoCloseable {
     TaskDispatcher dispatcher = new TaskDispatcher(storage.queue(), this::publish, clock);
     dispatcher.limitPerSubmitter(config.limits().maxTasksPerSubmitter());
     dispatcher.signals(storage.signals());
+    storage.signals().listen(new RemoteTaskSignals(dispatcher, lane));
     this.tasks =
         new TaskFrames(
             dispatcher,
@@ -130,58 +114,29 @@ public final class Hub implements AutoCloseable {
     if (!routes.coversAll()) {
       throw new IllegalStateException("a client frame type has no handler");
     }
-    this.taskTimer = startTaskTimer(dispatcher);
-    this.heartbeat = startHeartbeat();
+    this.timers =
+        new HubTimers(
+            scheduler,
+            config,
+            new LivenessMonitor(registry, metrics, config.heartbeatTimeout()),
+            nanoTime,
+            dispatcher,
+            lane);
     storage.bus().ifPresent(bus -> replayer.epoch(bus.start(new BusSink(router, replayer))));
-    storage.signals().listen(new RemoteTaskSignals(dispatcher, lane));
-  }
-
-  private ScheduledFuture<?> startTaskTimer(TaskDispatcher dispatcher) {
-    long tick = config.tasks().tick().toNanos();
-    AtomicBoolean tickQueued = new AtomicBoolean();
-    return scheduler.scheduleAtFixedRate(
-        () -> lane.once(tickQueued, "task timer", dispatcher::tick),
-        tick,
-        tick,
-        TimeUnit.NANOSECONDS);
-  }
-
-  private ScheduledFuture<?> startHeartbeat() {
-    LivenessMonitor liveness = new LivenessMonitor(registry, metrics, config.heartbeatTimeout());
-    long interval = config.heartbeatInterval().toNanos();
-    return scheduler.scheduleAtFixedRate(
-        () -> {
-          try {
-            liveness.tick(nanoTime.getAsLong());
-          } catch (RuntimeException e) {
-            LOG.error("heartbeat failed", e);
-          }
-        },
-        interval,
-        interval,
-        TimeUnit.NANOSECONDS);
   }
 
   /**
-   * Whether a browser from {@code origin} (the handshake's Origin header, or null) may connect;
-   * counts refusals.
+   * Whether a page from {@code origin} (its Origin header, or null) may connect; counts refusals.
    */
   public boolean allowsOrigin(String origin) {
-    return counted(config.browsers().allowsOrigin(origin), "origin");
+    return admission.allowsOrigin(origin);
   }
 
   /**
    * Whether a request naming {@code host} (its Host header, or null) is answered; counts refusals.
    */
   public boolean allowsHost(String host) {
-    return counted(config.browsers().allowsHost(host), "host");
-  }
-
-  private boolean counted(boolean allowed, String limit) {
-    if (!allowed) {
-      metrics.limitRejected(limit);
-    }
-    return allowed;
+    return admission.allowsHost(host);
   }
 
   /** Registers a new connection and greets it with {@code connection:pending}. */
@@ -318,8 +273,7 @@ public final class Hub implements AutoCloseable {
   public void close() {
     storage.bus().ifPresent(EventBus::close); // no events in or out while everyone is closed
     lane.close();
-    heartbeat.cancel(false);
-    taskTimer.cancel(false);
+    timers.close();
     for (Connection connection : registry.all()) {
       connection.close(CloseCodes.GOING_AWAY, CloseCodes.SHUTTING_DOWN_REASON);
     }

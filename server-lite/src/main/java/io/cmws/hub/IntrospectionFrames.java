@@ -6,6 +6,7 @@ import io.cmws.protocol.ClientFrame;
 import io.cmws.protocol.Json;
 import io.cmws.protocol.ServerFrame;
 import io.cmws.tasks.TaskDispatcher;
+import io.cmws.tasks.WorkerView;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
@@ -96,7 +97,7 @@ final class IntrospectionFrames {
     Map<String, Connection> byId = new HashMap<>();
     registry.all().forEach(connection -> byId.put(connection.id(), connection));
     List<JsonNode> workers = new ArrayList<>();
-    for (TaskDispatcher.WorkerView view : tasks.workerViews()) {
+    for (WorkerView view : tasks.workerViews()) {
       ObjectNode worker = Json.MAPPER.valueToTree(view);
       Connection connection = byId.get(view.id());
       if (connection != null) {

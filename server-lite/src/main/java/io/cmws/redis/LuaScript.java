@@ -29,6 +29,25 @@ final class LuaScript {
     }
   }
 
+  /**
+   * A script made of resource files next to this class, in order (shared functions first); the
+   * scripts live in {@code .lua} files so they can be read, linted and diffed as Lua.
+   */
+  static LuaScript fromResources(String... names) {
+    StringBuilder source = new StringBuilder();
+    for (String name : names) {
+      try (java.io.InputStream in = LuaScript.class.getResourceAsStream(name)) {
+        if (in == null) {
+          throw new IllegalStateException("the Lua script " + name + " is missing from the jar");
+        }
+        source.append(new String(in.readAllBytes(), StandardCharsets.UTF_8));
+      } catch (java.io.IOException e) {
+        throw new java.io.UncheckedIOException("cannot read the Lua script " + name, e);
+      }
+    }
+    return new LuaScript(source.toString());
+  }
+
   String sha() {
     return sha;
   }

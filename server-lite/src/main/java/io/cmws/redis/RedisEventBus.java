@@ -9,8 +9,6 @@ import io.cmws.protocol.Json;
 import java.util.ArrayList;
 import java.util.Collections;
 import java.util.List;
-import java.util.concurrent.ArrayBlockingQueue;
-import java.util.concurrent.BlockingQueue;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
 import java.util.function.Consumer;
@@ -19,11 +17,7 @@ import org.slf4j.LoggerFactory;
 import redis.clients.jedis.Jedis;
 import redis.clients.jedis.JedisPooled;
 import redis.clients.jedis.JedisPubSub;
-import redis.clients.jedis.Pipeline;
-import redis.clients.jedis.Response;
-import redis.clients.jedis.exceptions.JedisDataException;
 import redis.clients.jedis.exceptions.JedisException;
-import redis.clients.jedis.exceptions.JedisNoScriptException;
 import redis.clients.jedis.params.SetParams;
 import redis.clients.jedis.resps.StreamEntry;
 
@@ -35,39 +29,23 @@ import redis.clients.jedis.resps.StreamEntry;
  * Announcements missed while a hub was cut off are read back from the streams, so every hub holds
  * every channel's events in seq order with no gap the streams can fill.
  *
- * <p>Two threads: one sends publishes in pipelined batches (callers never wait on Redis), one
- * listens and reconnects with backoff. While Redis is unreachable, {@link #unavailable} says so and
- * publishes fail with that reason.
+ * <p>Two threads: one sends publishes ({@link RedisEventPublisher}), one listens and reconnects
+ * with backoff; the sink hears from the listener only. While Redis is unreachable, {@link
+ * #unavailable} says so and publishes fail with that reason.
  */
 public final class RedisEventBus implements EventBus {
   private static final Logger LOG = LoggerFactory.getLogger(RedisEventBus.class);
-  private static final int MAX_WAITING = 100_000;
-  private static final int MAX_BATCH = 1_000;
   private static final long MAX_BACKOFF_MS = 2_000;
   private static final long START_TIMEOUT_S = 10;
-
-  private static final LuaScript PUBLISH =
-      new LuaScript(
-          """
-      local epoch = redis.call('GET', KEYS[5])
-      if not epoch then return redis.error_reply('NOEPOCH the shared history epoch is missing') end
-      local seq = redis.call('HINCRBY', KEYS[1], ARGV[1], 1)
-      redis.call('XADD', KEYS[2], 'MAXLEN', '~', ARGV[4], seq .. '-1', 'd', ARGV[2], 't', ARGV[3])
-      redis.call('SADD', KEYS[3], ARGV[1])
-      redis.call('PUBLISH', KEYS[4], epoch .. '\\n' .. seq .. '\\n' .. ARGV[3] .. '\\n' .. ARGV[1] .. '\\n' .. ARGV[2])
-      return seq
-      """);
-
-  private record Pending(String channel, String data, long timestamp, Published done) {}
 
   private final RedisSettings settings;
   private final RedisKeys keys;
   private final JedisPooled redis;
   private final int historySize;
-  private final BlockingQueue<Pending> waiting = new ArrayBlockingQueue<>(MAX_WAITING);
+  private final RedisHealth health;
+  private final RedisEventPublisher publishing;
   private final CountDownLatch firstSync = new CountDownLatch(1);
   private volatile boolean running = true;
-  private volatile String down;
   private volatile String epoch;
   private final java.util.concurrent.atomic.AtomicBoolean closed =
       new java.util.concurrent.atomic.AtomicBoolean();
@@ -99,6 +77,10 @@ public final class RedisEventBus implements EventBus {
     this.keys = new RedisKeys(settings.prefix());
     this.redis = redis;
     this.historySize = Math.max(1, historySize);
+    this.health = new RedisHealth(settings);
+    this.publishing =
+        new RedisEventPublisher(
+            redis, keys, this.historySize, health, this::reconnectListener, this::ensureEpoch);
   }
 
   JedisPooled redis() {
@@ -125,14 +107,14 @@ public final class RedisEventBus implements EventBus {
     try {
       redis.publish(keys.signals(), message);
     } catch (JedisException e) {
-      markDown(e);
+      health.down(e);
     }
   }
 
   @Override
   public String start(Sink newSink) {
     this.sink = newSink;
-    publisher = daemon("cmws-redis-publisher", this::publishLoop);
+    publisher = daemon("cmws-redis-publisher", publishing::run);
     subscriber = daemon("cmws-redis-subscriber", this::listenLoop);
     try {
       if (!firstSync.await(START_TIMEOUT_S, TimeUnit.SECONDS)) {
@@ -146,19 +128,12 @@ public final class RedisEventBus implements EventBus {
 
   @Override
   public void publish(String channel, JsonNode data, long timestamp, Published done) {
-    // no refusal while marked down: clients are refused before they get here (Hub.unavailable),
-    // and the hub's own events get their chance the moment Redis answers again
-    if (!running) {
-      done.done(0, new IllegalStateException("the hub is stopping"));
-    } else if (!waiting.offer(new Pending(channel, Json.write(data), timestamp, done))) {
-      done.done(
-          0, new IllegalStateException(MAX_WAITING + " publishes are already waiting for Redis"));
-    }
+    publishing.offer(channel, data, timestamp, done);
   }
 
   @Override
   public String unavailable() {
-    return down;
+    return health.unavailable();
   }
 
   /** The shared history epoch as last seen. */
@@ -173,6 +148,7 @@ public final class RedisEventBus implements EventBus {
       return;
     }
     running = false;
+    publishing.stop();
     reconnectListener();
     if (publisher != null) {
       publisher.interrupt();
@@ -181,93 +157,8 @@ public final class RedisEventBus implements EventBus {
     if (subscriber != null) {
       join(subscriber);
     }
-    for (Pending pending = waiting.poll(); pending != null; pending = waiting.poll()) {
-      pending.done().done(0, new IllegalStateException("the hub is stopping"));
-    }
+    publishing.failWaiting();
     redis.close();
-  }
-
-  // ---- publishing
-
-  private void publishLoop() {
-    List<Pending> batch = new ArrayList<>(MAX_BATCH);
-    while (running) {
-      try {
-        Pending first = waiting.poll(100, TimeUnit.MILLISECONDS);
-        if (first == null) {
-          continue;
-        }
-        batch.add(first);
-        waiting.drainTo(batch, MAX_BATCH - 1);
-        send(batch);
-      } catch (InterruptedException e) {
-        if (!running) {
-          return;
-        }
-      } catch (RuntimeException e) {
-        LOG.error("publishing to Redis failed", e);
-        batch.forEach(p -> p.done().done(0, e));
-      } finally {
-        batch.clear();
-      }
-    }
-  }
-
-  /** Sends a batch in one pipeline; retries once if Redis had forgotten the script. */
-  private void send(List<Pending> batch) {
-    List<Response<Object>> replies;
-    try {
-      replies = pipeline(batch);
-    } catch (JedisException e) {
-      markDown(e);
-      batch.forEach(p -> p.done().done(0, new IllegalStateException(unavailableText(e))));
-      reconnectListener(); // it clears the state once it has read back what was missed
-      return;
-    }
-    List<Pending> retry = new ArrayList<>();
-    for (int i = 0; i < batch.size(); i++) {
-      Pending pending = batch.get(i);
-      try {
-        pending.done().done((Long) replies.get(i).get(), null);
-      } catch (JedisNoScriptException e) {
-        retry.add(pending);
-      } catch (JedisDataException e) {
-        if (String.valueOf(e.getMessage()).contains("NOEPOCH")) {
-          ensureEpoch(); // the shared history is gone: start a new one; the listener notices
-        }
-        pending
-            .done()
-            .done(0, new IllegalStateException("Redis refused the event: " + e.getMessage()));
-      }
-    }
-    if (!retry.isEmpty()) {
-      PUBLISH.load(redis);
-      send(retry);
-    }
-  }
-
-  private List<Response<Object>> pipeline(List<Pending> batch) {
-    List<Response<Object>> replies = new ArrayList<>(batch.size());
-    try (Pipeline pipeline = redis.pipelined()) {
-      for (Pending p : batch) {
-        replies.add(
-            pipeline.evalsha(
-                PUBLISH.sha(),
-                List.of(
-                    keys.seqs(),
-                    keys.history(p.channel()),
-                    keys.channels(),
-                    keys.events(),
-                    keys.epoch()),
-                List.of(
-                    p.channel(),
-                    p.data(),
-                    Long.toString(p.timestamp()),
-                    Integer.toString(historySize))));
-      }
-      pipeline.sync();
-    }
-    return replies;
   }
 
   // ---- listening
@@ -292,7 +183,7 @@ public final class RedisEventBus implements EventBus {
         connection.subscribe(current, keys.events(), keys.signals());
       } catch (JedisException e) {
         if (running) {
-          markDown(e);
+          health.down(e);
         }
       }
       if (current.synced) {
@@ -316,13 +207,13 @@ public final class RedisEventBus implements EventBus {
       try {
         resync();
         synced = true;
-        markUp();
+        health.up();
         if (firstSync.getCount() == 0) {
           signalHandler.accept("M");
         }
         firstSync.countDown();
       } catch (JedisException | IllegalStateException e) {
-        markDown(e);
+        health.down(e);
         unsubscribe();
       }
     }
@@ -429,27 +320,6 @@ public final class RedisEventBus implements EventBus {
       throw new IllegalStateException(
           "an event in Redis is not JSON: " + e.getOriginalMessage(), e);
     }
-  }
-
-  // ---- health
-
-  private void markDown(Exception e) {
-    String why = unavailableText(e);
-    if (down == null) {
-      LOG.warn("{}; publishes and submissions are refused until it is back", why);
-    }
-    down = why;
-  }
-
-  private void markUp() {
-    if (down != null) {
-      LOG.info("Redis at {} is reachable again", settings.describe());
-    }
-    down = null;
-  }
-
-  private String unavailableText(Exception e) {
-    return "Redis at " + settings.describe() + " is unreachable: " + e.getMessage();
   }
 
   private static Thread daemon(String name, Runnable body) {

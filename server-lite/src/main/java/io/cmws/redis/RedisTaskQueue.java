@@ -2,7 +2,6 @@ package io.cmws.redis;
 
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.JsonNode;
-import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.cmws.protocol.Json;
 import io.cmws.tasks.RetryPolicy;
 import io.cmws.tasks.Task;
@@ -43,256 +42,44 @@ public final class RedisTaskQueue implements TaskQueue {
 
   private static final int MAX_SCAN = 10_000;
 
-  private static final String CHECK_CURRENT =
-      """
-      local function current(t, attempt)
-        if redis.call('EXISTS', t) == 0 then return 'UNKNOWN' end
-        local state = redis.call('HGET', t, 'state')
-        if state == 'completed' or state == 'failed' or state == 'cancelled' then return 'FINISHED' end
-        if state ~= 'assigned' or redis.call('HGET', t, 'attempt') ~= attempt then return 'STALE' end
-        return nil
-      end
-      local function info(t, kind)
-        return {kind, redis.call('HGET', t, 'type') or '', redis.call('HGET', t, 'workerId') or '',
-          redis.call('HGET', t, 'attempt') or '0', redis.call('HGET', t, 'error') or ''}
-      end
-      local function finish(p, t, id, state, now)
-        redis.call('HSET', t, 'state', state, 'completedAt', now)
-        redis.call('HDEL', t, 'retryAfter', 'leaseUntil')
-        redis.call('ZREM', p .. ':leases', id)
-        local dedup = redis.call('HGET', t, 'dedup')
-        if dedup and dedup ~= '' and redis.call('GET', p .. ':dedup:' .. dedup) == id then
-          redis.call('DEL', p .. ':dedup:' .. dedup)
-        end
-        redis.call('ZADD', p .. ':finished', now, id)
-      end
-      local function enqueue(p, t, id)
-        local rank = redis.call('HGET', t, 'rank')
-        for cap in string.gmatch(redis.call('HGET', t, 'caps'), '%S+') do
-          redis.call('ZADD', p .. ':q:' .. cap, rank, id)
-        end
-      end
-      local function unqueue(p, t, id)
-        for cap in string.gmatch(redis.call('HGET', t, 'caps'), '%S+') do
-          redis.call('ZREM', p .. ':q:' .. cap, id)
-        end
-      end
-      """;
-
-  private static final LuaScript SUBMIT =
-      new LuaScript(
-          """
-      local p, id = ARGV[1], ARGV[2]
-      local dedup = ARGV[7]
-      if dedup ~= '' then
-        local existing = redis.call('GET', p .. ':dedup:' .. dedup)
-        if existing then return {existing, 1} end
-      end
-      if tonumber(redis.call('GET', p .. ':waiting') or '0') >= tonumber(ARGV[9]) then
-        return redis.error_reply('QUEUEFULL')
-      end
-      local seq = redis.call('INCR', p .. ':taskseq')
-      local rank = string.format('%.0f', tonumber(ARGV[6]) * 4294967296 + seq)
-      local t = p .. ':t:' .. id
-      redis.call('HSET', t, 'req', ARGV[3], 'type', ARGV[4], 'caps', ARGV[5], 'rank', rank, 'dedup', dedup,
-        'seq', string.format('%.0f', seq), 'createdAt', ARGV[8], 'state', 'pending', 'attempt', '0')
-      for cap in string.gmatch(ARGV[5], '%S+') do redis.call('ZADD', p .. ':q:' .. cap, rank, id) end
-      redis.call('INCR', p .. ':waiting')
-      redis.call('ZADD', p .. ':tasks', seq, id)
-      if dedup ~= '' then redis.call('SET', p .. ':dedup:' .. dedup, id) end
-      return {id, 0}
-      """);
+  private static final LuaScript SUBMIT = LuaScript.fromResources("task-submit.lua");
 
   /** The best waiting task over the given capabilities: {id, capability list}, or nil. */
-  private static final LuaScript PEEK =
-      new LuaScript(
-          """
-      local p = ARGV[1]
-      local best, bestRank = nil, nil
-      for i = 2, #ARGV do
-        local head = redis.call('ZRANGE', p .. ':q:' .. ARGV[i], 0, 0, 'WITHSCORES')
-        if head[1] and (not bestRank or tonumber(head[2]) < bestRank) then
-          best, bestRank = head[1], tonumber(head[2])
-        end
-      end
-      if not best then return nil end
-      return {best, redis.call('HGET', p .. ':t:' .. best, 'caps')}
-      """);
+  private static final LuaScript PEEK = LuaScript.fromResources("task-peek.lua");
 
   private static final LuaScript TAKE =
-      new LuaScript(
-          CHECK_CURRENT
-              + """
-      local p, id, worker, now = ARGV[1], ARGV[2], ARGV[3], tonumber(ARGV[4])
-      local t = p .. ':t:' .. id
-      if redis.call('HGET', t, 'state') ~= 'pending' or redis.call('HEXISTS', t, 'retryAfter') == 1 then return nil end
-      unqueue(p, t, id)
-      redis.call('DECR', p .. ':waiting')
-      local attempt = redis.call('HINCRBY', t, 'attempt', 1)
-      local req = cjson.decode(redis.call('HGET', t, 'req'))
-      local lease = string.format('%.0f', now + req.timeoutMs)
-      redis.call('HSET', t, 'state', 'assigned', 'workerId', worker, 'assignedAt', ARGV[4], 'leaseUntil', lease)
-      redis.call('ZADD', p .. ':leases', lease, id)
-      return {attempt, redis.call('HGET', t, 'req')}
-      """);
+      LuaScript.fromResources("task-current.lua", "task-take.lua");
 
   private static final LuaScript COMPLETE =
-      new LuaScript(
-          CHECK_CURRENT
-              + """
-      local p, id, now = ARGV[1], ARGV[2], ARGV[5]
-      local t = p .. ':t:' .. id
-      local refusal = current(t, ARGV[3])
-      if refusal then return info(t, refusal) end
-      redis.call('HSET', t, 'result', ARGV[4])
-      redis.call('HDEL', t, 'error')
-      finish(p, t, id, 'completed', now)
-      return info(t, 'COMPLETED')
-      """);
+      LuaScript.fromResources("task-current.lua", "task-complete.lua");
 
   /**
    * ARGV: prefix, id, attempt, error, retryable (1/0), now, delay ms; the final decision is made
    * here.
    */
   private static final LuaScript FAIL =
-      new LuaScript(
-          CHECK_CURRENT
-              + """
-      local p, id, now = ARGV[1], ARGV[2], tonumber(ARGV[6])
-      local t = p .. ':t:' .. id
-      local refusal = current(t, ARGV[3])
-      if refusal then return info(t, refusal) end
-      redis.call('HSET', t, 'error', ARGV[4])
-      local req = cjson.decode(redis.call('HGET', t, 'req'))
-      if ARGV[5] ~= '1' or tonumber(ARGV[3]) >= req.maxRetries then
-        finish(p, t, id, 'failed', now)
-        return info(t, 'FAILED')
-      end
-      local due = string.format('%.0f', now + tonumber(ARGV[7]))
-      redis.call('HSET', t, 'state', 'pending', 'retryAfter', due)
-      redis.call('HDEL', t, 'leaseUntil')
-      redis.call('ZREM', p .. ':leases', id)
-      redis.call('ZADD', p .. ':delayed', due, id)
-      redis.call('INCR', p .. ':waiting')
-      return info(t, 'RETRYING')
-      """);
+      LuaScript.fromResources("task-current.lua", "task-fail.lua");
 
   private static final LuaScript ABANDON =
-      new LuaScript(
-          CHECK_CURRENT
-              + """
-      local p, id, now = ARGV[1], ARGV[2], ARGV[5]
-      local t = p .. ':t:' .. id
-      local refusal = current(t, ARGV[3])
-      if refusal then return info(t, refusal) end
-      redis.call('HSET', t, 'error', ARGV[4])
-      local req = cjson.decode(redis.call('HGET', t, 'req'))
-      if tonumber(ARGV[3]) >= req.maxRetries then
-        finish(p, t, id, 'failed', now)
-        return info(t, 'FAILED')
-      end
-      redis.call('HSET', t, 'state', 'pending')
-      redis.call('HDEL', t, 'leaseUntil')
-      redis.call('ZREM', p .. ':leases', id)
-      enqueue(p, t, id)
-      redis.call('INCR', p .. ':waiting')
-      return info(t, 'REQUEUED')
-      """);
+      LuaScript.fromResources("task-current.lua", "task-abandon.lua");
 
   private static final LuaScript EXTEND =
-      new LuaScript(
-          CHECK_CURRENT
-              + """
-      local p, id, now = ARGV[1], ARGV[2], tonumber(ARGV[4])
-      local t = p .. ':t:' .. id
-      if current(t, ARGV[3]) then return 0 end
-      local req = cjson.decode(redis.call('HGET', t, 'req'))
-      local lease = math.max(tonumber(redis.call('HGET', t, 'leaseUntil') or '0'), now + req.timeoutMs)
-      redis.call('HSET', t, 'leaseUntil', string.format('%.0f', lease))
-      redis.call('ZADD', p .. ':leases', string.format('%.0f', lease), id)
-      return 1
-      """);
+      LuaScript.fromResources("task-current.lua", "task-extend.lua");
 
   private static final LuaScript CANCEL =
-      new LuaScript(
-          CHECK_CURRENT
-              + """
-      local p, id, now = ARGV[1], ARGV[2], ARGV[4]
-      local t = p .. ':t:' .. id
-      if redis.call('EXISTS', t) == 0 then return {'UNKNOWN', '', '', '0', ''} end
-      local state = redis.call('HGET', t, 'state')
-      if state == 'completed' or state == 'failed' or state == 'cancelled' then return info(t, 'FINISHED') end
-      if state == 'pending' then
-        if redis.call('HEXISTS', t, 'retryAfter') == 1 then
-          redis.call('ZREM', p .. ':delayed', id)
-        else
-          unqueue(p, t, id)
-        end
-        redis.call('DECR', p .. ':waiting')
-        redis.call('HDEL', t, 'workerId')
-      end
-      redis.call('HSET', t, 'error', ARGV[3])
-      finish(p, t, id, 'cancelled', now)
-      return info(t, 'CANCELLED')
-      """);
+      LuaScript.fromResources("task-current.lua", "task-cancel.lua");
 
   /**
    * Leases run out by now: {id, attempt, workerId, ...}; entries of tasks no longer assigned are
    * dropped.
    */
-  private static final LuaScript EXPIRED =
-      new LuaScript(
-          """
-      local p, now = ARGV[1], tonumber(ARGV[2])
-      local out = {}
-      for _, id in ipairs(redis.call('ZRANGEBYSCORE', p .. ':leases', '-inf', now, 'LIMIT', 0, 200)) do
-        local t = p .. ':t:' .. id
-        local state = redis.call('HGET', t, 'state')
-        local lease = tonumber(redis.call('HGET', t, 'leaseUntil') or '0')
-        if state ~= 'assigned' then
-          redis.call('ZREM', p .. ':leases', id)
-        elseif lease <= now then
-          table.insert(out, id)
-          table.insert(out, redis.call('HGET', t, 'attempt'))
-          table.insert(out, redis.call('HGET', t, 'workerId') or '')
-        else
-          redis.call('ZADD', p .. ':leases', string.format('%.0f', lease), id)
-        end
-      end
-      return out
-      """);
+  private static final LuaScript EXPIRED = LuaScript.fromResources("task-expired.lua");
 
   private static final LuaScript PROMOTE =
-      new LuaScript(
-          CHECK_CURRENT
-              + """
-      local p, now = ARGV[1], tonumber(ARGV[2])
-      local moved = 0
-      for _, id in ipairs(redis.call('ZRANGEBYSCORE', p .. ':delayed', '-inf', now, 'LIMIT', 0, 1000)) do
-        local t = p .. ':t:' .. id
-        redis.call('ZREM', p .. ':delayed', id)
-        if redis.call('HGET', t, 'state') == 'pending' and redis.call('HEXISTS', t, 'retryAfter') == 1 then
-          redis.call('HDEL', t, 'retryAfter')
-          enqueue(p, t, id)
-          moved = moved + 1
-        end
-      end
-      return moved
-      """);
+      LuaScript.fromResources("task-current.lua", "task-promote.lua");
 
   /** Drops tasks that finished before the cutoff; returns how many. */
-  private static final LuaScript PRUNE =
-      new LuaScript(
-          """
-      local p, cutoff = ARGV[1], ARGV[2]
-      local ids = redis.call('ZRANGEBYSCORE', p .. ':finished', '-inf', cutoff, 'LIMIT', 0, 5000)
-      for _, id in ipairs(ids) do
-        redis.call('DEL', p .. ':t:' .. id)
-        redis.call('ZREM', p .. ':tasks', id)
-        redis.call('ZREM', p .. ':finished', id)
-      end
-      return #ids
-      """);
+  private static final LuaScript PRUNE = LuaScript.fromResources("task-prune.lua");
 
   private final JedisPooled redis;
   private final String prefix;
@@ -327,7 +114,7 @@ public final class RedisTaskQueue implements TaskQueue {
                   SUBMIT,
                   prefix,
                   UUID.randomUUID().toString(),
-                  Json.write(requestJson(request)),
+                  Json.write(request.toJson()),
                   request.type(),
                   String.join(" ", caps),
                   Long.toString(PRIORITY_RANGE - priority),
@@ -559,52 +346,20 @@ public final class RedisTaskQueue implements TaskQueue {
     return value == null || value.isEmpty() ? null : value;
   }
 
-  private static ObjectNode requestJson(TaskRequest request) {
-    ObjectNode node = Json.object();
-    node.put("type", request.type());
-    node.set("payload", request.payload());
-    node.put("capability", request.capability());
-    node.set("fallbackCapabilities", Json.MAPPER.valueToTree(request.fallbackCapabilities()));
-    node.put("priority", request.priority());
-    node.put("maxRetries", request.maxRetries());
-    node.put("timeoutMs", request.timeoutMillis());
-    node.put("deduplicationKey", request.deduplicationKey());
-    node.put("clientId", request.clientId());
-    node.put("owner", request.owner());
-    return node;
-  }
-
   private static Task task(String id, Map<String, String> f) {
-    JsonNode req = parse(f.get("req"));
-    List<String> fallbacks = new ArrayList<>();
-    req.path("fallbackCapabilities").forEach(c -> fallbacks.add(c.asText()));
     String result = f.get("result");
     return new Task(
         id,
-        req.path("type").asText(),
-        f.get("state"),
-        req.path("capability").asText(),
-        fallbacks,
-        req.path("priority").asInt(),
-        req.path("maxRetries").asInt(),
+        TaskRequest.fromJson(parse(f.get("req"))),
+        TaskState.fromWireName(f.get("state")),
         Integer.parseInt(f.getOrDefault("attempt", "0")),
-        req.path("timeoutMs").asLong(),
         f.get("workerId"),
-        text(req, "clientId"),
-        text(req, "owner"),
-        text(req, "deduplicationKey"),
         Long.parseLong(f.get("createdAt")),
         number(f.get("assignedAt")),
         number(f.get("completedAt")),
         number(f.get("retryAfter")),
-        req.get("payload"),
         result == null ? null : parse(result),
         f.get("error"));
-  }
-
-  private static String text(JsonNode node, String field) {
-    JsonNode value = node.get(field);
-    return value == null || value.isNull() ? null : value.asText();
   }
 
   private static Long number(String value) {

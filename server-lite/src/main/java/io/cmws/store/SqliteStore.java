@@ -5,6 +5,7 @@ import io.cmws.hub.HubStorage;
 import io.cmws.protocol.EventMessage;
 import io.cmws.protocol.Json;
 import io.cmws.tasks.StoredTask;
+import io.cmws.tasks.Task;
 import io.cmws.tasks.TaskJournal;
 import java.io.IOException;
 import java.nio.channels.FileChannel;
@@ -94,74 +95,12 @@ public final class SqliteStore implements TaskJournal, AutoCloseable {
     }
     try {
       Connection db = DriverManager.getConnection("jdbc:sqlite:" + dir.resolve("hub.db"));
-      try (Statement statement = db.createStatement()) {
-        statement.execute("PRAGMA journal_mode=WAL");
-        statement.execute("PRAGMA synchronous=" + (options.fsync() ? "FULL" : "NORMAL"));
-        statement.execute(
-            "CREATE TABLE IF NOT EXISTS meta (key TEXT PRIMARY KEY, value TEXT NOT NULL)");
-        statement.execute(
-            "CREATE TABLE IF NOT EXISTS tasks (id TEXT PRIMARY KEY, seq INTEGER NOT NULL,"
-                + " finished_at INTEGER, body TEXT NOT NULL)");
-        statement.execute("CREATE INDEX IF NOT EXISTS tasks_finished ON tasks(finished_at)");
-        statement.execute(
-            "CREATE TABLE IF NOT EXISTS events (channel TEXT NOT NULL, seq INTEGER NOT NULL,"
-                + " ts INTEGER NOT NULL, data TEXT NOT NULL, PRIMARY KEY (channel, seq)) WITHOUT ROWID");
-        statement.execute(
-            "CREATE TABLE IF NOT EXISTS channels (channel TEXT PRIMARY KEY, last_seq INTEGER NOT NULL)");
-      }
-      db.setAutoCommit(false);
-      String epoch = options.persistHistory() ? epoch(db, freshEpoch) : freshEpoch;
-      setMeta(db, "clean", "false"); // until close() says otherwise
-      if (!options.persistHistory()) {
-        try (Statement statement = db.createStatement()) {
-          statement.execute("DELETE FROM events");
-          statement.execute("DELETE FROM channels");
-        }
-      }
-      db.commit();
+      String epoch = SqliteSchema.prepare(db, options, freshEpoch);
       return new SqliteStore(db, lockChannel, lock, options, historySize, epoch);
     } catch (SQLException e) {
       lock.release();
       lockChannel.close();
       throw new IOException("cannot open the store in " + dir + ": " + e.getMessage(), e);
-    }
-  }
-
-  /**
-   * The history epoch. It survives a clean stop. After a crash the newest events may not have
-   * reached the disk although subscribers saw them, so their seq numbers would be handed out again:
-   * a new epoch tells resuming subscribers that their positions no longer hold.
-   */
-  private static String epoch(Connection db, String freshEpoch) throws SQLException {
-    String stored = meta(db, "epoch");
-    boolean clean = "true".equals(meta(db, "clean"));
-    if (stored != null && (clean || meta(db, "clean") == null)) {
-      return stored;
-    }
-    if (stored != null) {
-      LOG.warn(
-          "the hub did not stop cleanly: the newest history may be missing; new history epoch {}",
-          freshEpoch);
-    }
-    setMeta(db, "epoch", freshEpoch);
-    return freshEpoch;
-  }
-
-  private static String meta(Connection db, String key) throws SQLException {
-    try (PreparedStatement select = db.prepareStatement("SELECT value FROM meta WHERE key = ?")) {
-      select.setString(1, key);
-      try (ResultSet row = select.executeQuery()) {
-        return row.next() ? row.getString(1) : null;
-      }
-    }
-  }
-
-  private static void setMeta(Connection db, String key, String value) throws SQLException {
-    try (PreparedStatement upsert =
-        db.prepareStatement("INSERT OR REPLACE INTO meta (key, value) VALUES (?, ?)")) {
-      upsert.setString(1, key);
-      upsert.setString(2, value);
-      upsert.executeUpdate();
     }
   }
 
@@ -175,7 +114,7 @@ public final class SqliteStore implements TaskJournal, AutoCloseable {
     try (Statement statement = db.createStatement();
         ResultSet rows = statement.executeQuery("SELECT body FROM tasks ORDER BY seq")) {
       while (rows.next()) {
-        tasks.add(Json.MAPPER.readValue(rows.getString(1), StoredTask.class));
+        tasks.add(StoredTask.fromJson(Json.parse(rows.getString(1))));
       }
       return tasks;
     } catch (SQLException | JsonProcessingException e) {
@@ -285,7 +224,7 @@ public final class SqliteStore implements TaskJournal, AutoCloseable {
     List<Long> prunes = new ArrayList<>();
     for (Object item : batch) {
       if (item instanceof StoredTask task) {
-        tasks.put(task.id(), task); // only the latest state of a task per batch is written
+        tasks.put(task.task().id(), task); // only the latest state of a task per batch is written
       } else if (item instanceof EventMessage event) {
         events.add(event);
       } else if (item instanceof Barrier barrier) {
@@ -323,15 +262,16 @@ public final class SqliteStore implements TaskJournal, AutoCloseable {
     try (PreparedStatement upsert =
         db.prepareStatement(
             "INSERT OR REPLACE INTO tasks (id, seq, finished_at, body) VALUES (?, ?, ?, ?)")) {
-      for (StoredTask task : tasks) {
+      for (StoredTask stored : tasks) {
+        Task task = stored.task();
         upsert.setString(1, task.id());
-        upsert.setLong(2, task.seq());
-        if (task.isFinished() && task.completedAt() != null) {
+        upsert.setLong(2, stored.seq());
+        if (stored.isFinished() && task.completedAt() != null) {
           upsert.setLong(3, task.completedAt());
         } else {
           upsert.setNull(3, java.sql.Types.INTEGER);
         }
-        upsert.setString(4, Json.MAPPER.writeValueAsString(task));
+        upsert.setString(4, Json.write(stored.toJson()));
         upsert.addBatch();
       }
       upsert.executeBatch();
@@ -396,7 +336,7 @@ public final class SqliteStore implements TaskJournal, AutoCloseable {
       Thread.currentThread().interrupt();
     }
     try {
-      setMeta(db, "clean", "true");
+      SqliteSchema.setMeta(db, "clean", "true");
       db.commit();
       db.close();
       lock.release();

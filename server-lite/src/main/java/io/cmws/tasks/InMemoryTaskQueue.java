@@ -174,7 +174,7 @@ public final class InMemoryTaskQueue implements TaskQueue {
     best.attempt++;
     best.workerId = workerId;
     best.assignedAt = now;
-    best.leaseUntil = now + best.request.timeoutMillis();
+    best.leaseUntil = now + best.request.timeoutMs();
     addLease(best);
     journal.record(best.stored());
     return Optional.of(
@@ -184,7 +184,7 @@ public final class InMemoryTaskQueue implements TaskQueue {
             best.request.payload(),
             best.request.capability(),
             best.attempt,
-            best.request.timeoutMillis(),
+            best.request.timeoutMs(),
             workerId));
   }
 
@@ -252,7 +252,7 @@ public final class InMemoryTaskQueue implements TaskQueue {
     if (entry == null || entry.state != TaskState.ASSIGNED || entry.attempt != attempt) {
       return false;
     }
-    entry.leaseUntil = Math.max(entry.leaseUntil, now + entry.request.timeoutMillis());
+    entry.leaseUntil = Math.max(entry.leaseUntil, now + entry.request.timeoutMs());
     return true;
   }
 

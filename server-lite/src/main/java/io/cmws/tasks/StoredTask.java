@@ -1,33 +1,25 @@
 package io.cmws.tasks;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import java.util.List;
+import com.fasterxml.jackson.databind.node.ObjectNode;
 
-/** A task as a store keeps it: everything needed to rebuild the queue after a restart. */
-public record StoredTask(
-    String id,
-    long seq,
-    String type,
-    JsonNode payload,
-    String capability,
-    List<String> fallbackCapabilities,
-    int priority,
-    int maxRetries,
-    long timeoutMs,
-    String deduplicationKey,
-    String clientId,
-    String owner,
-    String state,
-    int attempt,
-    String workerId,
-    long createdAt,
-    Long assignedAt,
-    Long completedAt,
-    Long retryAfter,
-    JsonNode result,
-    String error) {
+/**
+ * A task as a store keeps it: the snapshot plus its place in submission order ({@code seq}), all a
+ * restart needs to rebuild the queue.
+ */
+public record StoredTask(Task task, long seq) {
 
   public boolean isFinished() {
-    return TaskState.fromWireName(state).isFinished();
+    return task.state().isFinished();
+  }
+
+  /** The task's wire shape plus {@code seq}. */
+  public ObjectNode toJson() {
+    return task.toJson().put("seq", seq);
+  }
+
+  /** Reads {@link #toJson}, and what earlier versions wrote (the same fields, {@code owner}). */
+  public static StoredTask fromJson(JsonNode node) {
+    return new StoredTask(Task.fromJson(node), node.path("seq").asLong());
   }
 }

@@ -65,7 +65,7 @@ public final class TaskDefaults {
     return MAX_RETRIES.getOrDefault(type, DEFAULT_MAX_RETRIES);
   }
 
-  public long timeoutMillis(String type) {
+  public long timeoutMs(String type) {
     return TIMEOUTS.getOrDefault(type, DEFAULT_TIMEOUT_MS);
   }
 

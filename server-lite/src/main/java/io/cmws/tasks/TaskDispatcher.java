@@ -28,12 +28,7 @@ public final class TaskDispatcher {
   private final Map<String, TaskPeer> watchers = new HashMap<>();
   private final Map<String, Long> outcomes = new java.util.TreeMap<>();
   private TaskSignals signals = TaskSignals.NONE;
-  private int maxPerSubmitter = Integer.MAX_VALUE;
-
-  /** Unfinished tasks submitted through this hub: their submitter, and each submitter's count. */
-  private final Map<String, String> submitterOf = new HashMap<>();
-
-  private final Map<String, Integer> unfinishedBySubmitter = new HashMap<>();
+  private final SubmitterQuota quota = new SubmitterQuota();
 
   public TaskDispatcher(TaskQueue queue, ChannelPublisher publisher, Clock clock) {
     this.queue = queue;
@@ -50,7 +45,7 @@ public final class TaskDispatcher {
    * String)}).
    */
   public synchronized void limitPerSubmitter(int max) {
-    this.maxPerSubmitter = max;
+    quota.limit(max);
   }
 
   /** How this dispatcher tells other hubs' dispatchers about shared tasks. */
@@ -67,17 +62,18 @@ public final class TaskDispatcher {
 
   /** A task finished elsewhere: its watcher here gets the result. */
   public synchronized void remoteFinished(String taskId) {
-    release(taskId);
+    quota.released(taskId);
     TaskPeer watcher = watchers.get(taskId);
     if (watcher == null) {
       return;
     }
     Optional<Task> task = queue.get(taskId);
-    if (task.isPresent() && TaskState.fromWireName(task.get().state()).isFinished()) {
+    if (task.isPresent() && task.get().state().isFinished()) {
       watchers.remove(taskId);
       Task t = task.get();
       watcher.send(
-          new ServerFrame.TaskResult(taskId, t.state(), t.result(), t.error(), t.attempt()));
+          new ServerFrame.TaskResult(
+              taskId, t.state().wireName(), t.result(), t.error(), t.attempt()));
     }
   }
 
@@ -122,13 +118,10 @@ public final class TaskDispatcher {
    */
   public synchronized TaskQueue.Submitted submit(
       TaskRequest request, TaskPeer watcher, String submitter) {
-    if (submitter != null && unfinishedBySubmitter.getOrDefault(submitter, 0) >= maxPerSubmitter) {
-      throw new SubmitterLimitException(submitter, maxPerSubmitter);
-    }
+    quota.requireRoom(submitter);
     TaskQueue.Submitted submitted = queue.submit(request, clock.millis());
-    if (submitter != null && !submitted.deduplicated()) {
-      submitterOf.put(submitted.taskId(), submitter);
-      unfinishedBySubmitter.merge(submitter, 1, Integer::sum);
+    if (!submitted.deduplicated()) {
+      quota.taken(submitted.taskId(), submitter);
     }
     if (!submitted.deduplicated()) {
       events.queued(submitted.taskId(), request.type());
@@ -258,26 +251,9 @@ public final class TaskDispatcher {
     dispatch();
   }
 
-  /** A registered worker as introspection shows it. */
-  public record WorkerView(
-      String id,
-      List<String> capabilities,
-      int concurrency,
-      List<String> running,
-      boolean draining,
-      boolean suspect) {}
-
   public synchronized List<WorkerView> workerViews() {
     return workers.all().stream()
-        .map(
-            slot ->
-                new WorkerView(
-                    slot.id(),
-                    slot.capabilities,
-                    slot.concurrency,
-                    List.copyOf(slot.held.keySet()),
-                    slot.draining,
-                    slot.suspect))
+        .map(WorkerView::of)
         .sorted(java.util.Comparator.comparing(WorkerView::id))
         .toList();
   }
@@ -331,7 +307,7 @@ public final class TaskDispatcher {
     if (kind == Transition.Kind.COMPLETED
         || kind == Transition.Kind.FAILED
         || kind == Transition.Kind.CANCELLED) {
-      release(transition.taskId());
+      quota.released(transition.taskId());
       signals.finished(transition.taskId());
       TaskPeer watcher = watchers.remove(transition.taskId());
       if (watcher != null) {
@@ -339,7 +315,8 @@ public final class TaskDispatcher {
         watcher.send(
             new ServerFrame.TaskResult(
                 transition.taskId(),
-                task.map(Task::state).orElse(kind.name()),
+                task.map(t -> t.state().wireName())
+                    .orElse(kind.name().toLowerCase(java.util.Locale.ROOT)),
                 task.map(Task::result).orElse(null),
                 transition.error(),
                 transition.attempt()));
@@ -348,13 +325,6 @@ public final class TaskDispatcher {
   }
 
   /** A task of a counted submitter finished: one more it may submit. */
-  private void release(String taskId) {
-    String submitter = submitterOf.remove(taskId);
-    if (submitter != null) {
-      unfinishedBySubmitter.computeIfPresent(submitter, (k, n) -> n <= 1 ? null : n - 1);
-    }
-  }
-
   /** A submitter has as many unfinished tasks as it may; nothing was queued. */
   public static final class SubmitterLimitException extends RuntimeException {
     private static final long serialVersionUID = 1L;

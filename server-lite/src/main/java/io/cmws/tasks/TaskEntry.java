@@ -1,7 +1,6 @@
 package io.cmws.tasks;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import java.util.ArrayList;
 import java.util.List;
 
 /** The queue's mutable record of one task; guarded by the queue's lock. */
@@ -37,10 +36,7 @@ final class TaskEntry {
 
   /** The required capability first, then the fallbacks. */
   List<String> capabilities() {
-    List<String> all = new ArrayList<>(1 + request.fallbackCapabilities().size());
-    all.add(request.capability());
-    all.addAll(request.fallbackCapabilities());
-    return all;
+    return request.capabilities();
   }
 
   boolean isWaiting() {
@@ -48,77 +44,34 @@ final class TaskEntry {
   }
 
   StoredTask stored() {
-    return new StoredTask(
-        id,
-        seq,
-        request.type(),
-        request.payload(),
-        request.capability(),
-        request.fallbackCapabilities(),
-        request.priority(),
-        request.maxRetries(),
-        request.timeoutMillis(),
-        request.deduplicationKey(),
-        request.clientId(),
-        request.owner(),
-        state.wireName(),
-        attempt,
-        workerId,
-        createdAt,
-        assignedAt,
-        completedAt,
-        retryAfter,
-        result,
-        error);
+    return new StoredTask(snapshot(), seq);
   }
 
   static TaskEntry restored(StoredTask stored) {
-    TaskRequest request =
-        new TaskRequest(
-            stored.type(),
-            stored.payload(),
-            stored.capability(),
-            stored.fallbackCapabilities() == null
-                ? java.util.List.of()
-                : stored.fallbackCapabilities(),
-            stored.priority(),
-            stored.maxRetries(),
-            stored.timeoutMs(),
-            stored.deduplicationKey(),
-            stored.clientId(),
-            stored.owner());
-    TaskEntry entry = new TaskEntry(stored.id(), request, stored.seq(), stored.createdAt());
-    entry.state = TaskState.fromWireName(stored.state());
-    entry.attempt = stored.attempt();
-    entry.workerId = stored.workerId();
-    entry.assignedAt = stored.assignedAt();
-    entry.completedAt = stored.completedAt();
-    entry.retryAfter = stored.retryAfter();
-    entry.result = stored.result();
-    entry.error = stored.error();
+    Task task = stored.task();
+    TaskEntry entry = new TaskEntry(task.id(), task.request(), stored.seq(), task.createdAt());
+    entry.state = task.state();
+    entry.attempt = task.attempt();
+    entry.workerId = task.workerId();
+    entry.assignedAt = task.assignedAt();
+    entry.completedAt = task.completedAt();
+    entry.retryAfter = task.retryAfter();
+    entry.result = task.result();
+    entry.error = task.error();
     return entry;
   }
 
   Task snapshot() {
     return new Task(
         id,
-        request.type(),
-        state.wireName(),
-        request.capability(),
-        request.fallbackCapabilities(),
-        request.priority(),
-        request.maxRetries(),
+        request,
+        state,
         attempt,
-        request.timeoutMillis(),
         workerId,
-        request.clientId(),
-        request.owner(),
-        request.deduplicationKey(),
         createdAt,
         assignedAt,
         completedAt,
         retryAfter,
-        request.payload(),
         result,
         error);
   }

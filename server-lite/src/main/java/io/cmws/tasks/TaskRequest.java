@@ -2,12 +2,15 @@ package io.cmws.tasks;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.NullNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import io.cmws.protocol.Json;
 import java.util.List;
 import java.util.regex.Pattern;
 
 /**
- * A validated submission. {@code maxRetries} counts attempts in total, as in claude-mem: 3 means
- * the first try and two retries. {@code owner} is who may cancel it (a token name or "local").
+ * A validated submission: what every view of a task (snapshot, stored record, Redis hash) shares.
+ * {@code maxRetries} counts attempts in total, as in claude-mem: 3 means the first try and two
+ * retries. {@code submittedBy} is who may cancel it ({@code token:NAME}, or {@code local}).
  */
 public record TaskRequest(
     String type,
@@ -16,10 +19,10 @@ public record TaskRequest(
     List<String> fallbackCapabilities,
     int priority,
     int maxRetries,
-    long timeoutMillis,
+    long timeoutMs,
     String deduplicationKey,
     String clientId,
-    String owner) {
+    String submittedBy) {
 
   private static final Pattern NAME = Pattern.compile("[A-Za-z0-9][A-Za-z0-9:._/@-]{0,127}");
   public static final int MAX_ATTEMPTS = 100;
@@ -37,9 +40,9 @@ public record TaskRequest(
       throw new IllegalArgumentException(
           "maxRetries (attempts in total) must be 1.." + MAX_ATTEMPTS + ", got " + maxRetries);
     }
-    if (timeoutMillis < MIN_TIMEOUT_MS || timeoutMillis > MAX_TIMEOUT_MS) {
+    if (timeoutMs < MIN_TIMEOUT_MS || timeoutMs > MAX_TIMEOUT_MS) {
       throw new IllegalArgumentException(
-          "timeoutMs must be " + MIN_TIMEOUT_MS + ".." + MAX_TIMEOUT_MS + ", got " + timeoutMillis);
+          "timeoutMs must be " + MIN_TIMEOUT_MS + ".." + MAX_TIMEOUT_MS + ", got " + timeoutMs);
     }
     payload = payload == null ? NullNode.getInstance() : payload;
   }
@@ -55,10 +58,10 @@ public record TaskRequest(
       List<String> fallbacks,
       Integer priority,
       Integer maxRetries,
-      Long timeoutMillis,
+      Long timeoutMs,
       String deduplicationKey,
       String clientId,
-      String owner) {
+      String submittedBy) {
     requireName("task type", type);
     return new TaskRequest(
         type,
@@ -67,10 +70,56 @@ public record TaskRequest(
         fallbacks == null ? List.of() : fallbacks,
         priority == null ? defaults.priority(type) : priority,
         maxRetries == null ? defaults.maxRetries(type) : maxRetries,
-        timeoutMillis == null ? defaults.timeoutMillis(type) : timeoutMillis,
+        timeoutMs == null ? defaults.timeoutMs(type) : timeoutMs,
         deduplicationKey,
         clientId,
-        owner);
+        submittedBy);
+  }
+
+  /** The capability first, then the fallbacks. */
+  public List<String> capabilities() {
+    List<String> all = new java.util.ArrayList<>(1 + fallbackCapabilities.size());
+    all.add(capability);
+    all.addAll(fallbackCapabilities);
+    return all;
+  }
+
+  /** This request as JSON, as stores keep it. */
+  public ObjectNode toJson() {
+    ObjectNode node = Json.object();
+    node.put("type", type);
+    node.set("payload", payload);
+    node.put("capability", capability);
+    node.set("fallbackCapabilities", Json.MAPPER.valueToTree(fallbackCapabilities));
+    node.put("priority", priority);
+    node.put("maxRetries", maxRetries);
+    node.put("timeoutMs", timeoutMs);
+    node.put("deduplicationKey", deduplicationKey);
+    node.put("clientId", clientId);
+    node.put("submittedBy", submittedBy);
+    return node;
+  }
+
+  /** Reads {@link #toJson}; older stores wrote {@code owner} for {@code submittedBy}. */
+  public static TaskRequest fromJson(JsonNode node) {
+    List<String> fallbacks = new java.util.ArrayList<>();
+    node.path("fallbackCapabilities").forEach(c -> fallbacks.add(c.asText()));
+    return new TaskRequest(
+        node.path("type").asText(),
+        node.get("payload"),
+        node.path("capability").asText(),
+        fallbacks,
+        node.path("priority").asInt(),
+        node.path("maxRetries").asInt(),
+        node.path("timeoutMs").asLong(),
+        text(node, "deduplicationKey"),
+        text(node, "clientId"),
+        node.has("submittedBy") ? text(node, "submittedBy") : text(node, "owner"));
+  }
+
+  private static String text(JsonNode node, String field) {
+    JsonNode value = node.get(field);
+    return value == null || value.isNull() ? null : value.asText();
   }
 
   private static void requireName(String what, String value) {

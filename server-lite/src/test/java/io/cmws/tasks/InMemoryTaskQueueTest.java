@@ -100,7 +100,7 @@ class InMemoryTaskQueueTest {
     assertEquals(Kind.FAILED, dead.kind());
     assertEquals(3, dead.attempt());
     Task task = queue.get(id).orElseThrow();
-    assertEquals("failed", task.state());
+    assertEquals(TaskState.FAILED, task.state());
     assertEquals("boom 3", task.error());
     assertEquals(0, queue.waiting());
   }
@@ -110,7 +110,7 @@ class InMemoryTaskQueueTest {
     String id = submit("a", 50);
     assertEquals(
         Kind.FAILED, queue.fail(id, claim(0, "a").attempt(), "bad input", false, 1).kind());
-    assertEquals("failed", queue.get(id).orElseThrow().state());
+    assertEquals(TaskState.FAILED, queue.get(id).orElseThrow().state());
   }
 
   @Test
@@ -195,7 +195,7 @@ class InMemoryTaskQueueTest {
     assertEquals(0, queue.waiting());
     assertFalse(queue.promoteDue(100_000), "a cancelled retry does not come back");
     assertEquals(Kind.FINISHED, queue.cancel(waiting, "again", 2).kind());
-    assertEquals("cancelled", queue.get(running).orElseThrow().state());
+    assertEquals(TaskState.CANCELLED, queue.get(running).orElseThrow().state());
   }
 
   @Test

@@ -134,7 +134,7 @@ class TaskDispatcherTest {
     clock.advance(Duration.ofSeconds(4));
     dispatcher.tick();
     assertEquals(
-        "assigned",
+        TaskState.ASSIGNED,
         dispatcher.queue().get(id).orElseThrow().state(),
         "heartbeats extend the lease");
     clock.advance(Duration.ofSeconds(2));
@@ -151,7 +151,7 @@ class TaskDispatcherTest {
                 () -> dispatcher.complete(hung, id, TextNode.valueOf("late")))
             .code());
     dispatcher.complete(healthy, id, TextNode.valueOf("done"));
-    assertEquals("completed", dispatcher.queue().get(id).orElseThrow().state());
+    assertEquals(TaskState.COMPLETED, dispatcher.queue().get(id).orElseThrow().state());
   }
 
   @Test
@@ -178,7 +178,7 @@ class TaskDispatcherTest {
     assertEquals(new ServerFrame.TaskCancel(running, "user"), worker.frames.get(1));
     assertEquals(List.of(running, next), worker.assignedIds(), "the slot is reused at once");
     dispatcher.fail(worker, running, "cancelled", false); // its answer is expected, not an error
-    assertEquals("cancelled", dispatcher.queue().get(running).orElseThrow().state());
+    assertEquals(TaskState.CANCELLED, dispatcher.queue().get(running).orElseThrow().state());
   }
 
   @Test

@@ -1,0 +1,8 @@
+local p, id, now = ARGV[1], ARGV[2], ARGV[5]
+local t = p .. ':t:' .. id
+local refusal = current(t, ARGV[3])
+if refusal then return info(t, refusal) end
+redis.call('HSET', t, 'result', ARGV[4])
+redis.call('HDEL', t, 'error')
+finish(p, t, id, 'completed', now)
+return info(t, 'COMPLETED')
