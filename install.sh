@@ -58,7 +58,7 @@ install -m 0644 "$here/completions/cmws.bash" "$completions/cmws"
 rm -f "$lib/cmws.jsa"
 say "creating the class-data-sharing archive (faster start-up)"
 if ! cds_log="$("$java_bin" -XX:ArchiveClassesAtExit="$lib/cmws.jsa" -Xlog:cds=off -Xlog:cds+dynamic=off \
-    -cp "$lib/cmws.jar" io.cmws.cli.support.CdsTraining 2>&1)" || [ ! -s "$lib/cmws.jsa" ]; then
+    -cp "$lib/cmws.jar" io.cmws.cli.CdsTraining 2>&1)" || [ ! -s "$lib/cmws.jsa" ]; then
   rm -f "$lib/cmws.jsa"
   say "warning: no class-data-sharing archive, cmws works but starts slower: $cds_log"
 fi

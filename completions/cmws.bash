@@ -235,8 +235,8 @@ function _picocli_cmws_serve() {
   local prev_word=${COMP_WORDS[COMP_CWORD-1]}
 
   local commands=""
-  local flag_opts="'-q' '--quiet' '-x' '--stacktrace' '--allow-anonymous' '--ephemeral' '--persist-history' '--fsync' '--limit-loopback' '--json' '-h' '--help' '-V' '--version'"
-  local arg_opts="'-v' '--verbose' '--host' '-p' '--port' '--path' '--admin-port' '--token' '--tokens-file' '--token-channels' '--allowed-origin' '--allowed-host' '--handshake-timeout' '--max-handshakes-per-address' '--max-frame-size' '--heartbeat-interval' '--heartbeat-timeout' '--auth-timeout' '--outbox-frames' '--outbox-size' '--slow-consumer' '--data-dir' '--retention' '--history-size' '--max-waiting-tasks' '--retry-policy' '--max-connections' '--max-connections-per-address' '--max-subscriptions' '--max-channels-per-subscribe' '--rate-limit' '--max-tasks-per-submitter' '--max-channels' '--tls-keystore' '--tls-password' '--redis' '--redis-prefix'"
+  local flag_opts="'-q' '--quiet' '-x' '--stacktrace' '--allow-anonymous' '--limit-loopback' '--ephemeral' '--persist-history' '--fsync' '--json' '-h' '--help' '-V' '--version'"
+  local arg_opts="'-v' '--verbose' '--host' '-p' '--port' '--path' '--admin-port' '--token' '--tokens-file' '--token-channels' '--allowed-origin' '--allowed-host' '--max-frame-size' '--handshake-timeout' '--max-handshakes-per-address' '--outbox-frames' '--outbox-size' '--slow-consumer' '--max-connections' '--max-connections-per-address' '--max-subscriptions' '--max-channels-per-subscribe' '--rate-limit' '--max-tasks-per-submitter' '--max-channels' '--heartbeat-interval' '--heartbeat-timeout' '--auth-timeout' '--data-dir' '--retention' '--history-size' '--redis' '--redis-prefix' '--max-waiting-tasks' '--retry-policy' '--tls-keystore' '--tls-password'"
 
   type compopt &>/dev/null && compopt +o default
 
@@ -274,22 +274,13 @@ function _picocli_cmws_serve() {
     '--allowed-host')
       return
       ;;
+    '--max-frame-size')
+      return
+      ;;
     '--handshake-timeout')
       return
       ;;
     '--max-handshakes-per-address')
-      return
-      ;;
-    '--max-frame-size')
-      return
-      ;;
-    '--heartbeat-interval')
-      return
-      ;;
-    '--heartbeat-timeout')
-      return
-      ;;
-    '--auth-timeout')
       return
       ;;
     '--outbox-frames')
@@ -299,24 +290,6 @@ function _picocli_cmws_serve() {
       return
       ;;
     '--slow-consumer')
-      return
-      ;;
-    '--data-dir')
-      local IFS=$'\n'
-      type compopt &>/dev/null && compopt -o filenames
-      COMPREPLY=( $( compgen -f -- "${curr_word}" ) ) # files
-      return $?
-      ;;
-    '--retention')
-      return
-      ;;
-    '--history-size')
-      return
-      ;;
-    '--max-waiting-tasks')
-      return
-      ;;
-    '--retry-policy')
       return
       ;;
     '--max-connections')
@@ -340,6 +313,39 @@ function _picocli_cmws_serve() {
     '--max-channels')
       return
       ;;
+    '--heartbeat-interval')
+      return
+      ;;
+    '--heartbeat-timeout')
+      return
+      ;;
+    '--auth-timeout')
+      return
+      ;;
+    '--data-dir')
+      local IFS=$'\n'
+      type compopt &>/dev/null && compopt -o filenames
+      COMPREPLY=( $( compgen -f -- "${curr_word}" ) ) # files
+      return $?
+      ;;
+    '--retention')
+      return
+      ;;
+    '--history-size')
+      return
+      ;;
+    '--redis')
+      return
+      ;;
+    '--redis-prefix')
+      return
+      ;;
+    '--max-waiting-tasks')
+      return
+      ;;
+    '--retry-policy')
+      return
+      ;;
     '--tls-keystore')
       local IFS=$'\n'
       type compopt &>/dev/null && compopt -o filenames
@@ -347,12 +353,6 @@ function _picocli_cmws_serve() {
       return $?
       ;;
     '--tls-password')
-      return
-      ;;
-    '--redis')
-      return
-      ;;
-    '--redis-prefix')
       return
       ;;
   esac

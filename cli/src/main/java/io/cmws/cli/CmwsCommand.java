@@ -1,13 +1,14 @@
 package io.cmws.cli;
 
 import io.cmws.cli.bench.BenchCommand;
-import io.cmws.cli.client.HubSession;
+import io.cmws.cli.client.HubConnection;
+import io.cmws.cli.command.CliContext;
 import io.cmws.cli.command.PublishCommand;
-import io.cmws.cli.command.ReplCommand;
 import io.cmws.cli.command.ServeCommand;
 import io.cmws.cli.command.SubscribeCommand;
 import io.cmws.cli.command.TaskCommand;
 import io.cmws.cli.command.WorkerCommand;
+import io.cmws.cli.repl.ReplCommand;
 import io.cmws.cli.support.VersionProvider;
 import java.io.InputStream;
 import java.net.URI;
@@ -71,22 +72,31 @@ public final class CmwsCommand implements Runnable, CliContext {
   private final InputStream stdin;
   private final Map<String, String> env;
   private final boolean stdoutIsTerminal;
+  private final boolean processMode;
 
   @Spec CommandSpec spec;
 
   public CmwsCommand() {
-    this(System.in, System.getenv(), false);
+    this(System.in, System.getenv(), false, false);
   }
 
-  public CmwsCommand(InputStream stdin, Map<String, String> env, boolean stdoutIsTerminal) {
+  /** {@code processMode}: this is the {@code cmws} process itself, not a test or the REPL. */
+  public CmwsCommand(
+      InputStream stdin, Map<String, String> env, boolean stdoutIsTerminal, boolean processMode) {
     this.stdin = stdin;
     this.env = env;
     this.stdoutIsTerminal = stdoutIsTerminal;
+    this.processMode = processMode;
   }
 
   @Override
-  public HubSession openSession(URI url, String token, Duration timeout) {
-    return HubSession.open(url, token, timeout);
+  public boolean processMode() {
+    return processMode;
+  }
+
+  @Override
+  public HubConnection openConnection(URI url, String token, Duration timeout) {
+    return HubConnection.open(url, token, timeout);
   }
 
   @Override

@@ -2,6 +2,7 @@ package io.cmws.hub;
 
 import java.util.Collections;
 import java.util.EnumSet;
+import java.util.List;
 import java.util.Set;
 
 /**
@@ -48,10 +49,10 @@ public final class AccessPolicy {
   }
 
   /** The channel patterns a token is limited to; empty for no limit (and for tokenless clients). */
-  public java.util.List<String> channelScope(String tokenName) {
+  public List<String> channelScope(String tokenName) {
     return tokenName == null
-        ? java.util.List.of()
-        : tokens.byName(tokenName).map(TokenSpec::channels).orElse(java.util.List.of());
+        ? List.of()
+        : tokens.byName(tokenName).map(TokenSpec::channels).orElse(List.of());
   }
 
   public boolean hasTokens() {

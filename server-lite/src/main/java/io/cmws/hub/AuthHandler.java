@@ -6,6 +6,8 @@ import io.cmws.protocol.ErrorCode;
 import io.cmws.protocol.ProtocolException;
 import io.cmws.protocol.ServerFrame;
 import java.util.List;
+import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.function.LongSupplier;
 
 /**
@@ -20,8 +22,7 @@ final class AuthHandler {
   private static final org.slf4j.Logger LOG = org.slf4j.LoggerFactory.getLogger(AuthHandler.class);
 
   /** Session id → the SSE-writer that claimed it. */
-  private final java.util.Map<String, Connection> sessionClaims =
-      new java.util.concurrent.ConcurrentHashMap<>();
+  private final Map<String, Connection> sessionClaims = new ConcurrentHashMap<>();
 
   private final AccessPolicy policy;
   private final ConnectionRegistry registry;

@@ -104,7 +104,7 @@ public record BrowserGuard(
           && uri.getHost() != null
           && isLoopbackHost(uri.getHost());
     } catch (URISyntaxException e) {
-      return false; // "null" (file://, sandboxed frames) and garbage are no loopback page
+      return false; //
     }
   }
 

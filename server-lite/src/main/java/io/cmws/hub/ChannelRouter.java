@@ -10,8 +10,11 @@ import java.util.ArrayList;
 import java.util.Collections;
 import java.util.IdentityHashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.Set;
+import java.util.TreeMap;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.function.BiConsumer;
 
 /**
  * Subscriptions and publishing. Each channel has its own lock, held while its next {@code seq} is
@@ -26,7 +29,10 @@ final class ChannelRouter {
   private final int historySize;
   private volatile EventListener listener = event -> {};
 
-  /** Sees every published event, under its channel's lock (the store persists history this way). */
+  /**
+   * Sees every published event, under its channel's lock, on the publishing thread (the store
+   * persists history this way); must not block.
+   */
   @FunctionalInterface
   interface EventListener {
     void published(EventMessage event);
@@ -60,7 +66,7 @@ final class ChannelRouter {
     channels.put(channel, log);
   }
 
-  void forEachLog(java.util.function.BiConsumer<String, ChannelLog> action) {
+  void forEachLog(BiConsumer<String, ChannelLog> action) {
     channels.forEach(action);
   }
 
@@ -230,7 +236,7 @@ final class ChannelRouter {
   /** Known channels (published at least once), by name: last seq and subscribers it reaches. */
   List<ChannelView> channelViews(int limit) {
     List<ChannelView> views = new ArrayList<>();
-    for (var entry : new java.util.TreeMap<>(channels).entrySet()) {
+    for (var entry : new TreeMap<>(channels).entrySet()) {
       if (views.size() >= limit) {
         break;
       }
@@ -249,7 +255,7 @@ final class ChannelRouter {
     return views;
   }
 
-  java.util.Map<String, Integer> patternCounts() {
+  Map<String, Integer> patternCounts() {
     return index.patternCounts();
   }
 

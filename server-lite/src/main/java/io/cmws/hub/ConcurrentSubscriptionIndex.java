@@ -5,6 +5,7 @@ import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
 import java.util.Map;
+import java.util.TreeMap;
 import java.util.concurrent.ConcurrentHashMap;
 
 /**
@@ -137,7 +138,7 @@ public final class ConcurrentSubscriptionIndex<S> {
 
   /** Every subscribed pattern with its number of subscribers. */
   public synchronized Map<String, Integer> patternCounts() {
-    Map<String, Integer> counts = new java.util.TreeMap<>();
+    Map<String, Integer> counts = new TreeMap<>();
     collect(root, counts);
     return counts;
   }

@@ -6,14 +6,14 @@ import java.util.Collections;
 import java.util.EnumMap;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicLong;
 
 /** Open connections and the id counter, which pending and final ids share as in the reference. */
 final class ConnectionRegistry {
   private final AtomicLong counter = new AtomicLong();
   private final Map<Long, Connection> open = new ConcurrentHashMap<>();
-  private final Map<String, java.util.concurrent.atomic.AtomicInteger> perHost =
-      new ConcurrentHashMap<>();
+  private final Map<String, AtomicInteger> perHost = new ConcurrentHashMap<>();
   private final Clock clock;
 
   ConnectionRegistry(Clock clock) {
@@ -27,9 +27,7 @@ final class ConnectionRegistry {
     Connection connection =
         new Connection(number, "pending-" + number + "-" + now, peer, sink, now, nowNanos);
     open.put(number, connection);
-    perHost
-        .computeIfAbsent(peer.host(), h -> new java.util.concurrent.atomic.AtomicInteger())
-        .incrementAndGet();
+    perHost.computeIfAbsent(peer.host(), h -> new AtomicInteger()).incrementAndGet();
     return connection;
   }
 
@@ -52,7 +50,7 @@ final class ConnectionRegistry {
 
   /** Open connections from {@code host}. */
   int countFrom(String host) {
-    java.util.concurrent.atomic.AtomicInteger count = perHost.get(host);
+    AtomicInteger count = perHost.get(host);
     return count == null ? 0 : count.get();
   }
 

@@ -3,6 +3,7 @@ package io.cmws.hub;
 import java.util.Map;
 import java.util.TreeMap;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.LongAdder;
 
 /** Counters the hub keeps for {@code /metrics}; cheap to update from any thread. */
@@ -15,8 +16,7 @@ public final class HubMetrics {
   private final ConcurrentHashMap<String, LongAdder> slowConsumers = new ConcurrentHashMap<>();
   private final LongAdder eventsDropped = new LongAdder();
   private final ConcurrentHashMap<String, LongAdder> limitRejections = new ConcurrentHashMap<>();
-  private final java.util.concurrent.atomic.AtomicInteger handshakesPending =
-      new java.util.concurrent.atomic.AtomicInteger();
+  private final AtomicInteger handshakesPending = new AtomicInteger();
 
   void published() {
     eventsPublished.increment();

@@ -7,10 +7,12 @@ import io.cmws.protocol.Json;
 import io.cmws.protocol.ServerFrame;
 import io.cmws.tasks.TaskDispatcher;
 import io.cmws.tasks.WorkerView;
+import java.time.Clock;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.TreeMap;
 
 /**
  * The introspection frame family, {@code workers}, {@code channels} and {@code stats} (permission
@@ -26,14 +28,14 @@ final class IntrospectionFrames {
   private final TaskDispatcher tasks;
   private final long startedAtMillis;
 
-  private final java.time.Clock clock;
+  private final Clock clock;
 
   IntrospectionFrames(
       ConnectionRegistry registry,
       ChannelRouter router,
       HubMetrics metrics,
       TaskDispatcher tasks,
-      java.time.Clock clock) {
+      Clock clock) {
     this.registry = registry;
     this.router = router;
     this.metrics = metrics;
@@ -66,7 +68,7 @@ final class IntrospectionFrames {
   /** The Prometheus text for {@code /metrics}. */
   String metricsText() {
     PrometheusText out = new PrometheusText();
-    Map<String, Integer> byType = new java.util.TreeMap<>();
+    Map<String, Integer> byType = new TreeMap<>();
     registry.countsByType().forEach((type, count) -> byType.put(type.label(), count));
     out.labelled("cmws_connections", "gauge", "Open connections by client type", "type", byType);
     out.gauge(
@@ -85,7 +87,7 @@ final class IntrospectionFrames {
         "counter",
         "Task state changes by kind",
         "outcome",
-        new java.util.TreeMap<>(tasks.outcomes()));
+        new TreeMap<>(tasks.outcomes()));
     Runtime runtime = Runtime.getRuntime();
     out.gauge(
         "cmws_jvm_heap_used_bytes", "Heap in use", runtime.totalMemory() - runtime.freeMemory());

@@ -3,6 +3,7 @@ package io.cmws.hub;
 import io.cmws.protocol.ClientFrame;
 import io.cmws.protocol.EventMessage;
 import io.cmws.protocol.ServerFrame;
+import java.time.Clock;
 import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.HashMap;
@@ -19,9 +20,9 @@ import java.util.PriorityQueue;
 final class Replayer {
   private final ChannelRouter router;
   private volatile String epoch;
-  private final java.time.Clock clock;
+  private final Clock clock;
 
-  Replayer(ChannelRouter router, String epoch, java.time.Clock clock) {
+  Replayer(ChannelRouter router, String epoch, Clock clock) {
     this.router = router;
     this.epoch = epoch;
     this.clock = clock;

@@ -5,6 +5,7 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.HashSet;
 import java.util.List;
 import java.util.Optional;
@@ -50,7 +51,7 @@ public final class TokenRegistry {
           }
           spec =
               spec.withChannels(
-                  java.util.Arrays.stream(fields[1].substring("channels=".length()).split(","))
+                  Arrays.stream(fields[1].substring("channels=".length()).split(","))
                       .map(String::trim)
                       .filter(p -> !p.isEmpty())
                       .toList());

@@ -1,11 +1,13 @@
 package io.cmws.hub;
 
+import io.cmws.protocol.ChannelNames;
 import java.nio.charset.StandardCharsets;
 import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
 import java.util.Arrays;
 import java.util.Collections;
 import java.util.EnumSet;
+import java.util.List;
 import java.util.Set;
 import java.util.regex.Pattern;
 
@@ -20,23 +22,23 @@ public final class TokenSpec {
   private final String name;
   private final byte[] digest;
   private final Set<Permission> permissions;
-  private final java.util.List<String> channels;
+  private final List<String> channels;
 
   private TokenSpec(
-      String name, byte[] digest, Set<Permission> permissions, java.util.List<String> channels) {
+      String name, byte[] digest, Set<Permission> permissions, List<String> channels) {
     this.name = name;
     this.digest = digest;
     this.permissions = Collections.unmodifiableSet(permissions);
-    this.channels = java.util.List.copyOf(channels);
+    this.channels = List.copyOf(channels);
   }
 
   /**
    * The same token, limited to {@code patterns}: it may subscribe only to patterns inside them and
    * publish only on channels they match. Empty: no limit.
    */
-  public TokenSpec withChannels(java.util.List<String> patterns) {
+  public TokenSpec withChannels(List<String> patterns) {
     for (String pattern : patterns) {
-      io.cmws.protocol.ChannelNames.patternProblem(pattern)
+      ChannelNames.patternProblem(pattern)
           .ifPresent(
               problem -> {
                 throw new IllegalArgumentException("token '" + name + "' channels: " + problem);
@@ -46,7 +48,7 @@ public final class TokenSpec {
   }
 
   /** The patterns this token is limited to; empty if it may use every channel. */
-  public java.util.List<String> channels() {
+  public List<String> channels() {
     return channels;
   }
 
@@ -72,7 +74,7 @@ public final class TokenSpec {
         colon < 0
             ? EnumSet.allOf(Permission.class)
             : parsePermissions(name, rest.substring(colon + 1));
-    return new TokenSpec(name, sha256(secret), permissions, java.util.List.of());
+    return new TokenSpec(name, sha256(secret), permissions, List.of());
   }
 
   public String name() {

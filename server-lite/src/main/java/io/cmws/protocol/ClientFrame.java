@@ -4,7 +4,9 @@ import com.fasterxml.jackson.annotation.JsonInclude;
 import com.fasterxml.jackson.annotation.JsonSubTypes;
 import com.fasterxml.jackson.annotation.JsonTypeInfo;
 import com.fasterxml.jackson.databind.JsonNode;
+import java.util.HashMap;
 import java.util.List;
+import java.util.Map;
 
 /**
  * Frames a client sends to a hub. The claude-mem types keep their reference field names; {@code
@@ -47,7 +49,7 @@ public sealed interface ClientFrame {
 
   /** The {@code type} names of {@link JsonSubTypes}, read once. */
   final class TypeNames {
-    private static final java.util.Map<Class<?>, String> BY_CLASS = new java.util.HashMap<>();
+    private static final Map<Class<?>, String> BY_CLASS = new HashMap<>();
 
     static {
       for (JsonSubTypes.Type type : ClientFrame.class.getAnnotation(JsonSubTypes.class).value()) {
@@ -91,7 +93,7 @@ public sealed interface ClientFrame {
    * subscribed.
    */
   @JsonInclude(JsonInclude.Include.NON_NULL)
-  record Recover(String epoch, java.util.Map<String, Long> since, Long after) {}
+  record Recover(String epoch, Map<String, Long> since, Long after) {}
 
   record Unsubscribe(List<String> channels) implements ClientFrame {}
 

@@ -3,7 +3,10 @@ package io.cmws.protocol;
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.JsonNode;
 import java.util.ArrayList;
+import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Locale;
+import java.util.Map;
 
 /**
  * Turns one text frame into a validated {@link ClientFrame}. Every problem becomes a {@link
@@ -138,7 +141,7 @@ public final class FrameDecoder {
     if (!recover.isObject()) {
       throw bad("'recover' must be an object {epoch, since, after}");
     }
-    java.util.Map<String, Long> since = new java.util.LinkedHashMap<>();
+    Map<String, Long> since = new LinkedHashMap<>();
     JsonNode positions = recover.get("since");
     if (positions != null && !positions.isNull()) {
       if (!positions.isObject()) {
@@ -260,7 +263,7 @@ public final class FrameDecoder {
                 + "["
                 + i
                 + "]' must be a string, not "
-                + element.getNodeType().name().toLowerCase(java.util.Locale.ROOT));
+                + element.getNodeType().name().toLowerCase(Locale.ROOT));
       }
       out.add(element.asText());
     }

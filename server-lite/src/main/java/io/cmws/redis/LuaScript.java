@@ -1,5 +1,8 @@
 package io.cmws.redis;
 
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;
 import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
@@ -36,13 +39,13 @@ final class LuaScript {
   static LuaScript fromResources(String... names) {
     StringBuilder source = new StringBuilder();
     for (String name : names) {
-      try (java.io.InputStream in = LuaScript.class.getResourceAsStream(name)) {
+      try (InputStream in = LuaScript.class.getResourceAsStream(name)) {
         if (in == null) {
           throw new IllegalStateException("the Lua script " + name + " is missing from the jar");
         }
         source.append(new String(in.readAllBytes(), StandardCharsets.UTF_8));
-      } catch (java.io.IOException e) {
-        throw new java.io.UncheckedIOException("cannot read the Lua script " + name, e);
+      } catch (IOException e) {
+        throw new UncheckedIOException("cannot read the Lua script " + name, e);
       }
     }
     return new LuaScript(source.toString());

@@ -11,6 +11,7 @@ import java.util.Collections;
 import java.util.List;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.function.Consumer;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -47,8 +48,7 @@ public final class RedisEventBus implements EventBus {
   private final CountDownLatch firstSync = new CountDownLatch(1);
   private volatile boolean running = true;
   private volatile String epoch;
-  private final java.util.concurrent.atomic.AtomicBoolean closed =
-      new java.util.concurrent.atomic.AtomicBoolean();
+  private final AtomicBoolean closed = new AtomicBoolean();
   private volatile JedisPubSub listener;
   private volatile Consumer<String> signalHandler = message -> {};
   private Sink sink;

@@ -1,5 +1,6 @@
 package io.cmws.server;
 
+import com.sun.management.UnixOperatingSystemMXBean;
 import com.sun.net.httpserver.HttpExchange;
 import com.sun.net.httpserver.HttpServer;
 import io.cmws.hub.AccessPolicy;
@@ -10,12 +11,14 @@ import io.cmws.hub.RemotePeer;
 import io.cmws.protocol.Json;
 import java.io.IOException;
 import java.io.OutputStream;
+import java.lang.management.ManagementFactory;
 import java.net.InetSocketAddress;
 import java.nio.ByteBuffer;
 import java.nio.channels.Channels;
 import java.nio.channels.WritableByteChannel;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
+import java.util.Map;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Semaphore;
@@ -115,10 +118,9 @@ final class AdminHttpServer {
     var body = Json.object();
     body.put("usedBytes", runtime.totalMemory() - runtime.freeMemory());
     body.put("connections", hub.connections().size());
-    body.put("threads", java.lang.management.ManagementFactory.getThreadMXBean().getThreadCount());
+    body.put("threads", ManagementFactory.getThreadMXBean().getThreadCount());
     // sockets the hub still holds (lingering closes included): a leak of those shows here first
-    if (java.lang.management.ManagementFactory.getOperatingSystemMXBean()
-        instanceof com.sun.management.UnixOperatingSystemMXBean unix) {
+    if (ManagementFactory.getOperatingSystemMXBean() instanceof UnixOperatingSystemMXBean unix) {
       body.put("openFiles", unix.getOpenFileDescriptorCount());
     }
     respond(exchange, 200, "application/json", Json.write(body) + "\n");
@@ -147,10 +149,7 @@ final class AdminHttpServer {
             ClientType.BROWSER, bearer(exchange), peer.loopback(), peer.browserPage());
     if (decision instanceof AccessPolicy.Decision.Denied denied) {
       respond(
-          exchange,
-          401,
-          "application/json",
-          Json.write(java.util.Map.of("error", denied.reason())) + "\n");
+          exchange, 401, "application/json", Json.write(Map.of("error", denied.reason())) + "\n");
       return;
     }
     if (!streams.tryAcquire()) {

@@ -5,6 +5,7 @@ import io.cmws.hub.HubMetrics;
 import io.cmws.protocol.EventMessage;
 import io.cmws.transport.SlowConsumerPolicy;
 import java.nio.ByteBuffer;
+import java.nio.charset.StandardCharsets;
 import java.util.concurrent.ArrayBlockingQueue;
 import java.util.concurrent.BlockingQueue;
 import java.util.concurrent.TimeUnit;
@@ -21,8 +22,7 @@ final class SseSink implements FrameSink {
   private static final EventMessage.Encoding<ByteBuffer> SSE_FRAME =
       (event, pattern) ->
           ByteBuffer.wrap(
-              ("data: " + event.legacyJson() + "\n\n")
-                  .getBytes(java.nio.charset.StandardCharsets.UTF_8));
+              ("data: " + event.legacyJson() + "\n\n").getBytes(StandardCharsets.UTF_8));
 
   private final BlockingQueue<ByteBuffer> queue;
   private final HubMetrics metrics;

@@ -10,6 +10,7 @@ import io.cmws.tasks.TaskJournal;
 import java.io.IOException;
 import java.nio.channels.FileChannel;
 import java.nio.channels.FileLock;
+import java.nio.channels.OverlappingFileLockException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardOpenOption;
@@ -19,6 +20,7 @@ import java.sql.PreparedStatement;
 import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.sql.Statement;
+import java.sql.Types;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -85,7 +87,7 @@ public final class SqliteStore implements TaskJournal, AutoCloseable {
     FileLock lock;
     try {
       lock = lockChannel.tryLock();
-    } catch (java.nio.channels.OverlappingFileLockException e) {
+    } catch (OverlappingFileLockException e) {
       lock = null; // held by this very process
     }
     if (lock == null) {
@@ -269,7 +271,7 @@ public final class SqliteStore implements TaskJournal, AutoCloseable {
         if (stored.isFinished() && task.completedAt() != null) {
           upsert.setLong(3, task.completedAt());
         } else {
-          upsert.setNull(3, java.sql.Types.INTEGER);
+          upsert.setNull(3, Types.INTEGER);
         }
         upsert.setString(4, Json.write(stored.toJson()));
         upsert.addBatch();

@@ -6,10 +6,13 @@ import io.cmws.protocol.ProtocolException;
 import io.cmws.protocol.ServerFrame;
 import io.cmws.tasks.TaskQueue.Transition;
 import java.time.Clock;
+import java.util.Comparator;
 import java.util.HashMap;
 import java.util.List;
+import java.util.Locale;
 import java.util.Map;
 import java.util.Optional;
+import java.util.TreeMap;
 
 /**
  * Moves tasks between the queue and this hub's workers: fills every free slot whenever tasks wait,
@@ -26,7 +29,7 @@ public final class TaskDispatcher {
   private final Clock clock;
   private final WorkerSlots workers = new WorkerSlots();
   private final Map<String, TaskPeer> watchers = new HashMap<>();
-  private final Map<String, Long> outcomes = new java.util.TreeMap<>();
+  private final Map<String, Long> outcomes = new TreeMap<>();
   private TaskSignals signals = TaskSignals.NONE;
   private final SubmitterQuota quota = new SubmitterQuota();
 
@@ -254,7 +257,7 @@ public final class TaskDispatcher {
   public synchronized List<WorkerView> workerViews() {
     return workers.all().stream()
         .map(WorkerView::of)
-        .sorted(java.util.Comparator.comparing(WorkerView::id))
+        .sorted(Comparator.comparing(WorkerView::id))
         .toList();
   }
 
@@ -298,7 +301,7 @@ public final class TaskDispatcher {
   private void finished(Transition transition) {
     events.transition(transition);
     if (transition.changed()) {
-      outcomes.merge(transition.kind().name().toLowerCase(java.util.Locale.ROOT), 1L, Long::sum);
+      outcomes.merge(transition.kind().name().toLowerCase(Locale.ROOT), 1L, Long::sum);
     }
     Transition.Kind kind = transition.kind();
     if (kind == Transition.Kind.REQUEUED) {
@@ -315,8 +318,7 @@ public final class TaskDispatcher {
         watcher.send(
             new ServerFrame.TaskResult(
                 transition.taskId(),
-                task.map(t -> t.state().wireName())
-                    .orElse(kind.name().toLowerCase(java.util.Locale.ROOT)),
+                task.map(t -> t.state().wireName()).orElse(kind.name().toLowerCase(Locale.ROOT)),
                 task.map(Task::result).orElse(null),
                 transition.error(),
                 transition.attempt()));

@@ -1,5 +1,7 @@
 package io.cmws.tasks;
 
+import java.util.function.Consumer;
+
 /**
  * Where the queue records every state change, so a restart finds the tasks again. {@link #record}
  * is called under the queue's lock and must only hand the record over, never wait for I/O.
@@ -13,8 +15,7 @@ public interface TaskJournal {
         public void record(StoredTask task) {}
 
         @Override
-        public void whenDurable(
-            Runnable onDurable, java.util.function.Consumer<Exception> onFailure) {
+        public void whenDurable(Runnable onDurable, Consumer<Exception> onFailure) {
           onDurable.run();
         }
       };
@@ -26,5 +27,5 @@ public interface TaskJournal {
    * store), or {@code onFailure} if it cannot be made so. A hub acknowledges a submission only from
    * here.
    */
-  void whenDurable(Runnable onDurable, java.util.function.Consumer<Exception> onFailure);
+  void whenDurable(Runnable onDurable, Consumer<Exception> onFailure);
 }

@@ -4,6 +4,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.NullNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.cmws.protocol.Json;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.regex.Pattern;
 
@@ -78,7 +79,7 @@ public record TaskRequest(
 
   /** The capability first, then the fallbacks. */
   public List<String> capabilities() {
-    List<String> all = new java.util.ArrayList<>(1 + fallbackCapabilities.size());
+    List<String> all = new ArrayList<>(1 + fallbackCapabilities.size());
     all.add(capability);
     all.addAll(fallbackCapabilities);
     return all;
@@ -102,7 +103,7 @@ public record TaskRequest(
 
   /** Reads {@link #toJson}; older stores wrote {@code owner} for {@code submittedBy}. */
   public static TaskRequest fromJson(JsonNode node) {
-    List<String> fallbacks = new java.util.ArrayList<>();
+    List<String> fallbacks = new ArrayList<>();
     node.path("fallbackCapabilities").forEach(c -> fallbacks.add(c.asText()));
     return new TaskRequest(
         node.path("type").asText(),

@@ -2,7 +2,8 @@ package io.cmws.tasks;
 
 /**
  * What the dispatchers of several hubs sharing one task queue tell each other. A hub of its own has
- * nobody to tell ({@link #NONE}).
+ * nobody to tell ({@link #NONE}). Signals are sent from the dispatcher while it holds its lock:
+ * implementations hand them over and never block.
  */
 public interface TaskSignals {
   TaskSignals NONE =
@@ -32,7 +33,10 @@ public interface TaskSignals {
   /** Starts passing other hubs' signals to {@code listener}. */
   default void listen(Listener listener) {}
 
-  /** Receives other hubs' signals (and this hub's own). */
+  /**
+   * Receives other hubs' signals (and this hub's own), on the shared queue's subscriber thread, in
+   * the order they were sent; must not block (the hub moves the work to its task lane).
+   */
   interface Listener {
     void waiting();
 

@@ -5,14 +5,16 @@ import java.nio.ByteBuffer;
 import java.nio.channels.ByteChannel;
 import java.nio.channels.GatheringByteChannel;
 import java.util.ArrayDeque;
+import java.util.Arrays;
 import java.util.Iterator;
-import java.util.Queue;
+import java.util.function.Consumer;
+import org.java_websocket.WrappedByteChannel;
 
 /**
  * One connection's frames on their way to the socket, in order, bounded in frames and bytes. The
  * selector thread writes them straight from here, many per system call. When full, events (never
- * replies) may be dropped oldest first. The frame at the head may be partly written. Thread-safe:
- * every write to the socket happens under this object's lock.
+ * replies) may be dropped oldest first. The frame at the head may be partly written. Any thread:
+ * every change, and every write to the socket, happens under this object's lock.
  */
 final class Outbox {
   private static final int MAX_GATHER = 64;
@@ -55,6 +57,13 @@ final class Outbox {
     return first ? Offer.FIRST : Offer.QUEUED;
   }
 
+  /** Writes what waits: gathering on a plain socket, frame by frame through TLS. */
+  boolean flushTo(ByteChannel channel) throws IOException {
+    return channel instanceof GatheringByteChannel gathering
+        ? writeTo(gathering)
+        : writeEach(channel);
+  }
+
   /** Writes as much as the socket takes, in one gathering write; true if everything went out. */
   synchronized boolean writeTo(GatheringByteChannel channel) throws IOException {
     while (!waiting.isEmpty()) {
@@ -68,7 +77,7 @@ final class Outbox {
       }
       long written = channel.write(gather, 0, count);
       bytes -= written;
-      java.util.Arrays.fill(gather, 0, count, null);
+      Arrays.fill(gather, 0, count, null);
       while (!waiting.isEmpty() && !waiting.peekFirst().frame().hasRemaining()) {
         waiting.pollFirst();
       }
@@ -93,8 +102,7 @@ final class Outbox {
         return false;
       }
       waiting.pollFirst();
-      if (channel instanceof org.java_websocket.WrappedByteChannel wrapped
-          && wrapped.isNeedWrite()) {
+      if (channel instanceof WrappedByteChannel wrapped && wrapped.isNeedWrite()) {
         return false; // encrypted bytes wait for the socket; the selector calls again
       }
     }
@@ -120,10 +128,10 @@ final class Outbox {
     return channel.write(frame);
   }
 
-  /** Moves everything to {@code queue}, e.g. ahead of a close frame the library queues. */
-  synchronized void moveTo(Queue<ByteBuffer> queue) {
+  /** Hands everything to {@code queue}, e.g. ahead of a close frame the library queues. */
+  synchronized void moveTo(Consumer<ByteBuffer> queue) {
     for (Entry entry : waiting) {
-      queue.add(entry.frame());
+      queue.accept(entry.frame());
     }
     waiting.clear();
     bytes = 0;

@@ -5,6 +5,7 @@ import java.nio.ByteBuffer;
 import java.nio.channels.ByteChannel;
 import java.nio.channels.SelectionKey;
 import java.nio.channels.SocketChannel;
+import java.nio.charset.StandardCharsets;
 import org.java_websocket.WebSocketImpl;
 import org.java_websocket.WrappedByteChannel;
 import org.java_websocket.framing.CloseFrame;
@@ -32,6 +33,7 @@ final class PumpingChannel implements WrappedByteChannel {
   private final HandshakeTracker.Handshake handshake;
 
   private volatile boolean opened;
+  private volatile Outbox outbox;
   private volatile boolean closed;
 
   /** An HTTP refusal of ours that replaces the library's (which always says 404); null if none. */
@@ -68,7 +70,7 @@ final class PumpingChannel implements WrappedByteChannel {
    */
   void refuseHandshake(String status, String why) {
     String body = why + "\n";
-    byte[] bodyBytes = body.getBytes(java.nio.charset.StandardCharsets.UTF_8);
+    byte[] bodyBytes = body.getBytes(StandardCharsets.UTF_8);
     String head =
         "HTTP/1.1 "
             + status
@@ -76,7 +78,7 @@ final class PumpingChannel implements WrappedByteChannel {
             + bodyBytes.length
             + "\r\nConnection: close\r\n\r\n";
     ByteBuffer response = ByteBuffer.allocate(head.length() + bodyBytes.length);
-    response.put(head.getBytes(java.nio.charset.StandardCharsets.US_ASCII)).put(bodyBytes).flip();
+    response.put(head.getBytes(StandardCharsets.US_ASCII)).put(bodyBytes).flip();
     synchronized (this) {
       refusal = response;
     }
@@ -109,11 +111,9 @@ final class PumpingChannel implements WrappedByteChannel {
     }
   }
 
-  private WsFrameSink sink() {
-    return key.attachment() instanceof WebSocketImpl socket
-            && socket.getAttachment() instanceof WsPeer peer
-        ? peer.sink()
-        : null;
+  /** From the handshake on, our frames wait here; before it, only the library writes. */
+  void attach(Outbox frames) {
+    this.outbox = frames;
   }
 
   /** The library's own buffers; after its last one, ours follow in the same round. */
@@ -122,12 +122,10 @@ final class PumpingChannel implements WrappedByteChannel {
     if (!opened && refusalReplaces(source)) {
       return writeRefusal(source);
     }
-    WsFrameSink sink = sink();
+    Outbox frames = outbox;
     int written =
-        sink == null ? transport.write(source) : sink.writeLibraryFrame(source, transport);
-    if (!source.hasRemaining()
-        && key.attachment() instanceof WebSocketImpl socket
-        && socket.outQueue.size() <= 1) {
+        frames == null ? transport.write(source) : frames.writeLibraryFrame(source, transport);
+    if (!source.hasRemaining() && LibrarySocket.writingLastLibraryFrame(key)) {
       writeMore();
     }
     return written;
@@ -148,8 +146,8 @@ final class PumpingChannel implements WrappedByteChannel {
     if (tls != null && tls.isNeedWrite()) {
       return true;
     }
-    WsFrameSink sink = sink();
-    return sink != null && sink.hasWaiting();
+    Outbox frames = outbox;
+    return frames != null && !frames.isEmpty();
   }
 
   @Override
@@ -166,9 +164,9 @@ final class PumpingChannel implements WrappedByteChannel {
         return; // encrypted bytes still wait for the socket
       }
     }
-    WsFrameSink sink = sink();
-    if (sink != null) {
-      sink.flush(transport);
+    Outbox frames = outbox;
+    if (frames != null) {
+      frames.flushTo(transport);
     }
   }
 

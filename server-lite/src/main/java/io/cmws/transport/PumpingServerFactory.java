@@ -6,6 +6,7 @@ import java.net.InetSocketAddress;
 import java.nio.channels.ByteChannel;
 import java.nio.channels.SelectionKey;
 import java.nio.channels.SocketChannel;
+import java.util.Arrays;
 import java.util.List;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
@@ -74,7 +75,7 @@ final class PumpingServerFactory implements WebSocketServerFactory {
     // as the library's own TLS factory does: this suite breaks its TLS channel (Java-WebSocket
     // #466)
     engine.setEnabledCipherSuites(
-        java.util.Arrays.stream(engine.getEnabledCipherSuites())
+        Arrays.stream(engine.getEnabledCipherSuites())
             .filter(suite -> !suite.equals("TLS_ECDHE_RSA_WITH_AES_128_GCM_SHA256"))
             .toArray(String[]::new));
     engine.setUseClientMode(false);

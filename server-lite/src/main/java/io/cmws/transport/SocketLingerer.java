@@ -1,6 +1,7 @@
 package io.cmws.transport;
 
 import java.io.IOException;
+import java.io.UncheckedIOException;
 import java.nio.ByteBuffer;
 import java.nio.channels.ClosedSelectorException;
 import java.nio.channels.SelectionKey;
@@ -47,7 +48,7 @@ final class SocketLingerer implements AutoCloseable {
     try {
       return new SocketLingerer(Selector.open());
     } catch (IOException e) {
-      throw new java.io.UncheckedIOException("cannot open a selector", e);
+      throw new UncheckedIOException("cannot open a selector", e);
     }
   }
 

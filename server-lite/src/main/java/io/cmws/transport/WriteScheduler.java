@@ -6,17 +6,17 @@ import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.locks.LockSupport;
 
 /**
- * Asks the selector thread to write events, for many connections at once and at most once per
- * {@link #WINDOW_NANOS}. On loopback the kernel's cost per TCP write dominates fan-out: a stream of
- * events to a thousand subscribers is one write per subscriber per event unless events that arrive
- * close together share a write. The first request after a quiet window goes out at once; under
- * steady traffic events wait at most one window. Replies do not pass through here. Thread-safe;
- * sleeps while there is nothing to write.
+ * Runs write requests for many connections at once and at most once per {@link #WINDOW_NANOS}. On
+ * loopback the kernel's cost per TCP write dominates fan-out: a stream of events to a thousand
+ * subscribers is one write per subscriber per event unless events that arrive close together share
+ * a write. The first request after a quiet window runs at once; under steady traffic requests wait
+ * at most one window. Requests come from any thread; they run on the scheduler's own thread, which
+ * sleeps while there is nothing to do.
  */
 final class WriteScheduler implements AutoCloseable {
   static final long WINDOW_NANOS = TimeUnit.MILLISECONDS.toNanos(5);
 
-  private final ConcurrentLinkedQueue<WsFrameSink> requested = new ConcurrentLinkedQueue<>();
+  private final ConcurrentLinkedQueue<Runnable> requested = new ConcurrentLinkedQueue<>();
   private final AtomicBoolean armed = new AtomicBoolean();
   private final Thread thread;
   private volatile boolean running = true;
@@ -28,10 +28,9 @@ final class WriteScheduler implements AutoCloseable {
     thread.start();
   }
 
-  /** {@code sink} has events waiting; its write is requested within the window. */
-  void request(WsFrameSink sink) {
-    sink.scheduled(true);
-    requested.add(sink);
+  /** Runs {@code write} within the window; it must be quick (it only asks for a write). */
+  void request(Runnable write) {
+    requested.add(write);
     if (armed.compareAndSet(false, true)) {
       LockSupport.unpark(thread);
     }
@@ -49,10 +48,9 @@ final class WriteScheduler implements AutoCloseable {
         continue;
       }
       lastRound = System.nanoTime();
-      armed.set(false); // a request from now on arms the next round; earlier ones are drained here
-      for (WsFrameSink sink = requested.poll(); sink != null; sink = requested.poll()) {
-        sink.scheduled(false);
-        sink.demandWrite();
+      armed.set(false); // a request from now on arms the next round; earlier ones run here
+      for (Runnable write = requested.poll(); write != null; write = requested.poll()) {
+        write.run();
       }
     }
   }

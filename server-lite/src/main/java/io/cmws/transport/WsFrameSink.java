@@ -6,41 +6,56 @@ import io.cmws.protocol.CloseCodes;
 import io.cmws.protocol.EventMessage;
 import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;
-import org.java_websocket.WebSocketImpl;
-import org.java_websocket.exceptions.WebsocketNotConnectedException;
-import org.java_websocket.server.WebSocketServer;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicBoolean;
 
 /**
- * A Java-WebSocket connection as a {@link FrameSink}. Every frame, reply or event, goes through the
+ * A WebSocket connection as a {@link FrameSink}. Every frame, reply or event, goes through the
  * connection's bounded {@link Outbox}, so frames keep their order and a stalled client costs
  * bounded memory: past the limits it is closed with 4008 or loses its oldest events. Event frames
- * are the bytes {@link EventMessage} built once per publish; nothing is copied per subscriber.
+ * are the bytes built once per publish; nothing is copied per subscriber. Called from any thread.
  */
-final class WsFrameSink implements FrameSink {
-  private final WebSocketImpl socket;
-  private final WebSocketServer server;
-  private final WriteDemandSweeper sweeper;
+final class WsFrameSink implements FrameSink, WriteDemandSweeper.Watched {
+  /** How long a closing handshake may take before the socket is simply dropped. */
+  static final long CLOSE_GRACE_NANOS = TimeUnit.SECONDS.toNanos(3);
+
+  private final LibrarySocket socket;
   private final Outbox outbox;
   private final OutboxLimits limits;
   private final HubMetrics metrics;
   private final WriteScheduler scheduler;
+  private final WriteDemandSweeper sweeper;
+
+  /** Set while the scheduler holds a write request of ours: the sweeper then leaves it be. */
+  private final AtomicBoolean scheduled = new AtomicBoolean();
+
+  private final Runnable scheduledWrite;
   private volatile int closeCode = CloseCodes.GOING_AWAY;
-  private volatile boolean scheduled;
+  private volatile boolean closing;
+  private volatile long closeDeadline;
 
   WsFrameSink(
-      WebSocketImpl socket,
-      WebSocketServer server,
-      WriteDemandSweeper sweeper,
+      LibrarySocket socket,
       WriteScheduler scheduler,
+      WriteDemandSweeper sweeper,
       OutboxLimits limits,
       HubMetrics metrics) {
-    this.scheduler = scheduler;
     this.socket = socket;
-    this.server = server;
+    this.scheduler = scheduler;
     this.sweeper = sweeper;
     this.limits = limits;
     this.outbox = new Outbox(limits);
     this.metrics = metrics;
+    this.scheduledWrite =
+        () -> {
+          scheduled.set(false);
+          socket.requestWrite();
+        };
+  }
+
+  /** The frames waiting for the socket; the channel writes them. */
+  Outbox outbox() {
+    return outbox;
   }
 
   @Override
@@ -64,16 +79,16 @@ final class WsFrameSink implements FrameSink {
     }
     switch (offer) {
       case FIRST -> {
-        sweeper.written(this);
-        if (droppable) {
-          scheduler.request(this); // events may wait a moment to share a write with the next ones
-        } else {
-          demandWrite(); // replies go now, and take whatever events wait with them
+        sweeper.watch(this);
+        if (!droppable) {
+          socket.requestWrite(); // replies go now, and take whatever events wait with them
+        } else if (scheduled.compareAndSet(false, true)) {
+          scheduler.request(scheduledWrite); // events may wait a moment to share a write
         }
       }
       case QUEUED -> {
         if (!droppable) {
-          demandWrite();
+          socket.requestWrite();
         }
       }
       case OVERFLOW -> {
@@ -86,62 +101,45 @@ final class WsFrameSink implements FrameSink {
     return true;
   }
 
-  /** Writes one of the library's own frames after the rest of a partly written one of ours. */
-  int writeLibraryFrame(ByteBuffer frame, java.nio.channels.ByteChannel channel)
-      throws java.io.IOException {
-    return outbox.writeLibraryFrame(frame, channel);
-  }
-
-  /** Writes waiting frames; on the selector thread. */
-  void flush(java.nio.channels.ByteChannel channel) throws java.io.IOException {
-    if (channel instanceof java.nio.channels.GatheringByteChannel gathering) {
-      outbox.writeTo(gathering);
-    } else {
-      outbox.writeEach(channel);
+  /**
+   * From the sweeper: drops a socket whose closing handshake timed out (a client that stopped
+   * reading, or vanished without a FIN), and re-requests a write the selector may have lost.
+   */
+  @Override
+  public boolean check(long nowNanos) {
+    if (closing) {
+      if (socket.isClosed()) {
+        return false;
+      }
+      if (nowNanos - closeDeadline > 0) {
+        socket.closeNow(closeCode, "close handshake timed out");
+        return false;
+      }
     }
-  }
-
-  WebSocketImpl socket() {
-    return socket;
-  }
-
-  boolean hasWaiting() {
-    return !outbox.isEmpty();
-  }
-
-  /** Whether the write scheduler holds a write request of this connection. */
-  boolean isScheduled() {
-    return scheduled;
-  }
-
-  void scheduled(boolean value) {
-    scheduled = value;
-  }
-
-  void demandWrite() {
-    server.onWriteDemand(socket);
+    boolean pending = socket.hasOwnFrames() || !outbox.isEmpty();
+    boolean writable = socket.writable();
+    if (pending && writable && !socket.writeRequested() && !scheduled.get()) {
+      socket.requestWrite();
+    }
+    return closing || (pending && writable);
   }
 
   @Override
   public void sendPing() {
-    try {
-      socket.sendPing();
-      sweeper.written(this);
-    } catch (WebsocketNotConnectedException e) {
-      // closing anyway; the close callback cleans up
-    }
+    socket.sendPing();
+    sweeper.watch(this);
   }
 
   @Override
   public void close(int code, String reason) {
     closeCode = code;
-    outbox.moveTo(socket.outQueue); // what we said before closing goes out before the close frame
+    outbox.moveTo(socket::queueBeforeLibraryFrames); // what we said goes out before the close
     socket.close(code, reason);
-    sweeper.closing(this);
-  }
-
-  int closeCode() {
-    return closeCode;
+    if (!closing) {
+      closeDeadline = System.nanoTime() + CLOSE_GRACE_NANOS;
+      closing = true;
+    }
+    sweeper.watch(this);
   }
 
   @Override

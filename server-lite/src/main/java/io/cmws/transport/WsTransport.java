@@ -34,7 +34,7 @@ final class WsTransport extends WebSocketServer {
   private final Hub hub;
   private final String path;
   private final CompletableFuture<Void> started = new CompletableFuture<>();
-  private final WriteDemandSweeper sweeper = new WriteDemandSweeper(this);
+  private final WriteDemandSweeper sweeper = new WriteDemandSweeper();
   private final WriteScheduler writes = new WriteScheduler();
 
   private final OutboxLimits outboxLimits;
@@ -138,21 +138,22 @@ final class WsTransport extends WebSocketServer {
 
   @Override
   public void onOpen(WebSocket conn, ClientHandshake handshake) {
-    if (((WebSocketImpl) conn).getChannel() instanceof PumpingChannel channel) {
-      channel.opened();
-    }
     boolean proxied =
         handshake.hasFieldValue("X-Forwarded-For") || handshake.hasFieldValue("Forwarded");
     String origin = handshake.hasFieldValue("Origin") ? handshake.getFieldValue("Origin") : null;
     RemotePeer peer = RemotePeer.of(conn.getRemoteSocketAddress(), proxied, origin);
     WsFrameSink sink =
-        new WsFrameSink((WebSocketImpl) conn, this, sweeper, writes, outboxLimits, hub.metrics());
-    conn.setAttachment(new WsPeer(hub.open(sink, peer), sink));
+        new WsFrameSink(
+            new LibrarySocket(conn, this), writes, sweeper, outboxLimits, hub.metrics());
+    if (((WebSocketImpl) conn).getChannel() instanceof PumpingChannel channel) {
+      channel.attach(sink.outbox());
+      channel.opened();
+    }
+    conn.setAttachment(hub.open(sink, peer));
   }
 
   private static Connection connection(WebSocket conn) {
-    WsPeer peer = conn.getAttachment();
-    return peer == null ? null : peer.connection();
+    return conn.getAttachment();
   }
 
   @Override
@@ -180,7 +181,7 @@ final class WsTransport extends WebSocketServer {
               .decode(message)
               .toString();
     } catch (CharacterCodingException e) {
-      text = "\u0000"; // not UTF-8: let the hub answer "Invalid message format"
+      text = "\u0000"; // not UTF-8: let the hub answer
     }
     hub.receive(connection, text);
   }

@@ -16,6 +16,7 @@ import java.util.Locale;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
 import java.util.function.Supplier;
+import java.util.stream.Collectors;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
@@ -101,15 +102,13 @@ abstract class BenchBase {
    * the hubs.
    */
   URI url(int i) {
-    java.util.List<URI> all = connection.hubs().all();
+    List<URI> all = connection.hubs().all();
     return all.get(Math.floorMod(i, all.size()));
   }
 
   /** The hubs as the report names them. */
   String urls() {
-    return connection.hubs().all().stream()
-        .map(URI::toString)
-        .collect(java.util.stream.Collectors.joining(","));
+    return connection.hubs().all().stream().map(URI::toString).collect(Collectors.joining(","));
   }
 
   String authFrame() {

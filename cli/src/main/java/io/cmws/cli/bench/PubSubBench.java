@@ -11,8 +11,10 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.cmws.cli.support.ExitCode;
 import io.cmws.protocol.Json;
 import java.nio.ByteBuffer;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Locale;
 import java.util.concurrent.Callable;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.Semaphore;
@@ -20,6 +22,7 @@ import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.concurrent.locks.LockSupport;
+import picocli.CommandLine;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 
@@ -95,7 +98,7 @@ public final class PubSubBench extends BenchBase implements Callable<Integer> {
           "Only subscribe; measure events others publish (latency from their timestamps).")
   boolean noPublish;
 
-  @picocli.CommandLine.Mixin Warmup warmup;
+  @CommandLine.Mixin Warmup warmup;
 
   private final Latency latency = new Latency();
   private final AtomicLong delivered = new AtomicLong();
@@ -119,7 +122,7 @@ public final class PubSubBench extends BenchBase implements Callable<Integer> {
       }
       await(
           ready,
-          java.time.Duration.ofSeconds(60),
+          Duration.ofSeconds(60),
           () ->
               (subscribers - ready.getCount())
                   + " of "
@@ -148,7 +151,7 @@ public final class PubSubBench extends BenchBase implements Callable<Integer> {
         long p = published.get();
         progress(
             String.format(
-                java.util.Locale.ROOT,
+                Locale.ROOT,
                 "%s published, %s delivered",
                 rate(p - lastPublished),
                 rate(d - lastDelivered)));
@@ -272,7 +275,7 @@ public final class PubSubBench extends BenchBase implements Callable<Integer> {
                       return true;
                     }
                   });
-      await(authed, java.time.Duration.ofSeconds(10), () -> "a publisher could not authenticate");
+      await(authed, Duration.ofSeconds(10), () -> "a publisher could not authenticate");
       String target = channel + ":p" + i;
       Thread thread =
           new Thread(

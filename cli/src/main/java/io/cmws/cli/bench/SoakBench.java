@@ -12,12 +12,14 @@ import static io.cmws.cli.bench.BenchFrames.TASK_ID;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.cmws.cli.support.CliException;
+import io.cmws.cli.support.DurationConverter;
 import io.cmws.cli.support.ExitCode;
 import io.cmws.protocol.Json;
 import java.nio.ByteBuffer;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Locale;
 import java.util.Optional;
 import java.util.concurrent.Callable;
 import java.util.concurrent.CountDownLatch;
@@ -80,7 +82,7 @@ public final class SoakBench extends BenchBase implements Callable<Integer> {
       names = "--warmup",
       paramLabel = "DURATION",
       defaultValue = "0s",
-      converter = io.cmws.cli.support.DurationConverter.class,
+      converter = DurationConverter.class,
       description =
           "Run the traffic this long before taking the 'start' figures, so that bounded buffers (channel"
               + " history, finished tasks kept for inspection) are full and only a leak can still grow (default ${DEFAULT-VALUE}).")
@@ -223,7 +225,7 @@ public final class SoakBench extends BenchBase implements Callable<Integer> {
             "{\"type\":\"heartbeat\",\"currentTasks\":[]}"); // workers prove liveness themselves
         progress(
             String.format(
-                java.util.Locale.ROOT,
+                Locale.ROOT,
                 "%d s: %d published, %d delivered, %d tasks done, %d connections churned",
                 (now - begin) / 1_000_000_000L,
                 published.get(),

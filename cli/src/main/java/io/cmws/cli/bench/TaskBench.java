@@ -15,6 +15,7 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.cmws.cli.support.ExitCode;
 import io.cmws.protocol.Json;
 import java.nio.ByteBuffer;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.Callable;
@@ -23,6 +24,7 @@ import java.util.concurrent.Semaphore;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicLong;
+import picocli.CommandLine;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 
@@ -77,7 +79,7 @@ public final class TaskBench extends BenchBase implements Callable<Integer> {
       description = "Start no workers: use the ones connected to the hub.")
   boolean external;
 
-  @picocli.CommandLine.Mixin Warmup warmup;
+  @CommandLine.Mixin Warmup warmup;
 
   private final Latency latency = new Latency();
   private final AtomicLong completed = new AtomicLong();
@@ -95,16 +97,13 @@ public final class TaskBench extends BenchBase implements Callable<Integer> {
         for (int i = 0; i < workers; i++) {
           connections.add(loop(i + 1).connect(url(), worker(registered)));
         }
-        await(
-            registered,
-            java.time.Duration.ofSeconds(30),
-            () -> "workers did not register within 30 s");
+        await(registered, Duration.ofSeconds(30), () -> "workers did not register within 30 s");
       }
       Semaphore inFlight = new Semaphore(window);
       CountDownLatch authed = new CountDownLatch(1);
       WsConnection submitter = loop(0).connect(url(), submitter(inFlight, authed));
       connections.add(submitter);
-      await(authed, java.time.Duration.ofSeconds(10), () -> "the submitter could not authenticate");
+      await(authed, Duration.ofSeconds(10), () -> "the submitter could not authenticate");
 
       AtomicBoolean stop = new AtomicBoolean();
       Thread feeder = new Thread(() -> feed(submitter, inFlight, stop), "cmws-bench-submitter");

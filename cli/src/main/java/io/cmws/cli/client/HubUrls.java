@@ -16,10 +16,10 @@ public final class HubUrls {
   private final List<URI> urls;
   private int current;
 
-  /** Opens a session with one hub; throws {@link CliException}. */
+  /** Opens a connection with one hub, blocking the command thread; throws {@link CliException}. */
   @FunctionalInterface
   public interface Opener {
-    HubSession open(URI url, String token, Duration timeout);
+    HubConnection open(URI url, String token, Duration timeout);
   }
 
   public HubUrls(List<URI> urls) {
@@ -73,10 +73,10 @@ public final class HubUrls {
   }
 
   /**
-   * Opens a session with the current hub, else each following one in turn; the one that answered
+   * Opens a connection with the current hub, else each following one in turn; the one that answered
    * becomes current. Refusals (bad token, not allowed) are final: another hub would say the same.
    */
-  public HubSession open(String token, Duration timeout, Opener opener) {
+  public HubConnection open(String token, Duration timeout, Opener opener) {
     CliException last = null;
     for (int i = 0; i < urls.size(); i++) {
       try {

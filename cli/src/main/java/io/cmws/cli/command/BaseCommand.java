@@ -1,6 +1,5 @@
 package io.cmws.cli.command;
 
-import io.cmws.cli.CliContext;
 import io.cmws.cli.option.VerbosityOptions;
 import io.cmws.cli.support.CliException;
 import java.io.PrintWriter;
@@ -11,7 +10,7 @@ import picocli.CommandLine.Option;
 import picocli.CommandLine.Spec;
 
 /** What every command shares: its streams, verbosity and status lines on stderr. */
-abstract class BaseCommand {
+public abstract class BaseCommand {
   @Spec CommandSpec spec;
 
   @Mixin VerbosityOptions verbosity;
@@ -22,20 +21,20 @@ abstract class BaseCommand {
       description = "Show stack traces of errors.")
   boolean stacktrace;
 
-  PrintWriter out() {
+  protected PrintWriter out() {
     return spec.commandLine().getOut();
   }
 
-  PrintWriter err() {
+  protected PrintWriter err() {
     return spec.commandLine().getErr();
   }
 
-  CliContext root() {
+  protected CliContext root() {
     return (CliContext) spec.root().userObject();
   }
 
   /** A progress or status line on stderr, unless {@code -q}. */
-  void status(String message) {
+  protected void status(String message) {
     if (!verbosity.quiet()) {
       err().println("cmws: " + message);
       err().flush();
@@ -43,7 +42,7 @@ abstract class BaseCommand {
   }
 
   /** Sleeps on the command thread (backoff, --interval); an interrupt ends the command. */
-  static void pause(Duration delay) {
+  protected static void pause(Duration delay) {
     try {
       Thread.sleep(delay.toMillis());
     } catch (InterruptedException e) {

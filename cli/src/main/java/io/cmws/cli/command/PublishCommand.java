@@ -3,7 +3,7 @@ package io.cmws.cli.command;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.NullNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
-import io.cmws.cli.client.HubSession;
+import io.cmws.cli.client.HubConnection;
 import io.cmws.cli.option.ConnectionOptions;
 import io.cmws.cli.support.CliException;
 import io.cmws.cli.support.DurationConverter;
@@ -128,11 +128,11 @@ public final class PublishCommand extends BaseCommand implements Callable<Intege
     if (count < 1) {
       throw CliException.usage("--count must be at least 1");
     }
-    try (HubSession session =
+    try (HubConnection hub =
         connection
             .hubs()
-            .open(connection.token(), connection.connectTimeout(), root()::openSession)) {
-      if (!session.isCmwsHub()) {
+            .open(connection.token(), connection.connectTimeout(), root()::openConnection)) {
+      if (!hub.isCmwsHub()) {
         throw CliException.rejected(
             connection.url()
                 + " is not a cmws hub: claude-mem backends have no client"
@@ -148,15 +148,15 @@ public final class PublishCommand extends BaseCommand implements Callable<Intege
             pause(interval);
           }
           String id = Integer.toString(++sent);
-          session.send(new ClientFrame.Publish(channel, payload, id));
+          hub.send(new ClientFrame.Publish(channel, payload, id));
           acks.inFlight.add(id);
           while (acks.inFlight.size() >= window) {
-            awaitAck(session, acks);
+            awaitAck(hub, acks);
           }
         }
       }
       while (!acks.inFlight.isEmpty()) {
-        awaitAck(session, acks);
+        awaitAck(hub, acks);
       }
       status(
           "published "
@@ -169,8 +169,8 @@ public final class PublishCommand extends BaseCommand implements Callable<Intege
     }
   }
 
-  private void awaitAck(HubSession session, Acks acks) {
-    JsonNode ack = session.await(timeout, "publish to " + channel, "published");
+  private void awaitAck(HubConnection hub, Acks acks) {
+    JsonNode ack = hub.await(timeout, "publish to " + channel, "published");
     String expected = acks.inFlight.poll();
     if (!expected.equals(ack.path("id").asText())) {
       throw CliException.failure(

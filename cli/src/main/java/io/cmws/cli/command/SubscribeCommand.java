@@ -1,7 +1,7 @@
 package io.cmws.cli.command;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import io.cmws.cli.client.HubSession;
+import io.cmws.cli.client.HubConnection;
 import io.cmws.cli.client.Inbound;
 import io.cmws.cli.client.Resume;
 import io.cmws.cli.option.ConnectionOptions;
@@ -17,10 +17,14 @@ import io.cmws.protocol.ClientFrame;
 import io.cmws.protocol.CloseCodes;
 import java.time.Duration;
 import java.time.Instant;
+import java.time.format.DateTimeParseException;
 import java.util.ArrayList;
+import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.Callable;
+import picocli.CommandLine;
 import picocli.CommandLine.ArgGroup;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
@@ -149,12 +153,12 @@ public final class SubscribeCommand extends BaseCommand implements Callable<Inte
     Backoff backoff = Backoff.standard();
     Instant idleDeadline = deadlineFromNow();
     Resume resume = new Resume();
-    HubSession session = subscribe(resume, true);
+    HubConnection hub = subscribe(resume, true);
     status("subscribed to " + String.join(" ", patterns) + " on " + connection.url());
     int received = 0;
     try {
       while (true) {
-        Optional<Inbound> next = session.poll(untilDeadline(idleDeadline));
+        Optional<Inbound> next = hub.poll(untilDeadline(idleDeadline));
         if (next.isEmpty()) {
           if (timeout != null && !Instant.now().isBefore(idleDeadline)) {
             throw CliException.timeout("no event within " + timeout.toMillis() + " ms");
@@ -176,12 +180,12 @@ public final class SubscribeCommand extends BaseCommand implements Callable<Inte
           }
         } else {
           Inbound.Closed closed = (Inbound.Closed) next.get();
-          session.close();
-          session = reconnect(closed, backoff, idleDeadline, resume);
+          hub.close();
+          hub = reconnect(closed, backoff, idleDeadline, resume);
         }
       }
     } finally {
-      session.close();
+      hub.close();
     }
   }
 
@@ -189,24 +193,26 @@ public final class SubscribeCommand extends BaseCommand implements Callable<Inte
    * Subscribes; on a cmws hub with replay: what --last/--since ask for first, the missed events
    * later.
    */
-  private HubSession subscribe(Resume resume, boolean first) {
-    HubSession session =
-        connection.hubs().open(connection.token(), connection.connectTimeout(), HubSession::open);
+  private HubConnection subscribe(Resume resume, boolean first) {
+    HubConnection hub =
+        connection
+            .hubs()
+            .open(connection.token(), connection.connectTimeout(), HubConnection::open);
     try {
-      if (!session.isCmwsHub()) {
+      if (!hub.isCmwsHub()) {
         if (first && (last != null || !since.isEmpty())) {
           throw CliException.rejected(
               connection.url() + " keeps no history (not a cmws hub): drop --last/--since");
         }
-        session.send(new ClientFrame.Subscribe(patterns));
-        session.await(connection.connectTimeout(), "subscribe", "subscribed");
-        return session;
+        hub.send(new ClientFrame.Subscribe(patterns));
+        hub.await(connection.connectTimeout(), "subscribe", "subscribed");
+        return hub;
       }
-      session.send(
+      hub.send(
           first
               ? resume.first(patterns, last, sinceTime(), sincePositions())
               : resume.again(patterns));
-      JsonNode reply = session.await(connection.connectTimeout(), "subscribe", "subscribed");
+      JsonNode reply = hub.await(connection.connectTimeout(), "subscribe", "subscribed");
       resume.subscribed(reply);
       if (reply.has("recovered") && !reply.get("recovered").asBoolean()) {
         status(
@@ -216,9 +222,9 @@ public final class SubscribeCommand extends BaseCommand implements Callable<Inte
                 + reply.path("replayed").asInt()
                 + " kept events follow");
       }
-      return session;
+      return hub;
     } catch (RuntimeException e) {
-      session.close();
+      hub.close();
       throw e;
     }
   }
@@ -237,18 +243,18 @@ public final class SubscribeCommand extends BaseCommand implements Callable<Inte
     String when = times.get(0);
     try {
       return Instant.parse(when).toEpochMilli();
-    } catch (java.time.format.DateTimeParseException e) {
+    } catch (DateTimeParseException e) {
       try {
         return Instant.now().minus(DurationConverter.parse(when)).toEpochMilli();
-      } catch (picocli.CommandLine.TypeConversionException notDuration) {
+      } catch (CommandLine.TypeConversionException notDuration) {
         throw CliException.usage(
             "--since " + when + ": not a duration (10m), an ISO-8601 time or CHANNEL=SEQ");
       }
     }
   }
 
-  private java.util.Map<String, Long> sincePositions() {
-    java.util.Map<String, Long> positions = new java.util.LinkedHashMap<>();
+  private Map<String, Long> sincePositions() {
+    Map<String, Long> positions = new LinkedHashMap<>();
     for (String spec : since) {
       int eq = spec.lastIndexOf('=');
       if (eq > 0) {
@@ -262,7 +268,7 @@ public final class SubscribeCommand extends BaseCommand implements Callable<Inte
     return positions;
   }
 
-  private HubSession reconnect(
+  private HubConnection reconnect(
       Inbound.Closed closed, Backoff backoff, Instant idleDeadline, Resume resume) {
     if (closed.code() == CloseCodes.UNAUTHORIZED) {
       throw CliException.rejected("the hub refused this client: connection " + closed.describe());
@@ -284,11 +290,11 @@ public final class SubscribeCommand extends BaseCommand implements Callable<Inte
               why, where, delay.toMillis() / 1000.0, backoff.attempt()));
       pause(delay);
       try {
-        HubSession session = subscribe(resume, false);
+        HubConnection hub = subscribe(resume, false);
         backoff.reset();
         status(
             "reconnected to " + connection.url() + "; subscribed to " + String.join(" ", patterns));
-        return session;
+        return hub;
       } catch (CliException e) {
         if (e.exitCode() == ExitCode.REJECTED || e.exitCode() == ExitCode.USAGE) {
           throw e;

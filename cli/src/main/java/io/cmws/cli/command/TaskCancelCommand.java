@@ -1,7 +1,7 @@
 package io.cmws.cli.command;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import io.cmws.cli.client.HubSession;
+import io.cmws.cli.client.HubConnection;
 import io.cmws.cli.support.CliException;
 import io.cmws.cli.support.ExitCode;
 import io.cmws.protocol.ClientFrame;
@@ -32,13 +32,9 @@ public final class TaskCancelCommand extends TaskClientCommand implements Callab
 
   @Override
   public Integer call() {
-    try (HubSession session = open()) {
+    try (HubConnection hub = open()) {
       JsonNode task =
-          request(
-                  session,
-                  new ClientFrame.TaskCancel(taskId, reason, "c1"),
-                  "task:cancel",
-                  "task:info")
+          request(hub, new ClientFrame.TaskCancel(taskId, reason, "c1"), "task:cancel", "task:info")
               .path("task");
       String state = task.path("state").asText();
       if (json) {

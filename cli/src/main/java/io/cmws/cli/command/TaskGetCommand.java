@@ -1,6 +1,6 @@
 package io.cmws.cli.command;
 
-import io.cmws.cli.client.HubSession;
+import io.cmws.cli.client.HubConnection;
 import io.cmws.cli.support.ExitCode;
 import io.cmws.protocol.ClientFrame;
 import io.cmws.protocol.Json;
@@ -21,10 +21,9 @@ public final class TaskGetCommand extends TaskClientCommand implements Callable<
 
   @Override
   public Integer call() throws Exception {
-    try (HubSession session = open()) {
+    try (HubConnection hub = open()) {
       var task =
-          request(session, new ClientFrame.TaskGet(taskId, "g1"), "task:get", "task:info")
-              .path("task");
+          request(hub, new ClientFrame.TaskGet(taskId, "g1"), "task:get", "task:info").path("task");
       out()
           .println(
               json

@@ -1,7 +1,7 @@
 package io.cmws.cli.command;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import io.cmws.cli.client.HubSession;
+import io.cmws.cli.client.HubConnection;
 import io.cmws.cli.support.ExitCode;
 import io.cmws.protocol.ClientFrame;
 import io.cmws.protocol.Json;
@@ -33,10 +33,9 @@ public final class TaskListCommand extends TaskClientCommand implements Callable
 
   @Override
   public Integer call() {
-    try (HubSession session = open()) {
+    try (HubConnection hub = open()) {
       JsonNode listed =
-          request(
-              session, new ClientFrame.TaskList(state, limit, "l1"), "task:list", "task:listed");
+          request(hub, new ClientFrame.TaskList(state, limit, "l1"), "task:list", "task:listed");
       if (!json) {
         out().printf("%-36s  %-9s  %-20s  %7s  %s%n", "ID", "STATE", "TYPE", "ATTEMPT", "WORKER");
       }

@@ -3,7 +3,7 @@ package io.cmws.cli.command;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.NullNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
-import io.cmws.cli.client.HubSession;
+import io.cmws.cli.client.HubConnection;
 import io.cmws.cli.client.Inbound;
 import io.cmws.cli.support.CliException;
 import io.cmws.cli.support.DurationConverter;
@@ -115,8 +115,8 @@ public final class TaskSubmitCommand extends TaskClientCommand implements Callab
         payload == null
             ? NullNode.getInstance()
             : "-".equals(payload) ? stdin() : Json.parseOrString(payload);
-    try (HubSession session = open()) {
-      session.send(
+    try (HubConnection hub = open()) {
+      hub.send(
           new ClientFrame.TaskSubmit(
               type,
               body,
@@ -130,7 +130,7 @@ public final class TaskSubmitCommand extends TaskClientCommand implements Callab
               await ? Boolean.TRUE : null,
               "s1"));
       Map<String, JsonNode> results = new HashMap<>();
-      JsonNode submitted = awaitSubmitted(session, results);
+      JsonNode submitted = awaitSubmitted(hub, results);
       String taskId = submitted.path("taskId").asText();
       if (!await) {
         out()
@@ -146,16 +146,15 @@ public final class TaskSubmitCommand extends TaskClientCommand implements Callab
       }
       status("queued task " + taskId + "; waiting for it");
       return printOutcome(
-          taskId, results.containsKey(taskId) ? results.get(taskId) : awaitResult(session, taskId));
+          taskId, results.containsKey(taskId) ? results.get(taskId) : awaitResult(hub, taskId));
     }
   }
 
   /** The submission ack; a fast task's result may come first and is kept. */
-  private JsonNode awaitSubmitted(HubSession session, Map<String, JsonNode> results) {
+  private JsonNode awaitSubmitted(HubConnection hub, Map<String, JsonNode> results) {
     while (true) {
       JsonNode frame =
-          session.await(
-              connection.connectTimeout(), "task:submit", "task:submitted", "task:result");
+          hub.await(connection.connectTimeout(), "task:submit", "task:submitted", "task:result");
       if (frame.path("type").asText().equals("task:submitted")) {
         return frame;
       }
@@ -163,7 +162,7 @@ public final class TaskSubmitCommand extends TaskClientCommand implements Callab
     }
   }
 
-  private JsonNode awaitResult(HubSession session, String taskId) {
+  private JsonNode awaitResult(HubConnection hub, String taskId) {
     Instant deadline = waitTimeout == null ? Instant.MAX : Instant.now().plus(waitTimeout);
     while (true) {
       Duration left =
@@ -177,7 +176,7 @@ public final class TaskSubmitCommand extends TaskClientCommand implements Callab
                 + " ms; it goes on: cmws task get "
                 + taskId);
       }
-      Optional<Inbound> next = session.poll(left);
+      Optional<Inbound> next = hub.poll(left);
       if (next.isEmpty()) {
         continue;
       }

@@ -1,6 +1,5 @@
 package io.cmws.cli.command;
 
-import io.cmws.cli.Main;
 import io.cmws.cli.option.ConnectionOptions;
 import io.cmws.cli.support.CliException;
 import io.cmws.cli.support.DurationConverter;
@@ -151,6 +150,6 @@ public final class WorkerCommand extends BaseCommand implements Callable<Integer
             err(),
             json,
             verbosity.quiet());
-    return launcher.run(Main.isProcessMode());
+    return launcher.run(root().processMode());
   }
 }

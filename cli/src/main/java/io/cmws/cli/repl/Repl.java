@@ -1,9 +1,9 @@
 package io.cmws.cli.repl;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import io.cmws.cli.Main;
-import io.cmws.cli.client.HubSession;
+import io.cmws.cli.client.HubConnection;
 import io.cmws.cli.client.Inbound;
+import io.cmws.cli.command.CommandLines;
 import io.cmws.cli.output.Style;
 import io.cmws.cli.support.CliException;
 import io.cmws.cli.support.ExitCode;
@@ -15,11 +15,15 @@ import java.net.URI;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.ArrayDeque;
+import java.util.Deque;
+import java.util.Iterator;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.TimeUnit;
 import java.util.function.Consumer;
+import java.util.function.Predicate;
 import org.jline.reader.EndOfFileException;
 import org.jline.reader.LineReader;
 import org.jline.reader.LineReaderBuilder;
@@ -48,7 +52,7 @@ public final class Repl {
   private int firstFailure;
 
   /** Events shown but not yet waited for, so 'await' also sees those that came before it. */
-  private final java.util.Deque<JsonNode> unawaited = new java.util.ArrayDeque<>();
+  private final Deque<JsonNode> unawaited = new ArrayDeque<>();
 
   public Repl(
       URI url,
@@ -63,7 +67,7 @@ public final class Repl {
     this.json = json;
     this.interactive = interactive;
     this.env = env;
-    this.commands = Main.configure(new CommandLine(new ReplCommands(this)));
+    this.commands = CommandLines.configure(new CommandLine(new ReplCommands(this)));
     KnownChannels.use(state);
   }
 
@@ -197,9 +201,9 @@ public final class Repl {
   }
 
   /** Takes the oldest shown event matching {@code matches}, if any; 'await' counts it. */
-  Optional<JsonNode> takeShown(java.util.function.Predicate<String> matches) {
+  Optional<JsonNode> takeShown(Predicate<String> matches) {
     synchronized (unawaited) {
-      for (java.util.Iterator<JsonNode> it = unawaited.iterator(); it.hasNext(); ) {
+      for (Iterator<JsonNode> it = unawaited.iterator(); it.hasNext(); ) {
         JsonNode event = it.next();
         if (matches.test(event.path("channel").asText())) {
           it.remove();
@@ -212,20 +216,20 @@ public final class Repl {
 
   /** (Re)connects and restores the subscriptions; the caller holds the lock. */
   void connect(URI url, String token) {
-    HubSession session = state.connect(url, token);
-    session.onUnsolicited(frame -> show(frame.node()));
-    String who = session.clientId() == null ? "" : " as " + session.clientId();
+    HubConnection connection = state.connect(url, token);
+    connection.onUnsolicited(frame -> show(frame.node()));
+    String who = connection.clientId() == null ? "" : " as " + connection.clientId();
     commands
         .getOut()
         .println(
             "connected to "
                 + state.url()
                 + who
-                + (session.permissions().isEmpty() ? "" : " " + session.permissions()));
+                + (connection.permissions().isEmpty() ? "" : " " + connection.permissions()));
     List<String> subscriptions = state.subscriptions();
     if (!subscriptions.isEmpty()) {
-      session.send(new ClientFrame.Subscribe(subscriptions));
-      session.await(state.timeout(), "subscribe", "subscribed");
+      connection.send(new ClientFrame.Subscribe(subscriptions));
+      connection.await(state.timeout(), "subscribe", "subscribed");
       commands.getOut().println("resubscribed to " + String.join(" ", subscriptions));
     }
   }
@@ -266,14 +270,14 @@ public final class Repl {
           continue;
         }
         Optional<Inbound> next;
-        HubSession session;
+        HubConnection connection;
         try {
-          session = state.session();
-          next = session == null ? Optional.empty() : session.poll(PUMP_POLL);
+          connection = state.connection();
+          next = connection == null ? Optional.empty() : connection.poll(PUMP_POLL);
         } finally {
           state.lock.unlock();
         }
-        if (session == null) {
+        if (connection == null) {
           Thread.sleep(PUMP_POLL.toMillis());
         } else if (next.isPresent()) {
           if (next.get() instanceof Inbound.Closed closed) {

@@ -1,7 +1,7 @@
 package io.cmws.cli.repl;
 
-import io.cmws.cli.CliContext;
-import io.cmws.cli.client.HubSession;
+import io.cmws.cli.client.HubConnection;
+import io.cmws.cli.command.CliContext;
 import io.cmws.cli.command.PublishCommand;
 import io.cmws.cli.command.TaskCommand;
 import io.cmws.cli.support.ExitCode;
@@ -9,6 +9,7 @@ import java.io.InputStream;
 import java.net.URI;
 import java.time.Duration;
 import java.util.Map;
+import java.util.concurrent.Callable;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Model.CommandSpec;
@@ -66,13 +67,18 @@ final class ReplCommands implements Runnable, CliContext {
   }
 
   @Override
+  public boolean processMode() {
+    return false; // commands inside the REPL never end the process
+  }
+
+  @Override
   public boolean stdoutIsTerminal() {
     return repl.isInteractive();
   }
 
   /** Commands borrow the REPL's connection; their --url and --token do not apply here. */
   @Override
-  public HubSession openSession(URI url, String token, Duration timeout) {
+  public HubConnection openConnection(URI url, String token, Duration timeout) {
     return repl.state().require().borrow();
   }
 
@@ -88,7 +94,7 @@ final class ReplCommands implements Runnable, CliContext {
       },
       footerHeading = "%nExamples:%n",
       footer = {"  connect", "  connect ws://127.0.0.1:37777/ws --token s3cret"})
-  static final class Connect implements java.util.concurrent.Callable<Integer> {
+  static final class Connect implements Callable<Integer> {
     @Spec CommandSpec spec;
 
     @Parameters(
@@ -114,7 +120,7 @@ final class ReplCommands implements Runnable, CliContext {
       name = "disconnect",
       mixinStandardHelpOptions = true,
       description = {"Close the connection."})
-  static final class Disconnect implements java.util.concurrent.Callable<Integer> {
+  static final class Disconnect implements Callable<Integer> {
     @Spec CommandSpec spec;
 
     @Override
@@ -128,7 +134,7 @@ final class ReplCommands implements Runnable, CliContext {
       name = "reconnect",
       mixinStandardHelpOptions = true,
       description = {"Close and reopen the connection; subscriptions are restored."})
-  static final class Reconnect implements java.util.concurrent.Callable<Integer> {
+  static final class Reconnect implements Callable<Integer> {
     @Spec CommandSpec spec;
 
     @Override

@@ -2,7 +2,7 @@ package io.cmws.cli.repl;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
-import io.cmws.cli.client.HubSession;
+import io.cmws.cli.client.HubConnection;
 import io.cmws.cli.support.ExitCode;
 import io.cmws.protocol.ClientFrame;
 import io.cmws.protocol.Json;
@@ -25,9 +25,9 @@ final class ReplQueries {
   /** Sends a request frame and returns its reply. */
   static JsonNode ask(CommandSpec spec, ClientFrame request, String replyType) {
     Repl repl = ReplCommands.repl(spec);
-    HubSession session = repl.state().require();
-    session.send(request);
-    return session.await(
+    HubConnection connection = repl.state().require();
+    connection.send(request);
+    return connection.await(
         repl.state().timeout(), replyType.substring(0, replyType.indexOf(':')), replyType);
   }
 
@@ -188,15 +188,15 @@ final class ReplQueries {
       ObjectNode status = Json.object();
       status.put("state", state.connected() ? "connected" : "disconnected");
       status.put("url", state.url().toString());
-      HubSession session = state.session();
-      if (session != null && state.connected()) {
-        status.put("clientId", session.clientId());
-        status.set("permissions", Json.MAPPER.valueToTree(session.permissions()));
+      HubConnection connection = state.connection();
+      if (connection != null && state.connected()) {
+        status.put("clientId", connection.clientId());
+        status.set("permissions", Json.MAPPER.valueToTree(connection.permissions()));
         status.put(
             "hub",
-            session.isCmwsHub()
+            connection.isCmwsHub()
                 ? "cmws "
-                    + session.client().greeting().map(g -> g.path("version").asText()).orElse("")
+                    + connection.client().greeting().map(g -> g.path("version").asText()).orElse("")
                 : "claude-mem");
       }
       status.set("subscriptions", Json.MAPPER.valueToTree(state.subscriptions()));

@@ -1,6 +1,6 @@
 package io.cmws.cli.repl;
 
-import io.cmws.cli.client.HubSession;
+import io.cmws.cli.client.HubConnection;
 import io.cmws.cli.support.CliException;
 import java.net.URI;
 import java.time.Duration;
@@ -21,7 +21,7 @@ final class ReplState {
   final ReentrantLock lock = new ReentrantLock(true);
   private final Set<String> subscriptions = new LinkedHashSet<>();
   private final Set<String> knownChannels = new ConcurrentSkipListSet<>();
-  private volatile HubSession session;
+  private volatile HubConnection connection;
   private volatile URI url;
   private volatile String token;
   private final Duration timeout;
@@ -40,18 +40,18 @@ final class ReplState {
     return timeout;
   }
 
-  HubSession session() {
-    return session;
+  HubConnection connection() {
+    return connection;
   }
 
   boolean connected() {
-    HubSession current = session;
+    HubConnection current = connection;
     return current != null && current.isOpen();
   }
 
-  /** The session, or a connection error telling the user to connect. */
-  HubSession require() {
-    HubSession current = session;
+  /** The connection, or a connection error telling the user to connect. */
+  HubConnection require() {
+    HubConnection current = connection;
     if (current == null || !current.isOpen()) {
       throw CliException.connection("not connected: use 'connect [URL]'");
     }
@@ -59,7 +59,7 @@ final class ReplState {
   }
 
   /** Opens a new connection (closing the old one); the caller holds the lock. */
-  HubSession connect(URI newUrl, String newToken) {
+  HubConnection connect(URI newUrl, String newToken) {
     disconnect();
     if (newUrl != null) {
       url = newUrl;
@@ -67,13 +67,13 @@ final class ReplState {
     if (newToken != null) {
       token = newToken;
     }
-    session = HubSession.open(url, token, timeout);
-    return session;
+    connection = HubConnection.open(url, token, timeout);
+    return connection;
   }
 
   void disconnect() {
-    HubSession old = session;
-    session = null;
+    HubConnection old = connection;
+    connection = null;
     if (old != null) {
       old.close();
     }

@@ -1,7 +1,7 @@
 package io.cmws.cli.repl;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import io.cmws.cli.client.HubSession;
+import io.cmws.cli.client.HubConnection;
 import io.cmws.cli.client.Inbound;
 import io.cmws.cli.support.CliException;
 import io.cmws.cli.support.DurationConverter;
@@ -53,9 +53,9 @@ final class ReplTraffic {
                 });
       }
       Repl repl = ReplCommands.repl(spec);
-      HubSession session = repl.state().require();
-      session.send(new ClientFrame.Subscribe(patterns));
-      JsonNode reply = session.await(repl.state().timeout(), "subscribe", "subscribed");
+      HubConnection connection = repl.state().require();
+      connection.send(new ClientFrame.Subscribe(patterns));
+      JsonNode reply = connection.await(repl.state().timeout(), "subscribe", "subscribed");
       repl.state().subscribed(patterns);
       List<String> added = new ArrayList<>();
       reply.path("channels").forEach(p -> added.add(p.asText()));
@@ -86,10 +86,10 @@ final class ReplTraffic {
     @Override
     public Integer call() {
       Repl repl = ReplCommands.repl(spec);
-      HubSession session = repl.state().require();
-      session.send(new ClientFrame.Unsubscribe(patterns));
-      if (session.isCmwsHub()) { // claude-mem does not answer an unsubscribe
-        session.await(repl.state().timeout(), "unsubscribe", "unsubscribed");
+      HubConnection connection = repl.state().require();
+      connection.send(new ClientFrame.Unsubscribe(patterns));
+      if (connection.isCmwsHub()) { // claude-mem does not answer an unsubscribe
+        connection.await(repl.state().timeout(), "unsubscribe", "unsubscribed");
       }
       repl.state().unsubscribed(patterns);
       spec.commandLine().getOut().println("unsubscribed from " + String.join(" ", patterns));
@@ -165,7 +165,7 @@ final class ReplTraffic {
       ConcurrentSubscriptionIndex<String> matcher = new ConcurrentSubscriptionIndex<>();
       matcher.add(pattern, pattern);
       Repl repl = ReplCommands.repl(spec);
-      HubSession session = repl.state().require();
+      HubConnection connection = repl.state().require();
       long deadline = System.nanoTime() + timeout.toNanos();
       int seen = 0;
       while (seen < count
@@ -186,7 +186,7 @@ final class ReplTraffic {
                   + timeout.toMillis()
                   + " ms");
         }
-        Optional<Inbound> next = session.poll(Duration.ofNanos(left));
+        Optional<Inbound> next = connection.poll(Duration.ofNanos(left));
         if (next.isEmpty()) {
           continue;
         }

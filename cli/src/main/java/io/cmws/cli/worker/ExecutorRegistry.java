@@ -10,6 +10,7 @@ import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.LinkedHashMap;
+import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
@@ -137,7 +138,7 @@ final class ExecutorRegistry {
 
   /** The mapped keys, without {@code *}: the capabilities a worker has when none are given. */
   Set<String> keys() {
-    Set<String> keys = new java.util.LinkedHashSet<>(byKey.keySet());
+    Set<String> keys = new LinkedHashSet<>(byKey.keySet());
     keys.remove("*");
     return keys;
   }

@@ -1,6 +1,7 @@
 package io.cmws.cli.worker;
 
 import java.util.List;
+import java.util.concurrent.TimeUnit;
 
 /** Kills a process and everything it started, children first so none is reparented and missed. */
 final class ProcessTrees {
@@ -16,7 +17,7 @@ final class ProcessTrees {
     }
     root.destroyForcibly();
     try {
-      root.onExit().get(5, java.util.concurrent.TimeUnit.SECONDS);
+      root.onExit().get(5, TimeUnit.SECONDS);
     } catch (Exception e) {
       // it was told to die; waiting is a courtesy
     }

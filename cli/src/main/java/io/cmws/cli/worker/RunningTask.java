@@ -5,21 +5,27 @@ import io.cmws.executor.TaskContext;
 import java.time.Duration;
 import java.util.concurrent.Future;
 import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.function.LongSupplier;
 
 /** One task in flight on this worker; the executor's view of it. */
 final class RunningTask implements TaskContext {
   final Assignment assignment;
   final long generation;
-  final long startedNanos = System.nanoTime();
+  final long startedNanos;
   private final TaskRunner.Reporter reporter;
+  private final LongSupplier ticker;
   volatile Future<?> future;
   volatile String cancelReason;
   private final AtomicBoolean outcomeReported = new AtomicBoolean();
 
-  RunningTask(Assignment assignment, long generation, TaskRunner.Reporter reporter) {
+  /** {@code ticker}: nanoseconds, as {@link System#nanoTime}; the task is timed from now. */
+  RunningTask(
+      Assignment assignment, long generation, TaskRunner.Reporter reporter, LongSupplier ticker) {
     this.assignment = assignment;
     this.generation = generation;
     this.reporter = reporter;
+    this.ticker = ticker;
+    this.startedNanos = ticker.getAsLong();
   }
 
   /**
@@ -30,7 +36,7 @@ final class RunningTask implements TaskContext {
   }
 
   long elapsedMillis() {
-    return (System.nanoTime() - startedNanos) / 1_000_000;
+    return (ticker.getAsLong() - startedNanos) / 1_000_000;
   }
 
   @Override

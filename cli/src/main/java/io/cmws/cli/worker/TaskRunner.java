@@ -13,6 +13,7 @@ import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
+import java.util.function.LongSupplier;
 
 /**
  * Runs assigned tasks on a pool of {@code concurrency} threads, enforces each task's timeout, and
@@ -31,8 +32,12 @@ final class TaskRunner implements AutoCloseable {
    * Tasks started whose outcome has not been handed to the reporter yet (a freed slot may still be
    * reporting).
    */
-  private final java.util.concurrent.atomic.AtomicInteger unreported =
-      new java.util.concurrent.atomic.AtomicInteger();
+  private int unreported; // guarded by idle
+
+  /** Signalled whenever the last unreported outcome is reported. */
+  private final Object idle = new Object();
+
+  private final LongSupplier ticker;
 
   /** Where outcomes go; called on task threads. */
   interface Reporter {
@@ -43,7 +48,9 @@ final class TaskRunner implements AutoCloseable {
     void failed(RunningTask task, String error, boolean retryable);
   }
 
-  TaskRunner(int concurrency, ExecutorRegistry executors, Reporter reporter) {
+  /** {@code ticker}: nanoseconds, as {@link System#nanoTime}; tests pass a fake one. */
+  TaskRunner(int concurrency, ExecutorRegistry executors, Reporter reporter, LongSupplier ticker) {
+    this.ticker = ticker;
     this.concurrency = concurrency;
     this.executors = executors;
     this.reporter = reporter;
@@ -83,7 +90,9 @@ final class TaskRunner implements AutoCloseable {
   /** Starts a task on a free thread; the caller checked capacity and the executor. */
   void start(RunningTask task, TaskExecutor executor) {
     running.put(task.taskId(), task);
-    unreported.incrementAndGet();
+    synchronized (idle) {
+      unreported++;
+    }
     task.future = pool.submit(() -> run(task, executor));
     timers.schedule(
         () -> stop(task, "timed out after " + task.timeout().toMillis() + " ms"),
@@ -114,7 +123,11 @@ final class TaskRunner implements AutoCloseable {
       finish(task, () -> reporter.failed(task, executorName(executor) + " failed: " + e, true));
     } finally {
       running.remove(task.taskId(), task);
-      unreported.decrementAndGet();
+      synchronized (idle) {
+        if (--unreported == 0) {
+          idle.notifyAll();
+        }
+      }
     }
   }
 
@@ -123,7 +136,9 @@ final class TaskRunner implements AutoCloseable {
    * this.
    */
   boolean busy() {
-    return unreported.get() > 0;
+    synchronized (idle) {
+      return unreported > 0;
+    }
   }
 
   /** A stopped task: timeouts are retryable, cancellations are not. */
@@ -155,11 +170,19 @@ final class TaskRunner implements AutoCloseable {
 
   /** Waits until no task runs, at most {@code timeout}. */
   boolean awaitIdle(Duration timeout) throws InterruptedException {
-    long deadline = System.nanoTime() + timeout.toNanos();
-    while (busy() && System.nanoTime() < deadline) {
-      Thread.sleep(20);
+    long deadline = ticker.getAsLong() + timeout.toNanos();
+    synchronized (idle) {
+      for (long left = timeout.toNanos(); unreported > 0 && left > 0; ) {
+        TimeUnit.NANOSECONDS.timedWait(idle, left);
+        left = deadline - ticker.getAsLong();
+      }
+      return unreported == 0;
     }
-    return !busy();
+  }
+
+  /** The clock tasks are timed by. */
+  LongSupplier ticker() {
+    return ticker;
   }
 
   private void stop(RunningTask task, String reason) {

@@ -79,7 +79,9 @@ public final class WorkerLauncher {
             taskTimeout,
             version);
     return new WorkerLauncher(
-        new WorkerRuntime(settings, registry, new WorkerLog(out, err, json, quiet)), drainTimeout);
+        new WorkerRuntime(
+            settings, registry, new WorkerLog(out, err, json, quiet), System::nanoTime),
+        drainTimeout);
   }
 
   /** Runs until stopped; as the cmws process, SIGTERM drains and then exits 0. */

@@ -2,7 +2,7 @@ package io.cmws.cli.worker;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
-import io.cmws.cli.client.HubSession;
+import io.cmws.cli.client.HubConnection;
 import io.cmws.cli.client.Inbound;
 import io.cmws.cli.support.Backoff;
 import io.cmws.cli.support.CliException;
@@ -10,11 +10,13 @@ import io.cmws.cli.support.ExitCode;
 import io.cmws.executor.TaskExecutor;
 import io.cmws.protocol.ClientFrame;
 import io.cmws.protocol.Json;
+import java.io.IOException;
 import java.net.InetAddress;
 import java.time.Duration;
 import java.util.Optional;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
+import java.util.function.LongSupplier;
 
 /**
  * A worker's life: connect, register, heartbeat, run assigned tasks, report with the {@code
@@ -31,15 +33,19 @@ final class WorkerRuntime implements TaskRunner.Reporter {
   private final TaskRunner runner;
   private final WorkerLog log;
   private final CountDownLatch stopped = new CountDownLatch(1);
-  private volatile HubSession session;
+  private volatile HubConnection connection;
   private volatile String workerId;
   private volatile long generation;
   private volatile boolean stopRequested;
+  private final LongSupplier ticker;
 
-  WorkerRuntime(WorkerSettings settings, ExecutorRegistry executors, WorkerLog log) {
+  /** {@code ticker}: nanoseconds, as {@link System#nanoTime}; heartbeats and drains run by it. */
+  WorkerRuntime(
+      WorkerSettings settings, ExecutorRegistry executors, WorkerLog log, LongSupplier ticker) {
     this.settings = settings;
     this.log = log;
-    this.runner = new TaskRunner(settings.concurrency(), executors, this);
+    this.ticker = ticker;
+    this.runner = new TaskRunner(settings.concurrency(), executors, this, ticker);
   }
 
   /**
@@ -51,14 +57,14 @@ final class WorkerRuntime implements TaskRunner.Reporter {
     try {
       while (!stopRequested) {
         try {
-          HubSession connected =
-              HubSession.connect(settings.hubs().current(), settings.connectTimeout());
+          HubConnection connected =
+              HubConnection.connect(settings.hubs().current(), settings.connectTimeout());
           try {
             String id = register(connected);
             backoff.reset();
             workerId = id;
             generation++;
-            session = connected;
+            connection = connected;
             log.registered(
                 id,
                 settings.hubs().current().toString(),
@@ -109,7 +115,7 @@ final class WorkerRuntime implements TaskRunner.Reporter {
     return stopped.await(timeout.toMillis(), TimeUnit.MILLISECONDS);
   }
 
-  private String register(HubSession connected) {
+  private String register(HubConnection connected) {
     if (settings.token() != null && !settings.token().isEmpty()) {
       connected.send(new ClientFrame.Auth(null, settings.token(), null, null, null, null, null));
       JsonNode reply =
@@ -141,13 +147,13 @@ final class WorkerRuntime implements TaskRunner.Reporter {
   }
 
   /** Serves one connection; returns how it closed, or null after a requested stop. */
-  private Inbound.Closed serve(HubSession connected) throws InterruptedException {
-    long nextHeartbeat = System.nanoTime() + settings.heartbeatInterval().toNanos();
+  private Inbound.Closed serve(HubConnection connected) throws InterruptedException {
+    long nextHeartbeat = ticker.getAsLong() + settings.heartbeatInterval().toNanos();
     while (!stopRequested) {
       Optional<Inbound> next = connected.poll(POLL);
-      if (System.nanoTime() >= nextHeartbeat) {
+      if (ticker.getAsLong() >= nextHeartbeat) {
         connected.send(new ClientFrame.Heartbeat(workerId, runner.runningIds()));
-        nextHeartbeat = System.nanoTime() + settings.heartbeatInterval().toNanos();
+        nextHeartbeat = ticker.getAsLong() + settings.heartbeatInterval().toNanos();
       }
       if (next.isPresent()) {
         if (next.get() instanceof Inbound.Closed closed) {
@@ -159,7 +165,7 @@ final class WorkerRuntime implements TaskRunner.Reporter {
     return drain(connected);
   }
 
-  private void handle(HubSession connected, Inbound.Frame frame) {
+  private void handle(HubConnection connected, Inbound.Frame frame) {
     switch (frame.type()) {
       case "task:assign" -> assign(connected, frame.node());
       case "task:cancel" ->
@@ -172,7 +178,7 @@ final class WorkerRuntime implements TaskRunner.Reporter {
     }
   }
 
-  private void assign(HubSession connected, JsonNode frame) {
+  private void assign(HubConnection connected, JsonNode frame) {
     Assignment assignment = Assignment.from(frame, settings.defaultTaskTimeout());
     if (!assignment.isValid()) {
       log.status("ignoring a task:assign without task id or type: " + frame);
@@ -192,21 +198,21 @@ final class WorkerRuntime implements TaskRunner.Reporter {
             true);
         return;
       }
-      RunningTask task = new RunningTask(assignment, generation, this);
+      RunningTask task = new RunningTask(assignment, generation, this, ticker);
       log.started(task);
       runner.start(task, executor.get());
     }
   }
 
   private void refuse(
-      HubSession connected, Assignment assignment, String error, boolean retryable) {
+      HubConnection connected, Assignment assignment, String error, boolean retryable) {
     connected.send(
         new ClientFrame.TaskError(assignment.taskId(), workerId, error, null, retryable));
     log.status("task " + assignment.taskId() + " refused: " + error);
   }
 
   /** Finishes running tasks within the drain timeout, then says goodbye. */
-  private Inbound.Closed drain(HubSession connected) throws InterruptedException {
+  private Inbound.Closed drain(HubConnection connected) throws InterruptedException {
     connected.send(new ClientFrame.Drain(workerId));
     log.status(
         "stopping: waiting up to "
@@ -214,12 +220,12 @@ final class WorkerRuntime implements TaskRunner.Reporter {
             + " s for "
             + runner.running()
             + " running tasks");
-    long deadline = System.nanoTime() + settings.drainTimeout().toNanos();
-    long nextHeartbeat = System.nanoTime();
-    while (runner.busy() && System.nanoTime() < deadline) {
-      if (System.nanoTime() >= nextHeartbeat) {
+    long deadline = ticker.getAsLong() + settings.drainTimeout().toNanos();
+    long nextHeartbeat = ticker.getAsLong();
+    while (runner.busy() && ticker.getAsLong() < deadline) {
+      if (ticker.getAsLong() >= nextHeartbeat) {
         connected.send(new ClientFrame.Heartbeat(workerId, runner.runningIds()));
-        nextHeartbeat = System.nanoTime() + settings.heartbeatInterval().toNanos();
+        nextHeartbeat = ticker.getAsLong() + settings.heartbeatInterval().toNanos();
       }
       Optional<Inbound> next = connected.poll(POLL);
       if (next.isPresent() && next.get() instanceof Inbound.Frame frame) {
@@ -266,15 +272,15 @@ final class WorkerRuntime implements TaskRunner.Reporter {
    * The connection the task came in on, if it is still the current one; reports to a new one would
    * be refused.
    */
-  private Optional<HubSession> current(RunningTask task) {
-    HubSession now = session;
+  private Optional<HubConnection> current(RunningTask task) {
+    HubConnection now = connection;
     return task.generation == generation && now != null ? Optional.of(now) : Optional.empty();
   }
 
   private static String hostname() {
     try {
       return InetAddress.getLocalHost().getHostName();
-    } catch (java.io.IOException e) {
+    } catch (IOException e) {
       return "unknown";
     }
   }

@@ -7,6 +7,7 @@ import io.cmws.protocol.CloseCodes;
 import java.net.URI;
 import java.time.Duration;
 import java.time.Instant;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
 import java.util.function.Consumer;
@@ -16,28 +17,28 @@ import java.util.function.Consumer;
  * field without a token, so claude-mem treats it as a browser), and wait for specific replies. Not
  * thread-safe: one command thread drives it.
  */
-public final class HubSession implements AutoCloseable {
+public final class HubConnection implements AutoCloseable {
   private final HubClient client;
   private final boolean owner;
   private volatile Consumer<Inbound.Frame> unsolicited;
   private String clientId;
   private List<String> permissions = List.of();
 
-  private HubSession(HubClient client, boolean owner) {
+  private HubConnection(HubClient client, boolean owner) {
     this.client = client;
     this.owner = owner;
   }
 
-  private HubSession(HubClient client) {
+  private HubConnection(HubClient client) {
     this(client, true);
   }
 
   /**
-   * A view of this session for a command to use and "close": closing it leaves the connection open.
-   * The REPL lends its connection to CLI commands this way.
+   * A view of this connection for a command to use and "close": closing it leaves the connection
+   * open. The REPL lends its connection to CLI commands this way.
    */
-  public HubSession borrow() {
-    HubSession view = new HubSession(client, false);
+  public HubConnection borrow() {
+    HubConnection view = new HubConnection(client, false);
     view.clientId = clientId;
     view.permissions = permissions;
     view.unsolicited = unsolicited;
@@ -54,18 +55,18 @@ public final class HubSession implements AutoCloseable {
   }
 
   /** Connects without authenticating (workers register instead). */
-  public static HubSession connect(URI url, Duration timeout) {
-    return new HubSession(HubClient.connect(url, timeout));
+  public static HubConnection connect(URI url, Duration timeout) {
+    return new HubConnection(HubClient.connect(url, timeout));
   }
 
   /** Connects and authenticates; refusals are exit 5, network trouble exit 3. */
-  public static HubSession open(URI url, String token, Duration timeout) {
-    HubSession session = new HubSession(HubClient.connect(url, timeout));
+  public static HubConnection open(URI url, String token, Duration timeout) {
+    HubConnection connection = new HubConnection(HubClient.connect(url, timeout));
     try {
-      session.authenticate(token, timeout);
-      return session;
+      connection.authenticate(token, timeout);
+      return connection;
     } catch (RuntimeException e) {
-      session.close();
+      connection.close();
       throw e;
     }
   }
@@ -79,7 +80,7 @@ public final class HubSession implements AutoCloseable {
     }
     clientId = reply.path("clientId").asText(null);
     if (reply.has("permissions")) {
-      permissions = new java.util.ArrayList<>();
+      permissions = new ArrayList<>();
       reply.get("permissions").forEach(p -> permissions.add(p.asText()));
     }
   }

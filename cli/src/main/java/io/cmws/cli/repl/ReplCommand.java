@@ -1,8 +1,8 @@
-package io.cmws.cli.command;
+package io.cmws.cli.repl;
 
+import io.cmws.cli.command.BaseCommand;
 import io.cmws.cli.option.ConnectionOptions;
 import io.cmws.cli.output.Style;
-import io.cmws.cli.repl.Repl;
 import io.cmws.cli.support.CliException;
 import java.io.BufferedReader;
 import java.io.IOException;

@@ -1,6 +1,5 @@
-package io.cmws.cli.support;
+package io.cmws.cli;
 
-import io.cmws.cli.Main;
 import io.cmws.server.HubServer;
 import io.cmws.server.ServerConfig;
 import java.io.PrintWriter;
@@ -11,7 +10,7 @@ import java.io.StringWriter;
  * loopback port, and the client commands scripts run most, so their classes are archived and a cold
  * {@code cmws publish} starts in a fraction of the time. Not a user command.
  *
- * <p>{@code java -XX:ArchiveClassesAtExit=cmws.jsa -cp cmws.jar io.cmws.cli.support.CdsTraining}
+ * <p>{@code java -XX:ArchiveClassesAtExit=cmws.jsa -cp cmws.jar io.cmws.cli.CdsTraining}
  */
 public final class CdsTraining {
   private CdsTraining() {}
