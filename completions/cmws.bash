@@ -159,6 +159,7 @@ function _complete_cmws() {
   if [ "${COMP_LINE}" = "${COMP_WORDS[0]} publish" ];    then _picocli_cmws; return $?; fi
   if [ "${COMP_LINE}" = "${COMP_WORDS[0]} worker" ];    then _picocli_cmws; return $?; fi
   if [ "${COMP_LINE}" = "${COMP_WORDS[0]} task" ];    then _picocli_cmws; return $?; fi
+  if [ "${COMP_LINE}" = "${COMP_WORDS[0]} hubs" ];    then _picocli_cmws; return $?; fi
   if [ "${COMP_LINE}" = "${COMP_WORDS[0]} repl" ];    then _picocli_cmws; return $?; fi
   if [ "${COMP_LINE}" = "${COMP_WORDS[0]} bench" ];    then _picocli_cmws; return $?; fi
   if [ "${COMP_LINE}" = "${COMP_WORDS[0]} generate-completion" ];    then _picocli_cmws; return $?; fi
@@ -177,29 +178,31 @@ function _complete_cmws() {
   local cmds2=(publish)
   local cmds3=(worker)
   local cmds4=(task)
-  local cmds5=(repl)
-  local cmds6=(bench)
-  local cmds7=(generate-completion)
-  local cmds8=(task submit)
-  local cmds9=(task list)
-  local cmds10=(task get)
-  local cmds11=(task cancel)
-  local cmds12=(bench pubsub)
-  local cmds13=(bench tasks)
-  local cmds14=(bench connections)
-  local cmds15=(bench soak)
+  local cmds5=(hubs)
+  local cmds6=(repl)
+  local cmds7=(bench)
+  local cmds8=(generate-completion)
+  local cmds9=(task submit)
+  local cmds10=(task list)
+  local cmds11=(task get)
+  local cmds12=(task cancel)
+  local cmds13=(bench pubsub)
+  local cmds14=(bench tasks)
+  local cmds15=(bench connections)
+  local cmds16=(bench soak)
 
-  if CompWordsContainsArray "${cmds15[@]}"; then _picocli_cmws_bench_soak; return $?; fi
-  if CompWordsContainsArray "${cmds14[@]}"; then _picocli_cmws_bench_connections; return $?; fi
-  if CompWordsContainsArray "${cmds13[@]}"; then _picocli_cmws_bench_tasks; return $?; fi
-  if CompWordsContainsArray "${cmds12[@]}"; then _picocli_cmws_bench_pubsub; return $?; fi
-  if CompWordsContainsArray "${cmds11[@]}"; then _picocli_cmws_task_cancel; return $?; fi
-  if CompWordsContainsArray "${cmds10[@]}"; then _picocli_cmws_task_get; return $?; fi
-  if CompWordsContainsArray "${cmds9[@]}"; then _picocli_cmws_task_list; return $?; fi
-  if CompWordsContainsArray "${cmds8[@]}"; then _picocli_cmws_task_submit; return $?; fi
-  if CompWordsContainsArray "${cmds7[@]}"; then _picocli_cmws_generatecompletion; return $?; fi
-  if CompWordsContainsArray "${cmds6[@]}"; then _picocli_cmws_bench; return $?; fi
-  if CompWordsContainsArray "${cmds5[@]}"; then _picocli_cmws_repl; return $?; fi
+  if CompWordsContainsArray "${cmds16[@]}"; then _picocli_cmws_bench_soak; return $?; fi
+  if CompWordsContainsArray "${cmds15[@]}"; then _picocli_cmws_bench_connections; return $?; fi
+  if CompWordsContainsArray "${cmds14[@]}"; then _picocli_cmws_bench_tasks; return $?; fi
+  if CompWordsContainsArray "${cmds13[@]}"; then _picocli_cmws_bench_pubsub; return $?; fi
+  if CompWordsContainsArray "${cmds12[@]}"; then _picocli_cmws_task_cancel; return $?; fi
+  if CompWordsContainsArray "${cmds11[@]}"; then _picocli_cmws_task_get; return $?; fi
+  if CompWordsContainsArray "${cmds10[@]}"; then _picocli_cmws_task_list; return $?; fi
+  if CompWordsContainsArray "${cmds9[@]}"; then _picocli_cmws_task_submit; return $?; fi
+  if CompWordsContainsArray "${cmds8[@]}"; then _picocli_cmws_generatecompletion; return $?; fi
+  if CompWordsContainsArray "${cmds7[@]}"; then _picocli_cmws_bench; return $?; fi
+  if CompWordsContainsArray "${cmds6[@]}"; then _picocli_cmws_repl; return $?; fi
+  if CompWordsContainsArray "${cmds5[@]}"; then _picocli_cmws_hubs; return $?; fi
   if CompWordsContainsArray "${cmds4[@]}"; then _picocli_cmws_task; return $?; fi
   if CompWordsContainsArray "${cmds3[@]}"; then _picocli_cmws_worker; return $?; fi
   if CompWordsContainsArray "${cmds2[@]}"; then _picocli_cmws_publish; return $?; fi
@@ -215,7 +218,7 @@ function _picocli_cmws() {
   # Get completion data
   local curr_word=${COMP_WORDS[COMP_CWORD]}
 
-  local commands="serve subscribe publish worker task repl bench generate-completion"
+  local commands="serve subscribe publish worker task hubs repl bench generate-completion"
   local flag_opts="'-h' '--help' '-V' '--version'"
   local arg_opts=""
 
@@ -236,7 +239,7 @@ function _picocli_cmws_serve() {
 
   local commands=""
   local flag_opts="'-q' '--quiet' '-x' '--stacktrace' '--allow-anonymous' '--limit-loopback' '--ephemeral' '--persist-history' '--fsync' '--json' '-h' '--help' '-V' '--version'"
-  local arg_opts="'-v' '--verbose' '--host' '-p' '--port' '--path' '--admin-port' '--token' '--tokens-file' '--token-channels' '--allowed-origin' '--allowed-host' '--max-frame-size' '--handshake-timeout' '--max-handshakes-per-address' '--outbox-frames' '--outbox-size' '--slow-consumer' '--max-connections' '--max-connections-per-address' '--max-subscriptions' '--max-channels-per-subscribe' '--rate-limit' '--max-tasks-per-submitter' '--max-channels' '--heartbeat-interval' '--heartbeat-timeout' '--auth-timeout' '--data-dir' '--retention' '--history-size' '--redis' '--redis-prefix' '--max-waiting-tasks' '--retry-policy' '--tls-keystore' '--tls-password'"
+  local arg_opts="'-v' '--verbose' '--host' '-p' '--port' '--path' '--admin-port' '--token' '--tokens-file' '--token-channels' '--allowed-origin' '--allowed-host' '--max-frame-size' '--handshake-timeout' '--max-handshakes-per-address' '--outbox-frames' '--outbox-size' '--slow-consumer' '--max-connections' '--max-connections-per-address' '--max-subscriptions' '--max-channels-per-subscribe' '--rate-limit' '--max-tasks-per-submitter' '--max-channels' '--heartbeat-interval' '--heartbeat-timeout' '--auth-timeout' '--data-dir' '--retention' '--history-size' '--redis' '--redis-prefix' '--max-waiting-tasks' '--retry-policy' '--tls-keystore' '--tls-password' '--hub-name' '--region' '--label' '--federation-strategy' '--hub-priority' '--hub-weight' '--hub-health-timeout' '--upstream' '--upstream-token' '--upstream-publish' '--upstream-subscribe'"
 
   type compopt &>/dev/null && compopt +o default
 
@@ -353,6 +356,39 @@ function _picocli_cmws_serve() {
       return $?
       ;;
     '--tls-password')
+      return
+      ;;
+    '--hub-name')
+      return
+      ;;
+    '--region')
+      return
+      ;;
+    '--label')
+      return
+      ;;
+    '--federation-strategy')
+      return
+      ;;
+    '--hub-priority')
+      return
+      ;;
+    '--hub-weight')
+      return
+      ;;
+    '--hub-health-timeout')
+      return
+      ;;
+    '--upstream')
+      return
+      ;;
+    '--upstream-token')
+      return
+      ;;
+    '--upstream-publish')
+      return
+      ;;
+    '--upstream-subscribe')
       return
       ;;
   esac
@@ -549,6 +585,42 @@ function _picocli_cmws_task() {
   fi
 }
 
+# Generates completions for the options and subcommands of the `hubs` subcommand.
+function _picocli_cmws_hubs() {
+  # Get completion data
+  local curr_word=${COMP_WORDS[COMP_CWORD]}
+  local prev_word=${COMP_WORDS[COMP_CWORD-1]}
+
+  local commands=""
+  local flag_opts="'-q' '--quiet' '-x' '--stacktrace' '--json' '-h' '--help' '-V' '--version'"
+  local arg_opts="'-v' '--verbose' '--url' '--token' '--connect-timeout'"
+
+  type compopt &>/dev/null && compopt +o default
+
+  case ${prev_word} in
+    '-v'|'--verbose')
+      return
+      ;;
+    '--url')
+      return
+      ;;
+    '--token')
+      return
+      ;;
+    '--connect-timeout')
+      return
+      ;;
+  esac
+
+  if [[ "${curr_word}" == -* ]]; then
+    COMPREPLY=( $(compgen -W "${flag_opts} ${arg_opts}" -- "${curr_word}") )
+  else
+    local positionals=""
+    local IFS=$'\n'
+    COMPREPLY=( $(compgen -W "${commands// /$'\n'}${IFS}${positionals}" -- "${curr_word}") )
+  fi
+}
+
 # Generates completions for the options and subcommands of the `repl` subcommand.
 function _picocli_cmws_repl() {
   # Get completion data
@@ -632,7 +704,7 @@ function _picocli_cmws_task_submit() {
 
   local commands=""
   local flag_opts="'-q' '--quiet' '-x' '--stacktrace' '--json' '-w' '--wait' '-h' '--help' '-V' '--version'"
-  local arg_opts="'-v' '--verbose' '--url' '--token' '--connect-timeout' '--capability' '--fallback' '-p' '--priority' '--max-retries' '--timeout' '--dedup' '--wait-timeout'"
+  local arg_opts="'-v' '--verbose' '--url' '--token' '--connect-timeout' '--capability' '--fallback' '-p' '--priority' '--max-retries' '--timeout' '--dedup' '--prefer-hub' '--region' '--label' '--wait-timeout'"
 
   type compopt &>/dev/null && compopt +o default
 
@@ -665,6 +737,15 @@ function _picocli_cmws_task_submit() {
       return
       ;;
     '--dedup')
+      return
+      ;;
+    '--prefer-hub')
+      return
+      ;;
+    '--region')
+      return
+      ;;
+    '--label')
       return
       ;;
     '--wait-timeout')

@@ -3,6 +3,7 @@ package io.cmws.cli;
 import io.cmws.cli.bench.BenchCommand;
 import io.cmws.cli.client.HubConnection;
 import io.cmws.cli.command.CliContext;
+import io.cmws.cli.command.HubsCommand;
 import io.cmws.cli.command.PublishCommand;
 import io.cmws.cli.command.ServeCommand;
 import io.cmws.cli.command.SubscribeCommand;
@@ -63,6 +64,7 @@ public final class CmwsCommand implements Runnable, CliContext {
     all.put("publish", PublishCommand::new);
     all.put("worker", WorkerCommand::new);
     all.put("task", TaskCommand::new);
+    all.put("hubs", HubsCommand::new);
     all.put("repl", ReplCommand::new);
     all.put("bench", BenchCommand::new);
     all.put("generate-completion", AutoComplete.GenerateCompletion::new);

@@ -55,6 +55,18 @@ public final class AccessPolicy {
         : tokens.byName(tokenName).map(TokenSpec::channels).orElse(List.of());
   }
 
+  /** The pool priority a federated hub's token gives it; null if none (or no token). */
+  public Integer tokenPriority(String tokenName) {
+    return tokenName == null
+        ? null
+        : tokens.byName(tokenName).map(TokenSpec::priority).orElse(null);
+  }
+
+  /** The pool weight a federated hub's token gives it; null if none (or no token). */
+  public Integer tokenWeight(String tokenName) {
+    return tokenName == null ? null : tokens.byName(tokenName).map(TokenSpec::weight).orElse(null);
+  }
+
   public boolean hasTokens() {
     return !tokens.isEmpty();
   }
@@ -78,7 +90,8 @@ public final class AccessPolicy {
       if (loopback) {
         return granted(withLoopbackExtras(type.defaultPermissions()), null);
       }
-      if (allowAnonymous) {
+      if (allowAnonymous && type != ClientType.HUB) {
+        // a hub on another machine takes tasks and forwards events: never anonymous
         return granted(type.defaultPermissions(), null);
       }
       return new Decision.Denied(hasToken ? NO_TOKENS_FOR_REMOTE : TOKEN_REQUIRED);

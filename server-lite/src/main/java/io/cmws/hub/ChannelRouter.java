@@ -125,9 +125,14 @@ final class ChannelRouter {
 
   /** Publishes on a valid channel name and returns the event's sequence number. */
   long publish(String channel, JsonNode data) {
+    return publish(channel, data, List.of());
+  }
+
+  /** As {@link #publish(String, JsonNode)} for an event that came through federated hubs. */
+  long publish(String channel, JsonNode data, List<String> via) {
     ChannelLog log = channels.computeIfAbsent(channel, name -> new ChannelLog(historySize, 0));
     synchronized (log) {
-      EventMessage event = new EventMessage(channel, data, clock.millis(), log.nextSeq());
+      EventMessage event = new EventMessage(channel, data, clock.millis(), log.nextSeq(), via);
       log.append(event);
       listener.published(event);
       List<ConcurrentSubscriptionIndex.Group<Connection>> groups = index.match(channel);

@@ -37,6 +37,10 @@ public final class Connection implements TaskPeer {
   private volatile RecoveryBuffer recovery;
 
   private volatile RateLimiter limiter;
+  private volatile Endpoint endpoint = Endpoint.UNIFIED;
+
+  /** The federated hub this connection is the link of, once it registered; else null. */
+  private volatile PoolPeer pool;
 
   Connection(
       long number, String id, RemotePeer peer, FrameSink sink, long openedAtMillis, long nowNanos) {
@@ -68,6 +72,22 @@ public final class Connection implements TaskPeer {
 
   void limiter(RateLimiter newLimiter) {
     this.limiter = newLimiter;
+  }
+
+  public Endpoint endpoint() {
+    return endpoint;
+  }
+
+  void endpoint(Endpoint value) {
+    this.endpoint = value;
+  }
+
+  PoolPeer pool() {
+    return pool;
+  }
+
+  void pool(PoolPeer value) {
+    this.pool = value;
   }
 
   public RemotePeer peer() {

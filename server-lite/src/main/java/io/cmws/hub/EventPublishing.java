@@ -2,6 +2,7 @@ package io.cmws.hub;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import java.time.Clock;
+import java.util.List;
 
 /**
  * How a hub publishes: it numbers and delivers an event itself, or (several hubs sharing their
@@ -10,16 +11,22 @@ import java.time.Clock;
  */
 @FunctionalInterface
 interface EventPublishing {
-  /** Publishes on a valid channel name; {@code done} learns the seq or the error, now or later. */
-  void publish(String channel, JsonNode data, EventBus.Published done);
+  /**
+   * Publishes on a valid channel name; {@code via} names the federated hubs the event came through
+   * (empty for a local one). {@code done} learns the seq or the error, now or later.
+   */
+  void publish(String channel, JsonNode data, List<String> via, EventBus.Published done);
 
   /** This hub numbers the event under the channel's lock and delivers it at once. */
   static EventPublishing local(ChannelRouter router) {
-    return (channel, data, done) -> done.done(router.publish(channel, data), null);
+    return (channel, data, via, done) -> done.done(router.publish(channel, data, via), null);
   }
 
-  /** The bus numbers the event; it comes back to this hub's router through the bus's sink. */
+  /**
+   * The bus numbers the event; it comes back to this hub's router through the bus's sink. The bus
+   * keeps no {@code via}: several hubs on one Redis are one hub to a federation.
+   */
   static EventPublishing through(EventBus bus, Clock clock) {
-    return (channel, data, done) -> bus.publish(channel, data, clock.millis(), done);
+    return (channel, data, via, done) -> bus.publish(channel, data, clock.millis(), done);
   }
 }

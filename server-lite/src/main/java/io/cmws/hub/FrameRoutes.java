@@ -15,6 +15,7 @@ final class FrameRoutes {
   private record Route(boolean needsAuth, BiConsumer<Connection, ClientFrame> handler) {}
 
   private final Map<Class<? extends ClientFrame>, Route> routes = new HashMap<>();
+  private BiConsumer<Connection, ClientFrame> otherwise;
 
   /** Frames any connection may send, authenticated or not ({@code auth}, {@code ping}, ...). */
   <F extends ClientFrame> void any(Class<F> type, BiConsumer<Connection, F> handler) {
@@ -33,9 +34,18 @@ final class FrameRoutes {
     }
   }
 
+  /** What to do with frame types that have no route here (an endpoint speaking a subset). */
+  void otherwise(BiConsumer<Connection, ClientFrame> handler) {
+    this.otherwise = handler;
+  }
+
   /** Runs the handler of {@code frame}'s type; throws what the handler throws. */
   void dispatch(Connection connection, ClientFrame frame) {
     Route route = routes.get(frame.getClass());
+    if (route == null && otherwise != null) {
+      otherwise.accept(connection, frame);
+      return;
+    }
     if (route == null) {
       throw new IllegalStateException("no handler for " + frame.getClass().getSimpleName());
     }

@@ -6,6 +6,7 @@ import io.cmws.protocol.ChannelNames;
 import io.cmws.protocol.ClientFrame;
 import io.cmws.protocol.CloseCodes;
 import io.cmws.protocol.ErrorCode;
+import io.cmws.protocol.EventMessage;
 import io.cmws.protocol.FrameDecoder;
 import io.cmws.protocol.Json;
 import io.cmws.protocol.ProtocolException;
@@ -48,6 +49,8 @@ public final class Hub implements AutoCloseable {
   private final IntrospectionFrames introspection;
   private final Replayer replayer;
   private final FrameRoutes routes = new FrameRoutes();
+  private final FrameRoutes federationRoutes = new FrameRoutes();
+  private final FederationFrames federation;
   private final EventPublishing publishing;
   private final HubStorage storage;
 
@@ -85,6 +88,7 @@ public final class Hub implements AutoCloseable {
     this.auth = new AuthHandler(config.access(), registry, router, metrics, nanoTime);
     TaskDispatcher dispatcher = new TaskDispatcher(storage.queue(), this::publish, clock);
     dispatcher.limitPerSubmitter(config.limits().maxTasksPerSubmitter());
+    dispatcher.federation(config.federation().policy());
     dispatcher.signals(storage.signals());
     storage.signals().listen(new RemoteTaskSignals(dispatcher, lane));
     this.tasks =
@@ -97,6 +101,8 @@ public final class Hub implements AutoCloseable {
             lane,
             this::publish,
             this::unavailable);
+    this.federation =
+        new FederationFrames(config.access(), dispatcher, lane, this::publish, metrics, nanoTime);
     this.introspection = new IntrospectionFrames(registry, router, metrics, dispatcher, clock);
     new ConnectionFrames(auth, tasks, clock, nanoTime).routes(routes);
     new PubSubFrames(
@@ -111,6 +117,8 @@ public final class Hub implements AutoCloseable {
         .routes(routes);
     tasks.routes(routes);
     introspection.routes(routes);
+    federation.routes(routes);
+    federation.federationRoutes(federationRoutes);
     if (!routes.coversAll()) {
       throw new IllegalStateException("a client frame type has no handler");
     }
@@ -118,7 +126,8 @@ public final class Hub implements AutoCloseable {
         new HubTimers(
             scheduler,
             config,
-            new LivenessMonitor(registry, metrics, config.heartbeatTimeout()),
+            new LivenessMonitor(
+                registry, metrics, config.heartbeatTimeout(), config.federation().healthTimeout()),
             nanoTime,
             dispatcher,
             lane);
@@ -161,6 +170,29 @@ public final class Hub implements AutoCloseable {
     return connection;
   }
 
+  /**
+   * Registers a connection on {@code /ws/hub}: claude-mem's federation endpoint, where a hub speaks
+   * first ({@code auth} or {@code hub:register}) and must register within the pre-auth timeout.
+   */
+  public Connection openFederation(FrameSink sink, RemotePeer peer) {
+    Connection connection = registry.create(peer, sink, nanoTime.getAsLong());
+    connection.endpoint(Endpoint.FEDERATION);
+    metrics.connectionOpened();
+    if (admission.admit(connection)) {
+      connection.authTimer(
+          scheduler.schedule(
+              () -> {
+                if (connection.pool() == null) {
+                  metrics.error("auth_timeout");
+                  connection.close(CloseCodes.UNAUTHORIZED, "Authentication timeout");
+                }
+              },
+              config.preAuthTimeout().toNanos(),
+              TimeUnit.NANOSECONDS));
+    }
+    return connection;
+  }
+
   /** Registers a connection that needs no handshake (the legacy SSE stream), subscribed to all. */
   public Connection openLegacyStream(FrameSink sink, RemotePeer peer, Set<Permission> permissions) {
     Connection connection = registry.create(peer, sink, nanoTime.getAsLong());
@@ -169,6 +201,24 @@ public final class Hub implements AutoCloseable {
     connection.authenticate(ClientType.LEGACY_SSE, registry.legacyStreamId(), permissions, null);
     router.subscribe(connection, List.of(ChannelNames.WILDCARD));
     return connection;
+  }
+
+  /**
+   * Hands every event on {@code patterns} to {@code listener} (on the publishing thread; it must
+   * not block) until the returned handle is closed: how a federated link forwards events.
+   */
+  public AutoCloseable listen(
+      List<String> patterns, java.util.function.Consumer<EventMessage> listener) {
+    ChannelRouter.validatePatterns(patterns);
+    Connection connection =
+        registry.create(
+            new RemotePeer("internal", true, null),
+            new ListenerSink(listener),
+            nanoTime.getAsLong());
+    connection.authenticate(
+        ClientType.HUB, registry.nextId(ClientType.HUB), Set.of(Permission.SUBSCRIBE), null);
+    router.subscribe(connection, patterns);
+    return () -> closed(connection, CloseCodes.NORMAL, "listener closed");
   }
 
   /** Handles one text frame. Never throws: problems become {@code error} frames. */
@@ -192,7 +242,8 @@ public final class Hub implements AutoCloseable {
     ClientFrame frame = null;
     try {
       frame = FrameDecoder.decode(node);
-      routes.dispatch(connection, frame);
+      (connection.endpoint() == Endpoint.FEDERATION ? federationRoutes : routes)
+          .dispatch(connection, frame);
     } catch (ProtocolException e) {
       replies.send(connection, type, frame, e);
     } catch (RuntimeException e) {
@@ -220,15 +271,22 @@ public final class Hub implements AutoCloseable {
       metrics.error("frame_too_big");
     }
     tasks.closed(connection);
+    federation.closed(connection);
     LOG.debug("Closed {}: {} {}", connection, code, reason);
   }
 
   /** Publishes from inside the hub (task and worker events); a failure is logged, not thrown. */
   public void publish(String channel, JsonNode data) {
+    publish(channel, data, List.of());
+  }
+
+  /** Publishes an event that came through federated hubs ({@code via}, origin first). */
+  public void publish(String channel, JsonNode data, List<String> via) {
     ChannelRouter.validateChannel(channel);
     publishing.publish(
         channel,
         data,
+        via,
         (seq, error) -> {
           if (error != null && unavailable() == null) {
             LOG.warn("event on {} not published: {}", channel, error.getMessage());
@@ -271,6 +329,7 @@ public final class Hub implements AutoCloseable {
   /** Closes every connection with 1001 "Server shutting down" and stops the timers. */
   @Override
   public void close() {
+    federation.stopping(registry.all());
     storage.bus().ifPresent(EventBus::close); // no events in or out while everyone is closed
     lane.close();
     timers.close();

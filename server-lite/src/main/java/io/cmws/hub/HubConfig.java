@@ -16,7 +16,25 @@ public record HubConfig(
     TasksConfig tasks,
     int historySize,
     Limits limits,
-    BrowserGuard browsers) {
+    BrowserGuard browsers,
+    Federation federation) {
+
+  /**
+   * How this hub shares work with federated hubs, and how long a hub on {@code /ws/hub} may stay
+   * silent before it is closed with 4005 (claude-mem's 180 s).
+   */
+  public record Federation(io.cmws.tasks.FederationPolicy policy, Duration healthTimeout) {
+    public static final Duration DEFAULT_HEALTH_TIMEOUT = Duration.ofSeconds(180);
+
+    public Federation {
+      Objects.requireNonNull(policy, "policy");
+      requirePositive("hub health timeout", healthTimeout);
+    }
+
+    public static Federation standard() {
+      return new Federation(io.cmws.tasks.FederationPolicy.standard(), DEFAULT_HEALTH_TIMEOUT);
+    }
+  }
 
   public static final Duration DEFAULT_HEARTBEAT_INTERVAL = Duration.ofSeconds(30);
   public static final Duration DEFAULT_HEARTBEAT_TIMEOUT = Duration.ofSeconds(60);
@@ -30,6 +48,7 @@ public record HubConfig(
     Objects.requireNonNull(tasks, "tasks");
     Objects.requireNonNull(limits, "limits");
     Objects.requireNonNull(browsers, "browsers");
+    Objects.requireNonNull(federation, "federation");
     if (historySize < 0 || historySize > 1_000_000) {
       throw new IllegalArgumentException(
           "history size must be 0..1000000 events per channel, got " + historySize);
@@ -56,7 +75,8 @@ public record HubConfig(
         TasksConfig.standard(),
         DEFAULT_HISTORY_SIZE,
         Limits.standard(),
-        BrowserGuard.loopbackOnly());
+        BrowserGuard.loopbackOnly(),
+        Federation.standard());
   }
 
   public HubConfig withAccess(AccessPolicy newAccess) {
@@ -68,22 +88,47 @@ public record HubConfig(
         tasks,
         historySize,
         limits,
-        browsers);
+        browsers,
+        federation);
   }
 
   public HubConfig withHeartbeat(Duration interval, Duration timeout) {
     return new HubConfig(
-        access, interval, timeout, preAuthTimeout, tasks, historySize, limits, browsers);
+        access,
+        interval,
+        timeout,
+        preAuthTimeout,
+        tasks,
+        historySize,
+        limits,
+        browsers,
+        federation);
   }
 
   public HubConfig withPreAuthTimeout(Duration timeout) {
     return new HubConfig(
-        access, heartbeatInterval, heartbeatTimeout, timeout, tasks, historySize, limits, browsers);
+        access,
+        heartbeatInterval,
+        heartbeatTimeout,
+        timeout,
+        tasks,
+        historySize,
+        limits,
+        browsers,
+        federation);
   }
 
   public HubConfig withHistorySize(int size) {
     return new HubConfig(
-        access, heartbeatInterval, heartbeatTimeout, preAuthTimeout, tasks, size, limits, browsers);
+        access,
+        heartbeatInterval,
+        heartbeatTimeout,
+        preAuthTimeout,
+        tasks,
+        size,
+        limits,
+        browsers,
+        federation);
   }
 
   public HubConfig withLimits(Limits newLimits) {
@@ -95,7 +140,8 @@ public record HubConfig(
         tasks,
         historySize,
         newLimits,
-        browsers);
+        browsers,
+        federation);
   }
 
   public HubConfig withTasks(TasksConfig newTasks) {
@@ -107,7 +153,8 @@ public record HubConfig(
         newTasks,
         historySize,
         limits,
-        browsers);
+        browsers,
+        federation);
   }
 
   public HubConfig withBrowsers(BrowserGuard guard) {
@@ -119,7 +166,21 @@ public record HubConfig(
         tasks,
         historySize,
         limits,
-        guard);
+        guard,
+        federation);
+  }
+
+  public HubConfig withFederation(Federation newFederation) {
+    return new HubConfig(
+        access,
+        heartbeatInterval,
+        heartbeatTimeout,
+        preAuthTimeout,
+        tasks,
+        historySize,
+        limits,
+        browsers,
+        newFederation);
   }
 
   private static void requirePositive(String what, Duration value) {

@@ -5,6 +5,8 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.cmws.protocol.ClientFrame;
 import io.cmws.protocol.Json;
 import io.cmws.protocol.ServerFrame;
+import io.cmws.tasks.FederationPolicy;
+import io.cmws.tasks.PoolView;
 import io.cmws.tasks.TaskDispatcher;
 import io.cmws.tasks.WorkerView;
 import java.time.Clock;
@@ -63,6 +65,28 @@ final class IntrospectionFrames {
           PermissionDenied.require(connection, Permission.ADMIN, "stats");
           connection.send(stats(frame.id(), clock.millis()));
         });
+    routes.authenticated(
+        ClientFrame.Hubs.class,
+        (connection, frame) -> {
+          PermissionDenied.require(connection, Permission.ADMIN, "hubs");
+          connection.send(hubs(frame.id()));
+        });
+  }
+
+  /** Per federated hub: whether it is online, its free slots, and the tasks it runs. */
+  private void writeHubs(PrometheusText out) {
+    Map<String, Integer> online = new TreeMap<>();
+    Map<String, Integer> free = new TreeMap<>();
+    Map<String, Integer> running = new TreeMap<>();
+    for (PoolView view : tasks.poolViews()) {
+      online.put(view.name(), view.online() ? 1 : 0);
+      free.put(view.name(), view.freeSlots());
+      running.put(view.name(), view.running().size());
+    }
+    out.labelled("cmws_hub_online", "gauge", "Federated hubs: 1 while linked", "hub", online);
+    out.labelled("cmws_hub_free_slots", "gauge", "Free slots federated hubs report", "hub", free);
+    out.labelled(
+        "cmws_hub_tasks_running", "gauge", "Tasks federated hubs run for this hub", "hub", running);
   }
 
   /** The Prometheus text for {@code /metrics}. */
@@ -82,6 +106,7 @@ final class IntrospectionFrames {
         "Tasks waiting, including those waiting for a retry",
         tasks.queue().waiting());
     out.gauge("cmws_tasks_running", "Tasks running on this hub's workers", tasks.runningCount());
+    writeHubs(out);
     out.labelled(
         "cmws_tasks_total",
         "counter",
@@ -113,6 +138,34 @@ final class IntrospectionFrames {
       workers.add(worker);
     }
     return new ServerFrame.WorkersInfo(requestId, workers);
+  }
+
+  /** This hub's own pool first, then every federated hub, as {@code hubs:info} lists them. */
+  ServerFrame.HubsInfo hubs(String requestId) {
+    List<JsonNode> hubs = new ArrayList<>();
+    PoolView.Capacity own = tasks.localCapacity();
+    FederationPolicy policy = tasks.federation();
+    ObjectNode local =
+        Json.object()
+            .put("name", policy.localName())
+            .put("local", true)
+            .put("online", true)
+            .put("health", "healthy")
+            .put("priority", FederationPolicy.LOCAL_PRIORITY)
+            .put("weight", FederationPolicy.WEIGHT)
+            .put("freeSlots", own.freeSlots())
+            .put("connectedWorkers", own.connectedWorkers())
+            .put("activeWorkers", own.activeWorkers());
+    local.put("region", policy.region());
+    local.set("labels", Json.MAPPER.valueToTree(policy.labels()));
+    local.set("capabilities", Json.MAPPER.valueToTree(own.capabilities()));
+    hubs.add(local);
+    for (PoolView view : tasks.poolViews()) {
+      ObjectNode hub = Json.MAPPER.valueToTree(view);
+      hub.put("local", false);
+      hubs.add(hub);
+    }
+    return new ServerFrame.HubsInfo(requestId, hubs);
   }
 
   ServerFrame.ChannelsInfo channels(String requestId) {

@@ -17,16 +17,29 @@ final class LivenessMonitor {
   private final HubMetrics metrics;
   private final long timeoutNanos;
 
-  LivenessMonitor(ConnectionRegistry registry, HubMetrics metrics, Duration timeout) {
+  private final long healthTimeoutNanos;
+
+  /** {@code healthTimeout}: how long a hub on {@code /ws/hub} may go without {@code hub:health}. */
+  LivenessMonitor(
+      ConnectionRegistry registry, HubMetrics metrics, Duration timeout, Duration healthTimeout) {
     this.registry = registry;
     this.metrics = metrics;
     this.timeoutNanos = timeout.toNanos();
+    this.healthTimeoutNanos = healthTimeout.toNanos();
   }
 
   void tick(long nowNanos) {
     for (Connection connection : registry.all()) {
       ClientType type = connection.type();
       if (type == ClientType.PENDING || type == ClientType.LEGACY_SSE) {
+        continue;
+      }
+      if (connection.endpoint() == Endpoint.FEDERATION) {
+        // reference §6.2: hub:health is the only liveness signal there, and nobody is pinged
+        if (nowNanos - connection.lastSeenNanos() > healthTimeoutNanos) {
+          metrics.error("health_timeout");
+          connection.close(CloseCodes.HUB_HEALTH_TIMEOUT, "Health timeout");
+        }
         continue;
       }
       if (nowNanos - connection.lastSeenNanos() > timeoutNanos) {

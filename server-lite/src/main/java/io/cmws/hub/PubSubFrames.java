@@ -112,9 +112,13 @@ final class PubSubFrames {
     if (why != null) {
       throw new ProtocolException(ErrorCode.UNAVAILABLE, why);
     }
+    // only a federated hub forwards events of others; anyone else's via is not believed
+    List<String> via =
+        connection.type() == ClientType.HUB && publish.via() != null ? publish.via() : List.of();
     publishing.publish(
         publish.channel(),
         publish.data(),
+        via,
         (seq, error) -> {
           if (error == null) {
             connection.send(new ServerFrame.Published(publish.id(), publish.channel(), seq));

@@ -9,6 +9,7 @@ import io.cmws.protocol.Json;
 import io.cmws.protocol.ProtocolException;
 import io.cmws.protocol.ServerFrame;
 import io.cmws.tasks.ChannelPublisher;
+import io.cmws.tasks.SubmitterLimitException;
 import io.cmws.tasks.Task;
 import io.cmws.tasks.TaskDefaults;
 import io.cmws.tasks.TaskDispatcher;
@@ -155,7 +156,7 @@ final class TaskFrames {
               submitter(connection));
     } catch (TaskQueue.QueueFullException e) {
       throw new ProtocolException(ErrorCode.QUEUE_FULL, e.getMessage());
-    } catch (TaskDispatcher.SubmitterLimitException e) {
+    } catch (SubmitterLimitException e) {
       metrics.limitRejected("tasks_per_submitter");
       throw new ProtocolException(ErrorCode.LIMIT_EXCEEDED, e.getMessage());
     }

@@ -29,9 +29,34 @@ public final class TokenRegistry {
     return new TokenRegistry(List.of());
   }
 
+  /** One {@code channels=P1,P2}, {@code priority=N} or {@code weight=N} after the token. */
+  private static TokenSpec withAttribute(TokenSpec spec, String attribute) {
+    if (attribute.startsWith("channels=")) {
+      return spec.withChannels(
+          Arrays.stream(attribute.substring("channels=".length()).split(","))
+              .map(String::trim)
+              .filter(p -> !p.isEmpty())
+              .toList());
+    }
+    try {
+      if (attribute.startsWith("priority=")) {
+        return spec.withPool(Integer.parseInt(attribute.substring(9)), spec.weight());
+      }
+      if (attribute.startsWith("weight=")) {
+        return spec.withPool(spec.priority(), Integer.parseInt(attribute.substring(7)));
+      }
+    } catch (NumberFormatException e) {
+      throw new IllegalArgumentException("'" + attribute + "' needs a whole number");
+    }
+    throw new IllegalArgumentException(
+        "after the token only channels=P1,P2, priority=N and weight=N may follow, got '"
+            + attribute
+            + "'");
+  }
+
   /**
-   * Reads one {@code NAME=SECRET[:perms] [channels=P1,P2]} per line; blank lines and {@code #}
-   * comments skipped.
+   * Reads one {@code NAME=SECRET[:perms] [channels=P1,P2] [priority=N] [weight=N]} per line; blank
+   * lines and {@code #} comments skipped.
    */
   public static List<TokenSpec> readFile(Path file) throws IOException {
     List<TokenSpec> specs = new ArrayList<>();
@@ -43,18 +68,10 @@ public final class TokenRegistry {
         continue;
       }
       try {
-        String[] fields = trimmed.split("\\s+", 2);
+        String[] fields = trimmed.split("\\s+");
         TokenSpec spec = TokenSpec.parse(fields[0]);
-        if (fields.length > 1) {
-          if (!fields[1].startsWith("channels=")) {
-            throw new IllegalArgumentException("after the token only 'channels=P1,P2' may follow");
-          }
-          spec =
-              spec.withChannels(
-                  Arrays.stream(fields[1].substring("channels=".length()).split(","))
-                      .map(String::trim)
-                      .filter(p -> !p.isEmpty())
-                      .toList());
+        for (int i = 1; i < fields.length; i++) {
+          spec = withAttribute(spec, fields[i]);
         }
         specs.add(spec);
       } catch (IllegalArgumentException e) {

@@ -23,13 +23,35 @@ public final class TokenSpec {
   private final byte[] digest;
   private final Set<Permission> permissions;
   private final List<String> channels;
+  private final Integer priority;
+  private final Integer weight;
 
   private TokenSpec(
-      String name, byte[] digest, Set<Permission> permissions, List<String> channels) {
+      String name,
+      byte[] digest,
+      Set<Permission> permissions,
+      List<String> channels,
+      Integer priority,
+      Integer weight) {
     this.name = name;
     this.digest = digest;
     this.permissions = Collections.unmodifiableSet(permissions);
     this.channels = List.copyOf(channels);
+    this.priority = priority;
+    this.weight = weight;
+  }
+
+  /** A federated hub presenting this token gets this pool priority and weight (null: default). */
+  public TokenSpec withPool(Integer newPriority, Integer newWeight) {
+    return new TokenSpec(name, digest, permissions, channels, newPriority, newWeight);
+  }
+
+  public Integer priority() {
+    return priority;
+  }
+
+  public Integer weight() {
+    return weight;
   }
 
   /**
@@ -44,7 +66,7 @@ public final class TokenSpec {
                 throw new IllegalArgumentException("token '" + name + "' channels: " + problem);
               });
     }
-    return new TokenSpec(name, digest, permissions, patterns);
+    return new TokenSpec(name, digest, permissions, patterns, priority, weight);
   }
 
   /** The patterns this token is limited to; empty if it may use every channel. */
@@ -74,7 +96,7 @@ public final class TokenSpec {
         colon < 0
             ? EnumSet.allOf(Permission.class)
             : parsePermissions(name, rest.substring(colon + 1));
-    return new TokenSpec(name, sha256(secret), permissions, List.of());
+    return new TokenSpec(name, sha256(secret), permissions, List.of(), null, null);
   }
 
   public String name() {

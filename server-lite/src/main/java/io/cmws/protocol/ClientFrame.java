@@ -38,6 +38,13 @@ import java.util.Map;
   @JsonSubTypes.Type(value = ClientFrame.Channels.class, name = "channels"),
   @JsonSubTypes.Type(value = ClientFrame.Stats.class, name = "stats"),
   @JsonSubTypes.Type(value = ClientFrame.History.class, name = "history"),
+  @JsonSubTypes.Type(value = ClientFrame.Hubs.class, name = "hubs"),
+  @JsonSubTypes.Type(value = ClientFrame.HubRegister.class, name = "hub:register"),
+  @JsonSubTypes.Type(value = ClientFrame.HubHealth.class, name = "hub:health"),
+  @JsonSubTypes.Type(value = ClientFrame.HubTaskComplete.class, name = "hub:task:complete"),
+  @JsonSubTypes.Type(value = ClientFrame.HubTaskError.class, name = "hub:task:error"),
+  @JsonSubTypes.Type(value = ClientFrame.HubTaskProgress.class, name = "hub:task:progress"),
+  @JsonSubTypes.Type(value = ClientFrame.HubShutdown.class, name = "hub:shutdown"),
 })
 @JsonInclude(JsonInclude.Include.NON_NULL)
 public sealed interface ClientFrame {
@@ -97,9 +104,20 @@ public sealed interface ClientFrame {
 
   record Unsubscribe(List<String> channels) implements ClientFrame {}
 
-  /** cmws extension: publish {@code data} on {@code channel}; {@code id} is echoed in the ack. */
-  record Publish(String channel, @JsonInclude(JsonInclude.Include.ALWAYS) JsonNode data, String id)
-      implements ClientFrame {}
+  /**
+   * cmws extension: publish {@code data} on {@code channel}; {@code id} is echoed in the ack. A
+   * federated hub forwarding an event names the hubs it came through in {@code via}, origin first.
+   */
+  record Publish(
+      String channel,
+      @JsonInclude(JsonInclude.Include.ALWAYS) JsonNode data,
+      String id,
+      List<String> via)
+      implements ClientFrame {
+    public Publish(String channel, JsonNode data, String id) {
+      this(channel, data, id, null);
+    }
+  }
 
   record Ping() implements ClientFrame {}
 
@@ -121,7 +139,8 @@ public sealed interface ClientFrame {
   /**
    * cmws extension: queue a task. Unset fields take the per-type defaults; {@code capability}
    * defaults to {@code taskType}. With {@code watch} the hub sends {@code task:result} to this
-   * connection when the task finishes. {@code id} correlates the reply.
+   * connection when the task finishes. {@code id} correlates the reply. {@code preferHub}, {@code
+   * region} and {@code labels} narrow the federated pools the task may go to, where any matches.
    */
   record TaskSubmit(
       String taskType,
@@ -134,7 +153,10 @@ public sealed interface ClientFrame {
       String deduplicationKey,
       String clientId,
       Boolean watch,
-      String id)
+      String id,
+      String preferHub,
+      String region,
+      Map<String, String> labels)
       implements ClientFrame {}
 
   /** cmws extension: one task's state; answered by {@code task:info}. */
@@ -169,4 +191,48 @@ public sealed interface ClientFrame {
    * history:info}.
    */
   record History(String channel, Integer last, String id) implements ClientFrame {}
+
+  /** cmws introspection: federated hubs and the local pool; answered by {@code hubs:info}. */
+  record Hubs(String id) implements ClientFrame {}
+
+  /**
+   * Federation (reference §6.2): a hub joins as a worker pool. {@code freeSlots} is a cmws
+   * extension; claude-mem's hub sends its real capabilities only with {@code hub:health}.
+   */
+  record HubRegister(
+      String name,
+      String region,
+      Map<String, String> labels,
+      List<String> capabilities,
+      Integer freeSlots)
+      implements ClientFrame {}
+
+  /**
+   * A hub's health, every 30 s (the only liveness signal on {@code /ws/hub}). {@code freeSlots}
+   * (slots free for more work) and {@code running} (task ids it holds) are cmws extensions.
+   */
+  record HubHealth(
+      String status,
+      Integer connectedWorkers,
+      Integer activeWorkers,
+      Double avgLatencyMs,
+      List<String> capabilities,
+      Integer freeSlots,
+      List<String> running)
+      implements ClientFrame {}
+
+  /** {@code attempt} and {@code workerId} (the child's worker that ran it) are cmws extensions. */
+  record HubTaskComplete(
+      String taskId, JsonNode result, Long processingTimeMs, Integer attempt, String workerId)
+      implements ClientFrame {}
+
+  record HubTaskError(
+      String taskId, String error, Boolean retryable, Integer attempt, String workerId)
+      implements ClientFrame {}
+
+  record HubTaskProgress(String taskId, Double progress, String message, Integer attempt)
+      implements ClientFrame {}
+
+  /** The hub leaves; the parent closes with 1000 "Hub shutdown". */
+  record HubShutdown(String reason) implements ClientFrame {}
 }

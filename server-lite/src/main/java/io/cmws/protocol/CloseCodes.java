@@ -25,6 +25,20 @@ public final class CloseCodes {
   /** cmws: the connection's outbox overflowed under the disconnect policy. */
   public static final int SLOW_CONSUMER = 4008;
 
+  // On /ws/hub (reference-protocol §3.5): the same numbers mean other things there.
+
+  /** {@code /ws/hub}: a second {@code auth}, "Unexpected auth message". */
+  public static final int HUB_UNEXPECTED_AUTH = 4002;
+
+  /** {@code /ws/hub}: "Invalid token". */
+  public static final int HUB_INVALID_TOKEN = 4003;
+
+  /** {@code /ws/hub}: {@code hub:register} before {@code auth} where one is needed. */
+  public static final int HUB_AUTH_REQUIRED = 4004;
+
+  /** {@code /ws/hub}: no {@code hub:health} within the health timeout. */
+  public static final int HUB_HEALTH_TIMEOUT = 4005;
+
   public static final String SHUTTING_DOWN_REASON = "Server shutting down";
 
   private CloseCodes() {}

@@ -11,6 +11,8 @@ public enum ErrorCode {
   INVALID_PATTERN("invalid_pattern"),
   ALREADY_AUTHENTICATED("already_authenticated"),
   NOT_A_WORKER("not_a_worker"),
+  /** A federation frame from a connection that is not a registered hub. */
+  NOT_A_HUB("not_a_hub"),
   NOT_FOUND("not_found"),
   NOT_OWNER("not_owner"),
   QUEUE_FULL("queue_full"),

@@ -2,6 +2,7 @@ package io.cmws.protocol;
 
 import com.fasterxml.jackson.core.io.JsonStringEncoder;
 import com.fasterxml.jackson.databind.JsonNode;
+import java.util.List;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
 
@@ -15,14 +16,26 @@ public final class EventMessage {
   private final JsonNode data;
   private final long timestamp;
   private final long seq;
+  private final List<String> via;
   private volatile String dataJson;
   private final Map<Encoding<?>, Map<String, Object>> encodings = new ConcurrentHashMap<>(2);
 
   public EventMessage(String channel, JsonNode data, long timestamp, long seq) {
+    this(channel, data, timestamp, seq, List.of());
+  }
+
+  /** {@code via}: the federated hubs the event came through, its origin first; empty if local. */
+  public EventMessage(String channel, JsonNode data, long timestamp, long seq, List<String> via) {
     this.channel = channel;
     this.data = data;
     this.timestamp = timestamp;
     this.seq = seq;
+    this.via = via == null ? List.of() : List.copyOf(via);
+  }
+
+  /** The federated hubs this event came through, origin first; empty for a local event. */
+  public List<String> via() {
+    return via;
   }
 
   public String channel() {
@@ -43,7 +56,8 @@ public final class EventMessage {
 
   /**
    * The text of the {@code event} frame delivered for {@code pattern}: the reference envelope
-   * {@code {type, channel, data, timestamp}} plus the extensions {@code seq} and {@code pattern}.
+   * {@code {type, channel, data, timestamp}} plus the extensions {@code seq}, {@code pattern} and
+   * (for an event from another hub) {@code via}.
    */
   public String eventJson(String pattern) {
     StringBuilder out = new StringBuilder(64 + channel.length() + dataJson().length());
@@ -55,6 +69,16 @@ public final class EventMessage {
     if (pattern != null) {
       out.append(",\"pattern\":");
       quote(out, pattern);
+    }
+    if (!via.isEmpty()) {
+      out.append(",\"via\":[");
+      for (int i = 0; i < via.size(); i++) {
+        if (i > 0) {
+          out.append(',');
+        }
+        quote(out, via.get(i));
+      }
+      out.append(']');
     }
     return out.append('}').toString();
   }

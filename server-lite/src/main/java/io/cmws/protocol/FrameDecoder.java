@@ -95,6 +95,14 @@ public final class FrameDecoder {
       case "workers" -> new ClientFrame.Workers(optionalId(node));
       case "channels" -> new ClientFrame.Channels(optionalId(node));
       case "stats" -> new ClientFrame.Stats(optionalId(node));
+      case "hubs" -> new ClientFrame.Hubs(optionalId(node));
+      case "hub:register",
+          "hub:health",
+          "hub:task:complete",
+          "hub:task:error",
+          "hub:task:progress",
+          "hub:shutdown" ->
+          HubFrameDecoder.decode(type.asText(), node);
       default ->
           throw new ProtocolException(
               ErrorCode.UNKNOWN_TYPE, "Unknown message type: " + abbreviate(type.asText()));
@@ -117,7 +125,10 @@ public final class FrameDecoder {
         optionalString(node, "deduplicationKey"),
         optionalString(node, "clientId"),
         optionalBoolean(node, "watch"),
-        optionalId(node));
+        optionalId(node),
+        optionalString(node, "preferHub"),
+        optionalString(node, "region"),
+        HubFrameDecoder.labels(node));
   }
 
   static final int MAX_REPLAY_LAST = 100_000;
@@ -164,7 +175,7 @@ public final class FrameDecoder {
         after == null || after.isNull() ? null : after.asLong());
   }
 
-  private static Integer optionalInt(JsonNode node, String field) {
+  static Integer optionalInt(JsonNode node, String field) {
     JsonNode value = node.get(field);
     if (value == null || value.isNull()) {
       return null;
@@ -175,7 +186,7 @@ public final class FrameDecoder {
     return value.asInt();
   }
 
-  private static String optionalId(JsonNode node) {
+  static String optionalId(JsonNode node) {
     JsonNode id = node.get("id");
     if (id != null && !id.isNull() && !id.isTextual() && !id.isIntegralNumber()) {
       throw bad("'id' must be a string or an integer");
@@ -188,10 +199,11 @@ public final class FrameDecoder {
     if (!node.has("data")) {
       throw bad("publish needs 'data' (any JSON value; use null for none)");
     }
-    return new ClientFrame.Publish(channel, node.get("data"), optionalId(node));
+    return new ClientFrame.Publish(
+        channel, node.get("data"), optionalId(node), optionalStringList(node, "via"));
   }
 
-  private static String requiredString(JsonNode node, String field) {
+  static String requiredString(JsonNode node, String field) {
     JsonNode value = node.get(field);
     if (value == null || !value.isTextual()) {
       throw bad(typeName(node) + " needs '" + field + "': a string");
@@ -199,7 +211,7 @@ public final class FrameDecoder {
     return value.asText();
   }
 
-  private static String optionalString(JsonNode node, String field) {
+  static String optionalString(JsonNode node, String field) {
     JsonNode value = node.get(field);
     if (value == null || value.isNull()) {
       return null;
@@ -210,7 +222,7 @@ public final class FrameDecoder {
     return value.asText();
   }
 
-  private static Double optionalNumber(JsonNode node, String field) {
+  static Double optionalNumber(JsonNode node, String field) {
     JsonNode value = node.get(field);
     if (value == null || value.isNull()) {
       return null;
@@ -221,7 +233,7 @@ public final class FrameDecoder {
     return value.asDouble();
   }
 
-  private static Boolean optionalBoolean(JsonNode node, String field) {
+  static Boolean optionalBoolean(JsonNode node, String field) {
     JsonNode value = node.get(field);
     if (value == null || value.isNull()) {
       return null;
@@ -232,7 +244,7 @@ public final class FrameDecoder {
     return value.asBoolean();
   }
 
-  private static JsonNode optionalObject(JsonNode node, String field) {
+  static JsonNode optionalObject(JsonNode node, String field) {
     JsonNode value = node.get(field);
     if (value == null || value.isNull()) {
       return null;
@@ -243,12 +255,12 @@ public final class FrameDecoder {
     return value;
   }
 
-  private static List<String> optionalStringList(JsonNode node, String field) {
+  static List<String> optionalStringList(JsonNode node, String field) {
     JsonNode value = node.get(field);
     return value == null || value.isNull() ? null : stringList(node, field);
   }
 
-  private static List<String> stringList(JsonNode node, String field) {
+  static List<String> stringList(JsonNode node, String field) {
     JsonNode value = node.get(field);
     if (value == null || !value.isArray()) {
       throw bad(typeName(node) + " needs '" + field + "': an array of strings");
@@ -278,7 +290,7 @@ public final class FrameDecoder {
     return text.length() <= 64 ? text : text.substring(0, 64) + "...";
   }
 
-  private static ProtocolException bad(String message) {
+  static ProtocolException bad(String message) {
     return new ProtocolException(ErrorCode.BAD_FRAME, message);
   }
 }

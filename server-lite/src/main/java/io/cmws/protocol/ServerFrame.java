@@ -34,6 +34,14 @@ import java.util.List;
   @JsonSubTypes.Type(value = ServerFrame.ChannelsInfo.class, name = "channels:info"),
   @JsonSubTypes.Type(value = ServerFrame.StatsInfo.class, name = "stats:info"),
   @JsonSubTypes.Type(value = ServerFrame.HistoryInfo.class, name = "history:info"),
+  @JsonSubTypes.Type(value = ServerFrame.HubsInfo.class, name = "hubs:info"),
+  @JsonSubTypes.Type(value = ServerFrame.HubAuthSuccess.class, name = "hub:auth:success"),
+  @JsonSubTypes.Type(value = ServerFrame.HubAuthFailed.class, name = "hub:auth:failed"),
+  @JsonSubTypes.Type(value = ServerFrame.HubRegistered.class, name = "hub:registered"),
+  @JsonSubTypes.Type(value = ServerFrame.HubHeartbeatAck.class, name = "hub:heartbeat:ack"),
+  @JsonSubTypes.Type(value = ServerFrame.HubTaskAssign.class, name = "hub:task:assign"),
+  @JsonSubTypes.Type(value = ServerFrame.HubTaskCancel.class, name = "hub:task:cancel"),
+  @JsonSubTypes.Type(value = ServerFrame.BackendShutdown.class, name = "backend:shutdown"),
 })
 @JsonInclude(JsonInclude.Include.NON_NULL)
 public sealed interface ServerFrame {
@@ -99,8 +107,8 @@ public sealed interface ServerFrame {
 
   /**
    * A task for a worker, in the backend's shape: {@code capability} carries the task type
-   * (reference §2.4). The {@code task} object adds {@code attempt}, {@code timeoutMs} and the
-   * task's required {@code capability}, which claude-mem workers ignore.
+   * (reference §2.4). The {@code task} object adds {@code attempt}, {@code timeoutMs}, the task's
+   * required {@code capability} and its {@code priority}, which claude-mem workers ignore.
    */
   record TaskAssign(AssignedTask task, String capability) implements ServerFrame {}
 
@@ -111,7 +119,8 @@ public sealed interface ServerFrame {
       @JsonInclude(JsonInclude.Include.ALWAYS) JsonNode payload,
       Integer attempt,
       Long timeoutMs,
-      String capability) {}
+      String capability,
+      Integer priority) {}
 
   /** To a worker: stop working on this task (its slot is already free). */
   record TaskCancel(String taskId, String reason) implements ServerFrame {}
@@ -142,4 +151,37 @@ public sealed interface ServerFrame {
   /** To a submitter that asked to be notified: the task finished. */
   record TaskResult(String taskId, String state, JsonNode result, String error, Integer attempt)
       implements ServerFrame {}
+
+  /** Introspection reply: the local pool and every federated hub. */
+  record HubsInfo(String id, List<JsonNode> hubs) implements ServerFrame {}
+
+  /** Federation (reference §6.2): to a hub on {@code /ws/hub}, its auth was accepted. */
+  record HubAuthSuccess() implements ServerFrame {}
+
+  record HubAuthFailed(String reason) implements ServerFrame {}
+
+  /** {@code name} (extension, on {@code /ws} only): the parent's own hub name, for {@code via}. */
+  record HubRegistered(String hubId, String name) implements ServerFrame {}
+
+  record HubHeartbeatAck() implements ServerFrame {}
+
+  /**
+   * A task for a federated hub, flat as the reference sends it; {@code capability} is a real
+   * capability. {@code attempt}, {@code timeoutMs} and {@code priority} are cmws extensions a cmws
+   * child uses and claude-mem's hub ignores.
+   */
+  record HubTaskAssign(
+      String taskId,
+      String taskType,
+      @JsonInclude(JsonInclude.Include.ALWAYS) JsonNode payload,
+      String capability,
+      Integer attempt,
+      Long timeoutMs,
+      Integer priority)
+      implements ServerFrame {}
+
+  record HubTaskCancel(String taskId, String reason) implements ServerFrame {}
+
+  /** Before the parent closes a hub's link with 1001 "Backend shutdown". */
+  record BackendShutdown() implements ServerFrame {}
 }

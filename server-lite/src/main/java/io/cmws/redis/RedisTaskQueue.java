@@ -10,7 +10,6 @@ import io.cmws.tasks.TaskQueue;
 import io.cmws.tasks.TaskRequest;
 import io.cmws.tasks.TaskState;
 import java.util.ArrayList;
-import java.util.Arrays;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
@@ -59,6 +58,9 @@ public final class RedisTaskQueue implements TaskQueue {
    */
   private static final LuaScript FAIL =
       LuaScript.fromResources("task-current.lua", "task-fail.lua");
+
+  private static final LuaScript DECLINE =
+      LuaScript.fromResources("task-current.lua", "task-decline.lua");
 
   private static final LuaScript ABANDON =
       LuaScript.fromResources("task-current.lua", "task-abandon.lua");
@@ -145,8 +147,8 @@ public final class RedisTaskQueue implements TaskQueue {
       }
       List<Object> head = list(peeked);
       String id = (String) head.get(0);
-      List<String> caps = Arrays.asList(((String) head.get(1)).split(" "));
-      String workerId = picker.pick(caps.get(0), caps.subList(1, caps.size()));
+      TaskRequest request = TaskRequest.fromJson(parse((String) head.get(1)));
+      String workerId = picker.pick(request);
       if (workerId == null) {
         return Optional.empty();
       }
@@ -162,7 +164,9 @@ public final class RedisTaskQueue implements TaskQueue {
                 req.path("capability").asText(),
                 ((Long) claimed.get(0)).intValue(),
                 req.path("timeoutMs").asLong(),
-                workerId));
+                workerId,
+                request.priority(),
+                request.fallbackCapabilities()));
       }
       // another hub took it between the two scripts: look again
     }
@@ -170,7 +174,7 @@ public final class RedisTaskQueue implements TaskQueue {
   }
 
   @Override
-  public Transition complete(String taskId, int attempt, JsonNode result, long now) {
+  public Transition complete(String taskId, int attempt, JsonNode result, String ranBy, long now) {
     return transition(
         taskId,
         run(
@@ -179,12 +183,14 @@ public final class RedisTaskQueue implements TaskQueue {
             taskId,
             Integer.toString(attempt),
             Json.write(result),
-            Long.toString(now)),
+            Long.toString(now),
+            ranBy == null ? "" : ranBy),
         0);
   }
 
   @Override
-  public Transition fail(String taskId, int attempt, String error, boolean retryable, long now) {
+  public Transition fail(
+      String taskId, int attempt, String error, boolean retryable, String ranBy, long now) {
     long delay = retryDelay(taskId, attempt);
     Transition transition =
         transition(
@@ -197,9 +203,16 @@ public final class RedisTaskQueue implements TaskQueue {
                 error == null ? "" : error,
                 retryable ? "1" : "0",
                 Long.toString(now),
-                Long.toString(delay)),
+                Long.toString(delay),
+                ranBy == null ? "" : ranBy),
             delay);
     return transition.kind() == Transition.Kind.RETRYING ? transition : withDelay(transition, 0);
+  }
+
+  @Override
+  public Transition decline(String taskId, int attempt, long now) {
+    return transition(
+        taskId, run(DECLINE, prefix, taskId, Integer.toString(attempt), Long.toString(now)), 0);
   }
 
   @Override

@@ -1,5 +1,6 @@
 package io.cmws.server;
 
+import io.cmws.federation.UpstreamLink;
 import io.cmws.hub.Hub;
 import io.cmws.hub.HubConfig;
 import io.cmws.hub.HubStorage;
@@ -31,6 +32,7 @@ public final class HubServer implements AutoCloseable {
   private final Hub hub;
   private final WsEndpoint endpoint;
   private final Optional<AdminHttpServer> admin;
+  private final Optional<UpstreamLink> upstream;
 
   private HubServer(
       ServerConfig config,
@@ -38,13 +40,15 @@ public final class HubServer implements AutoCloseable {
       HubStorage storage,
       Hub hub,
       WsEndpoint endpoint,
-      Optional<AdminHttpServer> admin) {
+      Optional<AdminHttpServer> admin,
+      Optional<UpstreamLink> upstream) {
     this.config = config;
     this.timers = timers;
     this.storage = storage;
     this.hub = hub;
     this.endpoint = endpoint;
     this.admin = admin;
+    this.upstream = upstream;
   }
 
   public static HubServer start(ServerConfig config, String version) throws IOException {
@@ -68,10 +72,22 @@ public final class HubServer implements AutoCloseable {
         admin = Optional.of(AdminHttpServer.start(config, hub, version));
         started.push(admin.get()::stop);
       }
+      Optional<UpstreamLink> upstream = Optional.empty();
+      if (config.upstream() != null) {
+        upstream =
+            Optional.of(
+                UpstreamLink.start(
+                    config.upstream(),
+                    hub,
+                    hubConfig.federation().policy(),
+                    hubConfig.tasks().defaults(),
+                    clock));
+        started.push(upstream.get());
+      }
       long retention = config.retention().toMillis();
       timers.scheduleWithFixedDelay(
           () -> storage.pruneFinishedBefore(clock.millis() - retention), 1, 1, TimeUnit.MINUTES);
-      return new HubServer(config, timers, storage, hub, endpoint, admin);
+      return new HubServer(config, timers, storage, hub, endpoint, admin, upstream);
     } catch (IOException | RuntimeException e) {
       started.forEach(HubServer::closeQuietly);
       throw e;
@@ -146,11 +162,12 @@ public final class HubServer implements AutoCloseable {
   }
 
   /**
-   * The hub first (its clients get 1001 after what was queued for them), then the endpoints, the
-   * timers, and last the storage, so every change the clients caused is kept.
+   * The link to a parent first, then the hub (its clients get 1001 after what was queued for them),
+   * the endpoints, the timers, and last the storage, so every change the clients caused is kept.
    */
   @Override
   public void close() {
+    upstream.ifPresent(UpstreamLink::close); // says goodbye to the parent first
     hub.close();
     endpoint.close();
     admin.ifPresent(AdminHttpServer::stop);

@@ -1,5 +1,6 @@
 package io.cmws.server;
 
+import io.cmws.federation.UpstreamConfig;
 import io.cmws.hub.HubConfig;
 import io.cmws.redis.RedisSettings;
 import io.cmws.store.StoreOptions;
@@ -27,7 +28,8 @@ public record ServerConfig(
     Duration retention,
     RedisSettings redis,
     TlsOptions tls,
-    HandshakeLimits handshakes) {
+    HandshakeLimits handshakes,
+    UpstreamConfig upstream) {
 
   public static final String DEFAULT_HOST = "127.0.0.1";
 
@@ -74,7 +76,8 @@ public record ServerConfig(
         StoreOptions.DEFAULT_RETENTION,
         null,
         null,
-        HandshakeLimits.standard());
+        HandshakeLimits.standard(),
+        null);
   }
 
   /**
@@ -93,7 +96,8 @@ public record ServerConfig(
         retention,
         settings,
         tls,
-        handshakes);
+        handshakes,
+        upstream);
   }
 
   /** Serves {@code wss://} with this certificate; null for plain {@code ws://}. */
@@ -110,7 +114,8 @@ public record ServerConfig(
         retention,
         redis,
         options,
-        handshakes);
+        handshakes,
+        upstream);
   }
 
   public ServerConfig withHub(HubConfig newHub) {
@@ -126,12 +131,25 @@ public record ServerConfig(
         retention,
         redis,
         tls,
-        handshakes);
+        handshakes,
+        upstream);
   }
 
   public ServerConfig withMaxFrameBytes(int bytes) {
     return new ServerConfig(
-        host, port, path, adminPort, bytes, outbox, hub, store, retention, redis, tls, handshakes);
+        host,
+        port,
+        path,
+        adminPort,
+        bytes,
+        outbox,
+        hub,
+        store,
+        retention,
+        redis,
+        tls,
+        handshakes,
+        upstream);
   }
 
   public ServerConfig withAdminPort(int newAdminPort) {
@@ -147,7 +165,8 @@ public record ServerConfig(
         retention,
         redis,
         tls,
-        handshakes);
+        handshakes,
+        upstream);
   }
 
   public ServerConfig withOutbox(OutboxLimits limits) {
@@ -163,7 +182,8 @@ public record ServerConfig(
         retention,
         redis,
         tls,
-        handshakes);
+        handshakes,
+        upstream);
   }
 
   /** Durable: tasks (and history, if so configured) in SQLite under {@code options.dataDir()}. */
@@ -180,7 +200,8 @@ public record ServerConfig(
         options == null ? retention : options.retention(),
         redis,
         tls,
-        handshakes);
+        handshakes,
+        upstream);
   }
 
   public ServerConfig withHandshakes(HandshakeLimits limits) {
@@ -196,7 +217,26 @@ public record ServerConfig(
         retention,
         redis,
         tls,
-        limits);
+        limits,
+        upstream);
+  }
+
+  /** Joins a parent hub as a worker pool; null for a hub of its own. */
+  public ServerConfig withUpstream(UpstreamConfig parent) {
+    return new ServerConfig(
+        host,
+        port,
+        path,
+        adminPort,
+        maxFrameBytes,
+        outbox,
+        hub,
+        store,
+        retention,
+        redis,
+        tls,
+        handshakes,
+        parent);
   }
 
   public ServerConfig withPort(int newPort) {
@@ -212,6 +252,7 @@ public record ServerConfig(
         retention,
         redis,
         tls,
-        handshakes);
+        handshakes,
+        upstream);
   }
 }

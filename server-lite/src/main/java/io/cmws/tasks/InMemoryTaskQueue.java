@@ -28,8 +28,7 @@ public final class InMemoryTaskQueue implements TaskQueue {
   private final Map<String, CapabilityQueue> waitingByCapability = new HashMap<>();
   private final PriorityQueue<Delayed> delayed =
       new PriorityQueue<>(Comparator.comparingLong(Delayed::due));
-  private final PriorityQueue<LeaseRef> leases =
-      new PriorityQueue<>(Comparator.comparingLong(LeaseRef::until));
+  private final LeaseHeap leases = new LeaseHeap();
   private final Map<String, String> byDeduplicationKey = new HashMap<>();
   private final ArrayDeque<TaskEntry> finished = new ArrayDeque<>();
   private long nextSeq;
@@ -37,21 +36,6 @@ public final class InMemoryTaskQueue implements TaskQueue {
   private TaskJournal journal = TaskJournal.NONE;
 
   private record Delayed(TaskEntry entry, int version, long due) {}
-
-  /**
-   * Leases stay in {@link #leases} after their task finished (a heap cannot drop them cheaply), so
-   * the heap is swept of those whenever it doubles: otherwise every task finished within its
-   * timeout (5 minutes by default) would stay reachable, payload and all.
-   */
-  private static final int MIN_LEASE_SWEEP = 1024;
-
-  private int sweepLeasesAt = MIN_LEASE_SWEEP;
-
-  private record LeaseRef(TaskEntry entry, int attempt, long until) {
-    boolean current() {
-      return entry.state == TaskState.ASSIGNED && entry.attempt == attempt;
-    }
-  }
 
   public InMemoryTaskQueue(TaskDefaults defaults, int maxWaiting, int maxFinished) {
     this(defaults, maxWaiting, maxFinished, () -> ThreadLocalRandom.current().nextDouble(-1, 1));
@@ -165,7 +149,7 @@ public final class InMemoryTaskQueue implements TaskQueue {
     if (best == null) {
       return Optional.empty();
     }
-    String workerId = picker.pick(best.request.capability(), best.request.fallbackCapabilities());
+    String workerId = picker.pick(best.request);
     if (workerId == null) {
       return Optional.empty();
     }
@@ -185,16 +169,20 @@ public final class InMemoryTaskQueue implements TaskQueue {
             best.request.capability(),
             best.attempt,
             best.request.timeoutMs(),
-            workerId));
+            workerId,
+            best.request.priority(),
+            best.request.fallbackCapabilities()));
   }
 
   @Override
-  public synchronized Transition complete(String taskId, int attempt, JsonNode result, long now) {
+  public synchronized Transition complete(
+      String taskId, int attempt, JsonNode result, String ranBy, long now) {
     TaskEntry entry = tasks.get(taskId);
     Transition refusal = checkCurrent(entry, taskId, attempt);
     if (refusal != null) {
       return refusal;
     }
+    recordRanBy(entry, ranBy);
     entry.result = result;
     entry.error = null;
     finish(entry, TaskState.COMPLETED, now);
@@ -204,12 +192,13 @@ public final class InMemoryTaskQueue implements TaskQueue {
 
   @Override
   public synchronized Transition fail(
-      String taskId, int attempt, String error, boolean retryable, long now) {
+      String taskId, int attempt, String error, boolean retryable, String ranBy, long now) {
     TaskEntry entry = tasks.get(taskId);
     Transition refusal = checkCurrent(entry, taskId, attempt);
     if (refusal != null) {
       return refusal;
     }
+    recordRanBy(entry, ranBy);
     entry.error = error;
     if (!retryable || entry.attempt >= entry.request.maxRetries()) {
       finish(entry, TaskState.FAILED, now);
@@ -247,6 +236,30 @@ public final class InMemoryTaskQueue implements TaskQueue {
   }
 
   @Override
+  public synchronized Transition decline(String taskId, int attempt, long now) {
+    TaskEntry entry = tasks.get(taskId);
+    Transition refusal = checkCurrent(entry, taskId, attempt);
+    if (refusal != null) {
+      return refusal;
+    }
+    Transition declined = transition(Kind.DECLINED, entry, null, 0);
+    entry.attempt--;
+    entry.state = TaskState.PENDING;
+    entry.workerId = null;
+    entry.assignedAt = null;
+    waiting++;
+    enqueue(entry);
+    journal.record(entry.stored());
+    return declined;
+  }
+
+  private static void recordRanBy(TaskEntry entry, String ranBy) {
+    if (ranBy != null) {
+      entry.workerId = ranBy;
+    }
+  }
+
+  @Override
   public synchronized boolean extendLease(String taskId, int attempt, long now) {
     TaskEntry entry = tasks.get(taskId);
     if (entry == null || entry.state != TaskState.ASSIGNED || entry.attempt != attempt) {
@@ -279,20 +292,7 @@ public final class InMemoryTaskQueue implements TaskQueue {
 
   @Override
   public synchronized List<Lease> expiredLeases(long now) {
-    List<Lease> expired = new ArrayList<>();
-    while (!leases.isEmpty() && leases.peek().until() <= now) {
-      LeaseRef ref = leases.poll();
-      TaskEntry entry = ref.entry();
-      if (!ref.current()) {
-        continue;
-      }
-      if (entry.leaseUntil > now) {
-        addLease(entry); // extended meanwhile
-      } else {
-        expired.add(new Lease(entry.id, entry.attempt, entry.workerId));
-      }
-    }
-    return expired;
+    return leases.expired(now);
   }
 
   @Override
@@ -368,11 +368,7 @@ public final class InMemoryTaskQueue implements TaskQueue {
   }
 
   private void addLease(TaskEntry entry) {
-    leases.add(new LeaseRef(entry, entry.attempt, entry.leaseUntil));
-    if (leases.size() >= sweepLeasesAt) {
-      leases.removeIf(ref -> !ref.current());
-      sweepLeasesAt = Math.max(MIN_LEASE_SWEEP, 2 * leases.size());
-    }
+    leases.add(entry);
   }
 
   /** Lease records held, current or not yet swept; at most about twice the running tasks. */

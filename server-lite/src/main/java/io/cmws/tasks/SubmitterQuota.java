@@ -16,10 +16,10 @@ final class SubmitterQuota {
     this.max = newMax;
   }
 
-  /** Refuses with {@link TaskDispatcher.SubmitterLimitException} if {@code submitter} is full. */
+  /** Refuses with {@link SubmitterLimitException} if {@code submitter} is full. */
   void requireRoom(String submitter) {
     if (submitter != null && unfinished.getOrDefault(submitter, 0) >= max) {
-      throw new TaskDispatcher.SubmitterLimitException(submitter, max);
+      throw new SubmitterLimitException(submitter, max);
     }
   }
 

@@ -38,6 +38,23 @@ public record Task(
     return request.submittedBy();
   }
 
+  /**
+   * The federated hub that ran (or runs) the current attempt, from the worker id {@code
+   * hub:NAME[/worker]} the dispatcher gives its pools; null on this hub's own workers.
+   */
+  public String hub() {
+    return hubOf(workerId);
+  }
+
+  /** The hub named in a worker id of a federated pool, else null. */
+  public static String hubOf(String workerId) {
+    if (workerId == null || !workerId.startsWith(Pool.ID_PREFIX)) {
+      return null;
+    }
+    int slash = workerId.indexOf('/');
+    return workerId.substring(Pool.ID_PREFIX.length(), slash < 0 ? workerId.length() : slash);
+  }
+
   /** The wire shape, fields in this order, absent ones left out. */
   @JsonValue
   public ObjectNode toJson() {
@@ -52,6 +69,7 @@ public record Task(
     node.put("attempt", attempt);
     node.put("timeoutMs", request.timeoutMs());
     putIfPresent(node, "workerId", workerId);
+    putIfPresent(node, "hub", hub());
     putIfPresent(node, "clientId", request.clientId());
     putIfPresent(node, "submittedBy", request.submittedBy());
     putIfPresent(node, "deduplicationKey", request.deduplicationKey());
@@ -59,6 +77,12 @@ public record Task(
     putIfPresent(node, "assignedAt", assignedAt);
     putIfPresent(node, "completedAt", completedAt);
     putIfPresent(node, "retryAfter", retryAfter);
+    TaskRouting routing = request.routing();
+    putIfPresent(node, "preferHub", routing.preferHub());
+    putIfPresent(node, "region", routing.region());
+    if (!routing.labels().isEmpty()) {
+      node.set("labels", Json.MAPPER.valueToTree(routing.labels()));
+    }
     node.set("payload", request.payload());
     if (result != null) {
       node.set("result", result);

@@ -1,18 +1,14 @@
 package io.cmws.tasks;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import io.cmws.protocol.ErrorCode;
-import io.cmws.protocol.ProtocolException;
 import io.cmws.protocol.ServerFrame;
 import io.cmws.tasks.TaskQueue.Transition;
 import java.time.Clock;
 import java.util.Comparator;
-import java.util.HashMap;
 import java.util.List;
-import java.util.Locale;
 import java.util.Map;
-import java.util.Optional;
-import java.util.TreeMap;
+import java.util.concurrent.ThreadLocalRandom;
+import java.util.function.DoubleSupplier;
 
 /**
  * Moves tasks between the queue and this hub's workers: fills every free slot whenever tasks wait,
@@ -28,15 +24,34 @@ public final class TaskDispatcher {
   private final TaskEvents events;
   private final Clock clock;
   private final WorkerSlots workers = new WorkerSlots();
-  private final Map<String, TaskPeer> watchers = new HashMap<>();
-  private final Map<String, Long> outcomes = new TreeMap<>();
   private TaskSignals signals = TaskSignals.NONE;
   private final SubmitterQuota quota = new SubmitterQuota();
+  private final TaskOutcomes outcomes;
+  private final PoolRouter router;
+  private final TaskAssigner assigner;
 
   public TaskDispatcher(TaskQueue queue, ChannelPublisher publisher, Clock clock) {
+    this(queue, publisher, clock, () -> ThreadLocalRandom.current().nextDouble());
+  }
+
+  /** {@code random} yields U(0, 1) for the weighted strategy; tests pass a fixed sequence. */
+  public TaskDispatcher(
+      TaskQueue queue, ChannelPublisher publisher, Clock clock, DoubleSupplier random) {
     this.queue = queue;
     this.events = new TaskEvents(publisher);
     this.clock = clock;
+    this.outcomes = new TaskOutcomes(queue, events, quota);
+    this.router = new PoolRouter(FederationPolicy.standard(), random);
+    this.assigner = new TaskAssigner(queue, workers, router, events);
+  }
+
+  /** How tasks are shared with federated hubs. */
+  public synchronized void federation(FederationPolicy policy) {
+    router.policy(policy);
+  }
+
+  public synchronized FederationPolicy federation() {
+    return router.policy();
   }
 
   public TaskQueue queue() {
@@ -54,6 +69,7 @@ public final class TaskDispatcher {
   /** How this dispatcher tells other hubs' dispatchers about shared tasks. */
   public synchronized void signals(TaskSignals newSignals) {
     this.signals = newSignals;
+    outcomes.signals(newSignals);
   }
 
   // ---- what other hubs sharing the queue signal
@@ -65,19 +81,7 @@ public final class TaskDispatcher {
 
   /** A task finished elsewhere: its watcher here gets the result. */
   public synchronized void remoteFinished(String taskId) {
-    quota.released(taskId);
-    TaskPeer watcher = watchers.get(taskId);
-    if (watcher == null) {
-      return;
-    }
-    Optional<Task> task = queue.get(taskId);
-    if (task.isPresent() && task.get().state().isFinished()) {
-      watchers.remove(taskId);
-      Task t = task.get();
-      watcher.send(
-          new ServerFrame.TaskResult(
-              taskId, t.state().wireName(), t.result(), t.error(), t.attempt()));
-    }
+    outcomes.finishedElsewhere(taskId);
   }
 
   /**
@@ -85,9 +89,7 @@ public final class TaskDispatcher {
    * work.
    */
   public synchronized void remoteMissedSome() {
-    for (String taskId : List.copyOf(watchers.keySet())) {
-      remoteFinished(taskId);
-    }
+    outcomes.resync();
     dispatch();
   }
 
@@ -96,18 +98,9 @@ public final class TaskDispatcher {
    */
   public synchronized void remoteTakenAway(
       String taskId, String workerId, int attempt, String reason) {
-    WorkerSlot slot = workers.get(workerId);
-    if (slot == null || !slot.held.remove(taskId, attempt)) {
-      return; // not ours, or we hold a newer attempt of it
-    }
-    if (reason.startsWith(LEASE_EXPIRED)) {
-      slot.suspect = true; // a late report of this attempt is refused with not_owner
-    } else {
-      slot.cancelled.add(taskId);
-    }
-    slot.peer.send(new ServerFrame.TaskCancel(taskId, reason));
-    workers.refresh(slot);
-    dispatch();
+    if (workers.takeAway(workers.get(workerId), taskId, attempt, reason)) {
+      dispatch();
+    } // else not ours, or we hold a newer attempt of it
   }
 
   /** Queues a task; a {@code watcher} gets {@code task:result} when it finishes. */
@@ -125,14 +118,9 @@ public final class TaskDispatcher {
     TaskQueue.Submitted submitted = queue.submit(request, clock.millis());
     if (!submitted.deduplicated()) {
       quota.taken(submitted.taskId(), submitter);
+      outcomes.submitted(submitted.taskId(), request.type());
     }
-    if (!submitted.deduplicated()) {
-      events.queued(submitted.taskId(), request.type());
-      outcomes.merge("submitted", 1L, Long::sum);
-    }
-    if (watcher != null) {
-      watchers.put(submitted.taskId(), watcher);
-    }
+    outcomes.watch(submitted.taskId(), watcher);
     dispatch();
     if (!submitted.deduplicated()) {
       signals.waiting();
@@ -186,25 +174,125 @@ public final class TaskDispatcher {
 
   public synchronized void progress(
       TaskPeer worker, String taskId, Double progress, String message) {
-    WorkerSlot slot = requireWorker(worker);
+    progress(worker, taskId, null, progress, message);
+  }
+
+  public synchronized void progress(
+      TaskPeer worker, String taskId, Integer reported, Double progress, String message) {
+    WorkerSlot slot = workers.require(worker);
     Integer attempt = slot.held.get(taskId);
-    if (attempt == null) {
-      if (!slot.cancelled.contains(taskId)) {
-        throw notOwner(taskId);
+    if (attempt == null || (reported != null && !reported.equals(attempt))) {
+      if (attempt == null && slot.cancelled.contains(taskId)) {
+        return;
       }
-      return;
+      throw WorkerSlots.notOwner(taskId);
     }
     queue.extendLease(taskId, attempt, clock.millis());
     events.progress(taskId, worker.id(), progress, message);
   }
 
   public synchronized void complete(TaskPeer worker, String taskId, JsonNode result) {
-    report(worker, taskId, attempt -> queue.complete(taskId, attempt, result, clock.millis()));
+    complete(worker, taskId, null, result, null);
+  }
+
+  /**
+   * {@code attempt}: the one the report is about, if the peer says (a cmws hub does); {@code
+   * ranBy}: the federated hub's worker that ran it.
+   */
+  public synchronized void complete(
+      TaskPeer worker, String taskId, Integer attempt, JsonNode result, String ranBy) {
+    report(
+        worker,
+        taskId,
+        attempt,
+        held -> queue.complete(taskId, held, result, ranBy(worker, ranBy), clock.millis()));
   }
 
   public synchronized void fail(TaskPeer worker, String taskId, String error, boolean retryable) {
+    fail(worker, taskId, null, error, retryable, null);
+  }
+
+  public synchronized void fail(
+      TaskPeer worker,
+      String taskId,
+      Integer attempt,
+      String error,
+      boolean retryable,
+      String ranBy) {
     report(
-        worker, taskId, attempt -> queue.fail(taskId, attempt, error, retryable, clock.millis()));
+        worker,
+        taskId,
+        attempt,
+        held -> queue.fail(taskId, held, error, retryable, ranBy(worker, ranBy), clock.millis()));
+  }
+
+  /** A federated hub's worker, recorded as {@code hub:NAME/WORKER}. */
+  private static String ranBy(TaskPeer peer, String worker) {
+    return worker == null || !peer.id().startsWith(Pool.ID_PREFIX)
+        ? null
+        : peer.id() + "/" + worker;
+  }
+
+  // ---- federated hubs as pools, {@code hub:NAME}
+
+  /** A federated hub joined, or came back: what it held is its own again. */
+  public synchronized void poolJoined(TaskPeer peer, PoolIdentity identity, PoolReport report) {
+    workers.joinPool(peer, identity, router.policy());
+    poolReport(peer, report);
+  }
+
+  /**
+   * A hub's report; it also proves the hub alive, so the leases of what it holds go on. After a
+   * reconnect, what the old link lost waits again without costing an attempt.
+   */
+  public synchronized void poolReport(TaskPeer peer, PoolReport report) {
+    if (workers.reportPool(peer.id(), report, clock.millis())) {
+      heartbeat(peer);
+      workers
+          .lostWithOldLink(peer.id(), report.running())
+          .forEach((taskId, attempt) -> finished(queue.decline(taskId, attempt, clock.millis())));
+      dispatch();
+    }
+  }
+
+  /**
+   * The hub's link is gone. It gets nothing new, but keeps what it holds until each lease runs out:
+   * a link that comes back in time reports those results, and nothing that finished there runs
+   * twice.
+   */
+  public synchronized void poolLeft(TaskPeer peer) {
+    workers.leavePool(peer.id());
+  }
+
+  /**
+   * The hub could not take the task after all ("No worker available"): it waits again without
+   * costing an attempt and goes to another pool; this one gets no more of its capabilities until
+   * its next report.
+   */
+  public synchronized void declined(TaskPeer peer, String taskId) {
+    WorkerSlot slot = workers.require(peer);
+    Integer attempt = slot.held.remove(taskId);
+    if (attempt == null || slot.pool == null) {
+      throw WorkerSlots.notOwner(taskId);
+    }
+    queue.get(taskId).ifPresent(t -> slot.pool.declined.addAll(t.request().capabilities()));
+    workers.refresh(slot);
+    finished(queue.decline(taskId, attempt, clock.millis()));
+    dispatch();
+  }
+
+  public synchronized List<PoolView> poolViews() {
+    return workers.poolViews();
+  }
+
+  /** This hub's room for work as it reports it to a parent: its workers and its own pools. */
+  public synchronized PoolView.Capacity capacity() {
+    return PoolView.capacity(workers.all());
+  }
+
+  /** The room of this hub's own workers alone: its local pool. */
+  public synchronized PoolView.Capacity localCapacity() {
+    return PoolView.capacity(workers.all().stream().filter(slot -> slot.pool == null).toList());
   }
 
   /** Cancels for a client; a running attempt's worker is told and its slot freed at once. */
@@ -233,14 +321,9 @@ public final class TaskDispatcher {
       signals.waiting();
     }
     for (TaskQueue.Lease lease : queue.expiredLeases(now)) {
-      WorkerSlot slot = workers.get(lease.workerId());
-      boolean ours = slot != null && slot.held.remove(lease.taskId(), lease.attempt());
-      if (ours) {
-        // a late report of this attempt is refused with not_owner, unlike a cancelled task's
-        slot.peer.send(new ServerFrame.TaskCancel(lease.taskId(), LEASE_EXPIRED));
-        slot.suspect = true;
-        workers.refresh(slot);
-      }
+      boolean ours =
+          workers.takeAway(
+              workers.get(lease.workerId()), lease.taskId(), lease.attempt(), LEASE_EXPIRED);
       Transition transition = queue.abandon(lease.taskId(), lease.attempt(), LEASE_EXPIRED, now);
       if (!ours && transition.changed() && lease.workerId() != null) {
         signals.takenAway(
@@ -256,14 +339,15 @@ public final class TaskDispatcher {
 
   public synchronized List<WorkerView> workerViews() {
     return workers.all().stream()
+        .filter(slot -> slot.pool == null)
         .map(WorkerView::of)
         .sorted(Comparator.comparing(WorkerView::id))
         .toList();
   }
 
-  /** Number of registered workers. */
+  /** Number of registered workers (federated hubs not counted). */
   public synchronized int workerCount() {
-    return workers.all().size();
+    return workers.all().size() - workers.pools().size();
   }
 
   /** Tasks running on this hub's workers. */
@@ -275,114 +359,36 @@ public final class TaskDispatcher {
    * How often each outcome happened: submitted, completed, retrying, requeued, failed, cancelled.
    */
   public synchronized Map<String, Long> outcomes() {
-    return Map.copyOf(outcomes);
+    return outcomes.counts();
   }
 
   private interface Report {
     Transition apply(int attempt);
   }
 
-  private void report(TaskPeer worker, String taskId, Report report) {
-    WorkerSlot slot = requireWorker(worker);
+  private void report(TaskPeer worker, String taskId, Integer reported, Report report) {
+    WorkerSlot slot = workers.require(worker);
     Integer attempt = slot.held.get(taskId);
-    if (attempt == null) {
-      if (slot.cancelled.remove(taskId)) {
+    if (attempt == null || (reported != null && !reported.equals(attempt))) {
+      if (attempt == null && slot.cancelled.remove(taskId)) {
         return; // the worker's answer to our task:cancel: expected, already accounted
       }
-      throw notOwner(taskId);
+      throw WorkerSlots.notOwner(taskId);
     }
     slot.held.remove(taskId);
     workers.refresh(slot);
     finished(report.apply(attempt));
+    workers.forgetIfGone(slot);
     dispatch();
   }
 
   /** Publishes a state change and, for a final one, tells the watcher. */
   private void finished(Transition transition) {
-    events.transition(transition);
-    if (transition.changed()) {
-      outcomes.merge(transition.kind().name().toLowerCase(Locale.ROOT), 1L, Long::sum);
-    }
-    Transition.Kind kind = transition.kind();
-    if (kind == Transition.Kind.REQUEUED) {
-      signals.waiting();
-    }
-    if (kind == Transition.Kind.COMPLETED
-        || kind == Transition.Kind.FAILED
-        || kind == Transition.Kind.CANCELLED) {
-      quota.released(transition.taskId());
-      signals.finished(transition.taskId());
-      TaskPeer watcher = watchers.remove(transition.taskId());
-      if (watcher != null) {
-        Optional<Task> task = queue.get(transition.taskId());
-        watcher.send(
-            new ServerFrame.TaskResult(
-                transition.taskId(),
-                task.map(t -> t.state().wireName()).orElse(kind.name().toLowerCase(Locale.ROOT)),
-                task.map(Task::result).orElse(null),
-                transition.error(),
-                transition.attempt()));
-      }
-    }
-  }
-
-  /** A task of a counted submitter finished: one more it may submit. */
-  /** A submitter has as many unfinished tasks as it may; nothing was queued. */
-  public static final class SubmitterLimitException extends RuntimeException {
-    private static final long serialVersionUID = 1L;
-
-    SubmitterLimitException(String submitter, int limit) {
-      super(
-          "at most "
-              + limit
-              + " unfinished tasks per submitter, and "
-              + submitter
-              + " has that many; wait for some"
-              + " to finish");
-    }
+    outcomes.changed(transition);
   }
 
   /** Fills free slots until no waiting task fits any of them. */
   private void dispatch() {
-    long now = clock.millis();
-    while (!workers.idleCapabilities().isEmpty()) {
-      Optional<TaskQueue.Claimed> claimed =
-          queue.claim(workers.idleCapabilities(), workers::pick, now);
-      if (claimed.isEmpty()) {
-        return;
-      }
-      TaskQueue.Claimed task = claimed.get();
-      WorkerSlot slot = workers.get(task.workerId());
-      slot.held.put(task.taskId(), task.attempt());
-      workers.refresh(slot);
-      slot.peer.send(
-          new ServerFrame.TaskAssign(
-              new ServerFrame.AssignedTask(
-                  task.taskId(),
-                  task.type(),
-                  task.payload(),
-                  task.attempt(),
-                  task.timeoutMs(),
-                  task.capability()),
-              task.type()));
-      events.assigned(task);
-    }
-  }
-
-  private WorkerSlot requireWorker(TaskPeer worker) {
-    WorkerSlot slot = workers.get(worker.id());
-    if (slot == null) {
-      throw new ProtocolException(
-          ErrorCode.NOT_A_WORKER, "only a registered worker can report on tasks");
-    }
-    return slot;
-  }
-
-  private static ProtocolException notOwner(String taskId) {
-    return new ProtocolException(
-        ErrorCode.NOT_OWNER,
-        "task "
-            + taskId
-            + " is not assigned to this worker (unknown, finished, or reassigned after its lease expired)");
+    assigner.fillFreeSlots(clock.millis());
   }
 }

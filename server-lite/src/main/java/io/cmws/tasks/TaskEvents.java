@@ -26,11 +26,13 @@ final class TaskEvents {
             .put("workerId", claimed.workerId())
             .put("taskType", claimed.type())
             .put("attempt", claimed.attempt());
+    namingHub(data, claimed.workerId());
     publisher.publish("task:assigned", data);
   }
 
   void progress(String taskId, String workerId, Double progress, String message) {
     ObjectNode data = Json.object().put("taskId", taskId).put("workerId", workerId);
+    namingHub(data, workerId);
     data.put("progress", progress);
     if (message != null) {
       data.put("message", message);
@@ -61,7 +63,16 @@ final class TaskEvents {
     ObjectNode data = Json.object().put("taskId", t.taskId());
     if (t.workerId() != null) {
       data.put("workerId", t.workerId());
+      namingHub(data, t.workerId());
     }
     return data.put("taskType", t.type());
+  }
+
+  /** A task on a federated hub's pool names the hub ({@code hub:NAME[/worker]} → NAME). */
+  private static void namingHub(ObjectNode data, String workerId) {
+    String hub = Task.hubOf(workerId);
+    if (hub != null) {
+      data.put("hub", hub);
+    }
   }
 }

@@ -24,17 +24,33 @@ public interface TaskQueue {
   Optional<Claimed> claim(Set<String> capabilities, WorkerPicker picker, long now);
 
   /** The worker of {@code attempt} finished it. */
-  Transition complete(String taskId, int attempt, JsonNode result, long now);
+  /** {@code ranBy}: who really ran it (a federated hub's worker), to record; null keeps it. */
+  Transition complete(String taskId, int attempt, JsonNode result, String ranBy, long now);
+
+  default Transition complete(String taskId, int attempt, JsonNode result, long now) {
+    return complete(taskId, attempt, result, null, now);
+  }
 
   /**
    * The worker of {@code attempt} failed it; retries with backoff unless final or not retryable.
    */
-  Transition fail(String taskId, int attempt, String error, boolean retryable, long now);
+  Transition fail(
+      String taskId, int attempt, String error, boolean retryable, String ranBy, long now);
+
+  default Transition fail(String taskId, int attempt, String error, boolean retryable, long now) {
+    return fail(taskId, attempt, error, retryable, null, now);
+  }
 
   /**
    * The attempt was lost (lease expired, worker gone): it counts, and the task waits again at once.
    */
   Transition abandon(String taskId, int attempt, String reason, long now);
+
+  /**
+   * The pool of {@code attempt} could not take it after all (a federated hub with no free worker):
+   * it waits again at once and the attempt does not count.
+   */
+  Transition decline(String taskId, int attempt, long now);
 
   /**
    * Extends the lease of {@code attempt} to now + the task's timeout; false if it is not current.
@@ -65,6 +81,14 @@ public interface TaskQueue {
   interface WorkerPicker {
     /** A worker id having {@code capability}, else one of {@code fallbacks}; null if none. */
     String pick(String capability, List<String> fallbacks);
+
+    /**
+     * A worker (or pool) id for the whole request, e.g. with its pool preferences; by default by
+     * capability alone.
+     */
+    default String pick(TaskRequest request) {
+      return pick(request.capability(), request.fallbackCapabilities());
+    }
   }
 
   record Submitted(String taskId, boolean deduplicated) {}
@@ -76,7 +100,9 @@ public interface TaskQueue {
       String capability,
       int attempt,
       long timeoutMs,
-      String workerId) {}
+      String workerId,
+      int priority,
+      List<String> fallbacks) {}
 
   record Lease(String taskId, int attempt, String workerId) {}
 
@@ -96,6 +122,8 @@ public interface TaskQueue {
       RETRYING,
       /** Lost an attempt; waits again at once. */
       REQUEUED,
+      /** Handed back unstarted; waits again at once, the attempt not counted. */
+      DECLINED,
       /** No attempts left, or not retryable: dead-lettered. */
       FAILED,
       CANCELLED,

@@ -23,7 +23,8 @@ public record TaskRequest(
     long timeoutMs,
     String deduplicationKey,
     String clientId,
-    String submittedBy) {
+    String submittedBy,
+    TaskRouting routing) {
 
   private static final Pattern NAME = Pattern.compile("[A-Za-z0-9][A-Za-z0-9:._/@-]{0,127}");
   public static final int MAX_ATTEMPTS = 100;
@@ -46,6 +47,49 @@ public record TaskRequest(
           "timeoutMs must be " + MIN_TIMEOUT_MS + ".." + MAX_TIMEOUT_MS + ", got " + timeoutMs);
     }
     payload = payload == null ? NullNode.getInstance() : payload;
+    routing = routing == null ? TaskRouting.ANY : routing;
+  }
+
+  /** A request with no pool preference. */
+  public TaskRequest(
+      String type,
+      JsonNode payload,
+      String capability,
+      List<String> fallbackCapabilities,
+      int priority,
+      int maxRetries,
+      long timeoutMs,
+      String deduplicationKey,
+      String clientId,
+      String submittedBy) {
+    this(
+        type,
+        payload,
+        capability,
+        fallbackCapabilities,
+        priority,
+        maxRetries,
+        timeoutMs,
+        deduplicationKey,
+        clientId,
+        submittedBy,
+        TaskRouting.ANY);
+  }
+
+  /** The same request with pool preferences. */
+  public TaskRequest routed(TaskRouting newRouting) {
+    return new TaskRequest(
+        type,
+        payload,
+        capability,
+        fallbackCapabilities,
+        priority,
+        maxRetries,
+        timeoutMs,
+        deduplicationKey,
+        clientId,
+        submittedBy,
+        newRouting);
   }
 
   /**
@@ -98,6 +142,11 @@ public record TaskRequest(
     node.put("deduplicationKey", deduplicationKey);
     node.put("clientId", clientId);
     node.put("submittedBy", submittedBy);
+    if (!routing.isAny()) {
+      node.put("preferHub", routing.preferHub());
+      node.put("region", routing.region());
+      node.set("labels", Json.MAPPER.valueToTree(routing.labels()));
+    }
     return node;
   }
 
@@ -115,7 +164,16 @@ public record TaskRequest(
         node.path("timeoutMs").asLong(),
         text(node, "deduplicationKey"),
         text(node, "clientId"),
-        node.has("submittedBy") ? text(node, "submittedBy") : text(node, "owner"));
+        node.has("submittedBy") ? text(node, "submittedBy") : text(node, "owner"),
+        routing(node));
+  }
+
+  private static TaskRouting routing(JsonNode node) {
+    java.util.Map<String, String> labels = new java.util.LinkedHashMap<>();
+    for (java.util.Map.Entry<String, JsonNode> label : node.path("labels").properties()) {
+      labels.put(label.getKey(), label.getValue().asText());
+    }
+    return new TaskRouting(text(node, "preferHub"), text(node, "region"), labels);
   }
 
   private static String text(JsonNode node, String field) {

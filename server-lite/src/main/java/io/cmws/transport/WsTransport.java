@@ -89,7 +89,7 @@ final class WsTransport extends WebSocketServer {
   public ServerHandshakeBuilder onWebsocketHandshakeReceivedAsServer(
       WebSocket conn, Draft draft, ClientHandshake request) throws InvalidDataException {
     String requested = pathOf(request.getResourceDescriptor());
-    if (!path.equals(requested)) {
+    if (!path.equals(requested) && !federationPath().equals(requested)) {
       // The reference leaves unknown paths hanging (its B20); answer 404 instead.
       throw new InvalidDataException(
           CloseFrame.POLICY_VALIDATION, "no WebSocket endpoint at " + requested);
@@ -122,6 +122,11 @@ final class WsTransport extends WebSocketServer {
     return new InvalidDataException(CloseFrame.POLICY_VALIDATION, why);
   }
 
+  /** claude-mem's endpoint for federated hubs: the WebSocket path plus {@code /hub}. */
+  private String federationPath() {
+    return path + "/hub";
+  }
+
   /** The path of a request target, without query or fragment (the reference ignores queries). */
   static String pathOf(String resource) {
     int end = resource.length();
@@ -149,7 +154,8 @@ final class WsTransport extends WebSocketServer {
       channel.attach(sink.outbox());
       channel.opened();
     }
-    conn.setAttachment(hub.open(sink, peer));
+    boolean federation = federationPath().equals(pathOf(handshake.getResourceDescriptor()));
+    conn.setAttachment(federation ? hub.openFederation(sink, peer) : hub.open(sink, peer));
   }
 
   private static Connection connection(WebSocket conn) {

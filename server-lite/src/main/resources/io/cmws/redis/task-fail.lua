@@ -3,6 +3,7 @@ local t = p .. ':t:' .. id
 local refusal = current(t, ARGV[3])
 if refusal then return info(t, refusal) end
 redis.call('HSET', t, 'error', ARGV[4])
+if ARGV[8] and ARGV[8] ~= '' then redis.call('HSET', t, 'workerId', ARGV[8]) end
 local req = cjson.decode(redis.call('HGET', t, 'req'))
 if ARGV[5] ~= '1' or tonumber(ARGV[3]) >= req.maxRetries then
   finish(p, t, id, 'failed', now)

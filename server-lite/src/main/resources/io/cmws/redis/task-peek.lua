@@ -7,4 +7,4 @@ for i = 2, #ARGV do
   end
 end
 if not best then return nil end
-return {best, redis.call('HGET', p .. ':t:' .. best, 'caps')}
+return {best, redis.call('HGET', p .. ':t:' .. best, 'req')}

@@ -3,13 +3,17 @@ package io.cmws.hub;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertInstanceOf;
+import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import java.nio.file.Files;
+import java.nio.file.Path;
 import java.util.EnumSet;
 import java.util.List;
 import java.util.Set;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
 
 class AccessPolicyTest {
   private static final AccessPolicy OPEN = new AccessPolicy(TokenRegistry.none(), false);
@@ -53,6 +57,30 @@ class AccessPolicyTest {
     assertFalse(OPEN.requiresAuth(true));
     assertTrue(OPEN.requiresAuth(false));
     assertTrue(TOKENS.requiresAuth(true));
+  }
+
+  @Test
+  void aRemoteHubAlwaysNeedsATokenEvenWithAnonymousAccess() {
+    assertEquals(
+        AccessPolicy.TOKEN_REQUIRED, denied(ANONYMOUS.authenticate(ClientType.HUB, null, false)));
+    assertEquals(
+        AccessPolicy.INVALID_TOKEN, denied(TOKENS.authenticate(ClientType.HUB, null, true)));
+    assertFalse(
+        granted(TOKENS.authenticate(ClientType.HUB, "r3ad", false)).contains(Permission.FEDERATE),
+        "a token without federate may connect, but hub:register will be refused");
+    assertTrue(
+        granted(OPEN.authenticate(ClientType.HUB, null, true)).contains(Permission.FEDERATE));
+  }
+
+  @Test
+  void aTokensFileGivesAHubItsPoolPriorityAndWeight(@TempDir Path dir) throws Exception {
+    Path file = dir.resolve("tokens");
+    Files.writeString(file, "# hubs\ngpu-box=s3cret:federate priority=80 weight=300\nui=u1\n");
+    AccessPolicy policy = new AccessPolicy(new TokenRegistry(TokenRegistry.readFile(file)), false);
+    assertEquals(80, policy.tokenPriority("gpu-box"));
+    assertEquals(300, policy.tokenWeight("gpu-box"));
+    assertNull(policy.tokenPriority("ui"), "no priority= leaves the --hub-priority or default");
+    assertNull(policy.tokenPriority(null));
   }
 
   @Test

@@ -64,7 +64,7 @@ class TaskFlowIT {
       assertEquals("observation", task.get("type").asText());
       assertEquals(Json.parse("{\"sessionId\":\"S1\",\"toolName\":\"Read\"}"), task.get("payload"));
       assertEquals(
-          List.of("id", "type", "payload", "attempt", "timeoutMs", "capability"),
+          List.of("id", "type", "payload", "attempt", "timeoutMs", "capability", "priority"),
           fieldNames(task),
           "the reference's three fields, then the documented extensions");
 

@@ -1,6 +1,7 @@
 package io.cmws.cli.command;
 
 import io.cmws.cli.option.serve.AccessOptions;
+import io.cmws.cli.option.serve.FederationOptions;
 import io.cmws.cli.option.serve.LimitOptions;
 import io.cmws.cli.option.serve.LivenessOptions;
 import io.cmws.cli.option.serve.NetworkOptions;
@@ -46,6 +47,7 @@ import picocli.CommandLine.Option;
       "  cmws serve                 # ws://127.0.0.1:37777/ws, admin :37779",
       "  cmws serve --port 0 --json # free port; the URL is on stdout",
       "  cmws serve --redis redis://127.0.0.1:6379   # one of several hubs",
+      "  cmws serve --hub-name gpu-box --upstream ws://central:37777/ws --upstream-token \"$T\"",
       "  CMWS_TLS_PASSWORD=... cmws serve --tls-keystore hub.p12   # wss://",
       "  cmws serve --host 0.0.0.0 --token ops=\"$SECRET\" \\",
       "             --token ui=\"$UI_SECRET\":subscribe",
@@ -59,6 +61,7 @@ public final class ServeCommand extends BaseCommand implements Callable<Integer>
   @Mixin StorageOptions storage;
   @Mixin TaskQueueOptions taskQueue;
   @Mixin TlsKeystoreOptions tls;
+  @Mixin FederationOptions federation;
 
   @Option(
       names = "--json",
@@ -134,7 +137,8 @@ public final class ServeCommand extends BaseCommand implements Callable<Integer>
               taskQueue.tasks(),
               storage.historySize(),
               limits.limits(),
-              access.browsers(network));
+              access.browsers(network),
+              federation.federation());
       return new ServerConfig(
           network.host(),
           network.port(),
@@ -147,7 +151,8 @@ public final class ServeCommand extends BaseCommand implements Callable<Integer>
           storage.retention(),
           storage.redis(),
           tls.tls(),
-          limits.handshakes());
+          limits.handshakes(),
+          federation.upstream());
     } catch (IllegalArgumentException e) {
       throw CliException.usage(e.getMessage());
     }

@@ -20,7 +20,7 @@ import picocli.CommandLine.Parameters;
     exitCodeList = {"0:cancelled", "5:already finished, unknown, or not yours"},
     footerHeading = "%nExamples:%n",
     footer = {"  cmws task cancel 0f3c... --reason 'wrong input'"})
-public final class TaskCancelCommand extends TaskClientCommand implements Callable<Integer> {
+public final class TaskCancelCommand extends RequestCommand implements Callable<Integer> {
   @Parameters(paramLabel = "ID", description = "The task id.")
   String taskId;
 

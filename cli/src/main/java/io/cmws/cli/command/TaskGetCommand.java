@@ -15,7 +15,7 @@ import picocli.CommandLine.Parameters;
     description = {"Show one task: state, attempts, worker, payload, result and error."},
     footerHeading = "%nExamples:%n",
     footer = {"  cmws task get 0f3c...", "  cmws task get 0f3c... --json | jq .result"})
-public final class TaskGetCommand extends TaskClientCommand implements Callable<Integer> {
+public final class TaskGetCommand extends RequestCommand implements Callable<Integer> {
   @Parameters(paramLabel = "ID", description = "The task id.")
   String taskId;
 

@@ -17,7 +17,7 @@ import picocli.CommandLine.Option;
     description = {"List recent tasks, newest first."},
     footerHeading = "%nExamples:%n",
     footer = {"  cmws task list", "  cmws task list --state failed --json | jq -r .error"})
-public final class TaskListCommand extends TaskClientCommand implements Callable<Integer> {
+public final class TaskListCommand extends RequestCommand implements Callable<Integer> {
   @Option(
       names = "--state",
       paramLabel = "STATE",

@@ -16,6 +16,7 @@ import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.HashMap;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
@@ -46,9 +47,10 @@ import picocli.CommandLine.Parameters;
     footer = {
       "  cmws task submit echo '{\"n\":1}' --wait",
       "  cmws task submit observation - --capability observation:mistral < payload.json",
-      "  cmws task submit resize '{\"file\":\"a.png\"}' --priority 90 --max-retries 5"
+      "  cmws task submit resize '{\"file\":\"a.png\"}' --priority 90 --max-retries 5",
+      "  cmws task submit embed - --prefer-hub gpu-box --label gpu=a100 < doc.json"
     })
-public final class TaskSubmitCommand extends TaskClientCommand implements Callable<Integer> {
+public final class TaskSubmitCommand extends RequestCommand implements Callable<Integer> {
   @Parameters(index = "0", paramLabel = "TYPE", description = "Task type (workers dispatch on it).")
   String type;
 
@@ -98,6 +100,25 @@ public final class TaskSubmitCommand extends TaskClientCommand implements Callab
   String deduplicationKey;
 
   @Option(
+      names = "--prefer-hub",
+      paramLabel = "NAME",
+      description =
+          "Run it on this federated hub (or this hub's own workers, by its name) if it can.")
+  String preferHub;
+
+  @Option(
+      names = "--region",
+      paramLabel = "REGION",
+      description = "Prefer pools in this region, if any can run it.")
+  String region;
+
+  @Option(
+      names = "--label",
+      paramLabel = "KEY=VALUE",
+      description = "Prefer pools with this label, if any can run it (repeatable).")
+  Map<String, String> labels = new LinkedHashMap<>();
+
+  @Option(
       names = {"-w", "--wait"},
       description = "Wait for the outcome and print the result.")
   boolean await;
@@ -128,7 +149,10 @@ public final class TaskSubmitCommand extends TaskClientCommand implements Callab
               deduplicationKey,
               null,
               await ? Boolean.TRUE : null,
-              "s1"));
+              "s1",
+              preferHub,
+              region,
+              labels.isEmpty() ? null : labels));
       Map<String, JsonNode> results = new HashMap<>();
       JsonNode submitted = awaitSubmitted(hub, results);
       String taskId = submitted.path("taskId").asText();

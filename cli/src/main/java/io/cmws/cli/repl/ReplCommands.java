@@ -35,6 +35,7 @@ import picocli.CommandLine.Spec;
       ReplTraffic.Await.class,
       TaskCommand.class,
       ReplQueries.Workers.class,
+      ReplQueries.Hubs.class,
       ReplQueries.Channels.class,
       ReplQueries.History.class,
       ReplQueries.Stats.class,

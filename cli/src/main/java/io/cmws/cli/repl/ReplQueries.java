@@ -3,6 +3,7 @@ package io.cmws.cli.repl;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.cmws.cli.client.HubConnection;
+import io.cmws.cli.output.HubsTable;
 import io.cmws.cli.support.ExitCode;
 import io.cmws.protocol.ClientFrame;
 import io.cmws.protocol.Json;
@@ -69,6 +70,29 @@ final class ReplQueries {
             flags);
       }
       out.println(reply.path("workers").size() + " worker(s)");
+      return ExitCode.OK;
+    }
+  }
+
+  @Command(
+      name = "hubs",
+      mixinStandardHelpOptions = true,
+      description = {
+        "Worker pools: this hub's own and each federated hub, with health, region, labels,",
+        "capabilities, free slots, load and last health report."
+      })
+  static final class Hubs implements Callable<Integer> {
+    @Spec CommandSpec spec;
+
+    @Override
+    public Integer call() {
+      JsonNode reply = ask(spec, new ClientFrame.Hubs("h"), "hubs:info");
+      PrintWriter out = spec.commandLine().getOut();
+      if (ReplCommands.repl(spec).json()) {
+        out.println(Json.write(reply));
+      } else {
+        HubsTable.print(out, reply.path("hubs"), System.currentTimeMillis());
+      }
       return ExitCode.OK;
     }
   }

@@ -50,9 +50,14 @@ public final class ScriptedPeer implements AutoCloseable {
 
   /** The next accepted connection. */
   public Peer accept() throws InterruptedException {
-    Peer peer = accepted.poll(WAIT.toMillis(), TimeUnit.MILLISECONDS);
+    return accept(WAIT);
+  }
+
+  /** The next accepted connection, within {@code within}. */
+  public Peer accept(Duration within) throws InterruptedException {
+    Peer peer = accepted.poll(within.toMillis(), TimeUnit.MILLISECONDS);
     if (peer == null) {
-      throw new AssertionError("no connection within " + WAIT);
+      throw new AssertionError("no connection within " + within);
     }
     return peer;
   }

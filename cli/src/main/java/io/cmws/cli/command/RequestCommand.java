@@ -8,8 +8,8 @@ import io.cmws.protocol.ClientFrame;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 
-/** What the task subcommands share: a hub with a cmws hub and request/reply. */
-abstract class TaskClientCommand extends BaseCommand {
+/** What the request/reply commands share ({@code task ...}, {@code hubs}): a cmws hub to ask. */
+abstract class RequestCommand extends BaseCommand {
   @Option(names = "--json", description = "Machine-readable output (JSON Lines).")
   boolean json;
 
@@ -22,12 +22,14 @@ abstract class TaskClientCommand extends BaseCommand {
             .open(connection.token(), connection.connectTimeout(), root()::openConnection);
     if (!hub.isCmwsHub()) {
       hub.close();
-      throw CliException.rejected(
-          connection.url()
-              + " is not a cmws hub: claude-mem backends queue tasks only from their"
-              + " own services");
+      throw CliException.rejected(connection.url() + " is not a cmws hub: " + whyCmwsOnly());
     }
     return hub;
+  }
+
+  /** Why a claude-mem backend cannot answer this command. */
+  String whyCmwsOnly() {
+    return "claude-mem backends queue tasks only from their own services";
   }
 
   /** Sends a request and waits for its reply of {@code type}. */
