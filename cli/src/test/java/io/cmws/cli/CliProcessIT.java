@@ -27,6 +27,8 @@ class CliProcessIT {
       try (CmwsProcess sub =
               CmwsProcess.start("subscribe", "session:*", "--json", "--count", "2", "--url", url);
           RawClient bystander = RawClient.greeted(URI.create(url))) {
+        // authenticated, so that a slow run does not see it closed by the auth timeout instead
+        bystander.send("{\"type\":\"auth\"}").expect("auth:success");
         sub.err.await("subscribed to session:*", WAIT);
         for (String[] event :
             new String[][] {

@@ -13,11 +13,13 @@ import io.cmws.protocol.ProtocolException;
 import io.cmws.protocol.ServerFrame;
 import io.cmws.tasks.TaskDispatcher;
 import java.time.Clock;
+import java.time.Duration;
 import java.util.Collection;
 import java.util.List;
 import java.util.Set;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
 import java.util.function.LongSupplier;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -201,6 +203,26 @@ public final class Hub implements AutoCloseable {
     connection.authenticate(ClientType.LEGACY_SSE, registry.legacyStreamId(), permissions, null);
     router.subscribe(connection, List.of(ChannelNames.WILDCARD));
     return connection;
+  }
+
+  /**
+   * Asks the hub as a client holding {@code permissions} would, on an in-process connection: the
+   * reply to {@code request} as JSON text (an {@code error} frame when refused). For the admin
+   * endpoint's JSON API, which so answers exactly what the frame answers.
+   */
+  public String ask(ClientFrame request, Set<Permission> permissions, Duration timeout)
+      throws InterruptedException, TimeoutException {
+    ReplySink sink = new ReplySink();
+    Connection connection =
+        registry.create(new RemotePeer("internal", true, null), sink, nanoTime.getAsLong());
+    connection.authenticate(
+        ClientType.BROWSER, registry.nextId(ClientType.BROWSER), permissions, null);
+    try {
+      receive(connection, Json.write(request));
+      return sink.await(timeout);
+    } finally {
+      closed(connection, CloseCodes.NORMAL, "answered");
+    }
   }
 
   /**

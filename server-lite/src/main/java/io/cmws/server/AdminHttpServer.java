@@ -27,9 +27,10 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * The admin HTTP endpoint: {@code GET /health}, {@code GET /metrics} (Prometheus text) and the
- * legacy claude-mem SSE stream {@code GET /api/stream} (and {@code /api/stream/events}). Each SSE
- * stream holds one handler thread; their number is capped.
+ * The admin HTTP endpoint: {@code GET /health}, {@code GET /metrics} (Prometheus text), the legacy
+ * claude-mem SSE stream {@code GET /api/stream} (and {@code /api/stream/events}), the viewer page
+ * at {@code /} with the browser client {@code /cmws.js}, and the viewer's JSON API. Each SSE stream
+ * holds one handler thread; their number is capped.
  */
 final class AdminHttpServer {
   static final int MAX_STREAMS = 256;
@@ -45,10 +46,18 @@ final class AdminHttpServer {
   private final long startedAtMillis = System.currentTimeMillis();
   private final Semaphore streams = new Semaphore(MAX_STREAMS);
   private final AtomicInteger threadNumber = new AtomicInteger();
+  private final WebAssets assets = WebAssets.load();
+  private final ViewerApi api;
 
   private AdminHttpServer(
-      HttpServer server, Hub hub, AccessPolicy access, Duration keepalive, String version) {
+      HttpServer server,
+      Hub hub,
+      AccessPolicy access,
+      Duration keepalive,
+      String version,
+      ViewerApi api) {
     this.server = server;
+    this.api = api;
     this.hub = hub;
     this.access = access;
     this.keepalive = keepalive;
@@ -66,17 +75,23 @@ final class AdminHttpServer {
     server.createContext("/metrics", exchange -> guarded(exchange, this::metrics));
     server.createContext("/api/stream", exchange -> guarded(exchange, this::stream));
     server.createContext("/debug/heap", exchange -> guarded(exchange, this::heap));
-    server.createContext(
-        "/", exchange -> guarded(exchange, e -> respond(e, 404, "text/plain", "not found\n")));
+    server.createContext("/api/", exchange -> guarded(exchange, api::handle));
+    server.createContext("/", exchange -> guarded(exchange, assets::serve));
   }
 
-  /** Listens on the hub's host and {@code config.adminPort()}. */
-  static AdminHttpServer start(ServerConfig config, Hub hub, String version) throws IOException {
+  /**
+   * Listens on the hub's host and {@code config.adminPort()}; {@code wsUrl} is the hub's WebSocket
+   * URL as the viewer should reach it.
+   */
+  static AdminHttpServer start(ServerConfig config, Hub hub, String version, String wsUrl)
+      throws IOException {
     HttpServer server =
         HttpServer.create(new InetSocketAddress(config.host(), config.adminPort()), 64);
+    AccessPolicy access = config.hub().access();
+    ViewerApi api =
+        new ViewerApi(hub, access, version, config.hub().federation().policy().localName(), wsUrl);
     AdminHttpServer admin =
-        new AdminHttpServer(
-            server, hub, config.hub().access(), config.hub().heartbeatInterval(), version);
+        new AdminHttpServer(server, hub, access, config.hub().heartbeatInterval(), version, api);
     server.start();
     return admin;
   }
@@ -201,10 +216,7 @@ final class AdminHttpServer {
   }
 
   private static String bearer(HttpExchange exchange) {
-    String header = exchange.getRequestHeaders().getFirst("Authorization");
-    return header != null && header.regionMatches(true, 0, "Bearer ", 0, 7)
-        ? header.substring(7).trim()
-        : null;
+    return ViewerApi.bearer(exchange);
   }
 
   private static void respond(HttpExchange exchange, int status, String type, String body)

@@ -69,7 +69,13 @@ public final class HubServer implements AutoCloseable {
       started.push(endpoint);
       Optional<AdminHttpServer> admin = Optional.empty();
       if (config.adminPort() != ServerConfig.ADMIN_DISABLED) {
-        admin = Optional.of(AdminHttpServer.start(config, hub, version));
+        String wsUrl =
+            (config.tls() == null ? "ws://" : "wss://")
+                + connectHost(config.host())
+                + ":"
+                + endpoint.port()
+                + config.path();
+        admin = Optional.of(AdminHttpServer.start(config, hub, version, wsUrl));
         started.push(admin.get()::stop);
       }
       Optional<UpstreamLink> upstream = Optional.empty();
@@ -154,7 +160,11 @@ public final class HubServer implements AutoCloseable {
   }
 
   private String connectHost() {
-    String host = config.host();
+    return connectHost(config.host());
+  }
+
+  /** The address clients on this machine connect to for a hub listening on {@code host}. */
+  private static String connectHost(String host) {
     if (host.equals("0.0.0.0") || host.equals("::") || host.equals("[::]")) {
       return "127.0.0.1";
     }

@@ -79,12 +79,12 @@ public final class ServeCommand extends BaseCommand implements Callable<Integer>
     } catch (RedisUnavailableException e) {
       throw new CliException(ExitCode.CONNECTION, "REDIS", e.getMessage(), e);
     }
-    String admin = server.adminUrl().map(Object::toString).orElse("off");
+    String viewer = server.adminUrl().map(url -> "viewer " + url + "/").orElse("admin off");
     String where =
         config.redis() != null
             ? "shared through Redis at " + config.redis().describe()
             : config.store() == null ? "in memory" : "data in " + config.store().dataDir();
-    status("hub listening on " + server.url() + " (admin " + admin + "; " + where + ")");
+    status("hub listening on " + server.url() + " (" + viewer + "; " + where + ")");
     if (json) {
       var line = Json.object();
       line.put("type", "listening");
