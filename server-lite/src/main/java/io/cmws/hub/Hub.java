@@ -289,9 +289,6 @@ public final class Hub implements AutoCloseable {
     auth.released(connection);
     router.removeAll(connection);
     registry.remove(connection);
-    if (code == CloseCodes.TOO_BIG) {
-      metrics.error("frame_too_big");
-    }
     tasks.closed(connection);
     federation.closed(connection);
     LOG.debug("Closed {}: {} {}", connection, code, reason);

@@ -80,6 +80,11 @@ final class LibrarySocket {
     }
   }
 
+  /** Whether the library has frames of its own waiting on {@code key}'s connection. */
+  static boolean hasOwnFrames(SelectionKey key) {
+    return key.attachment() instanceof WebSocketImpl socket && !socket.outQueue.isEmpty();
+  }
+
   /** Whether the library has at most one frame left to write on {@code key}'s connection. */
   static boolean writingLastLibraryFrame(SelectionKey key) {
     return key.attachment() instanceof WebSocketImpl socket && socket.outQueue.size() <= 1;

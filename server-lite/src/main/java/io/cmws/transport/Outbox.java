@@ -7,6 +7,7 @@ import java.nio.channels.GatheringByteChannel;
 import java.util.ArrayDeque;
 import java.util.Arrays;
 import java.util.Iterator;
+import java.util.function.BooleanSupplier;
 import java.util.function.Consumer;
 import org.java_websocket.WrappedByteChannel;
 
@@ -21,8 +22,14 @@ final class Outbox {
   private static final long MAX_GATHER_BYTES = 256 * 1024;
 
   private final OutboxLimits limits;
-  private final ArrayDeque<Entry> waiting = new ArrayDeque<>();
-  private final ByteBuffer[] gather = new ByteBuffer[MAX_GATHER];
+
+  /** Small at first: most connections hold a frame or two at a time, if any. */
+  private final ArrayDeque<Entry> waiting = new ArrayDeque<>(4);
+
+  /** Per writing thread, not per connection: an idle connection should cost little. */
+  private static final ThreadLocal<ByteBuffer[]> GATHER =
+      ThreadLocal.withInitial(() -> new ByteBuffer[MAX_GATHER]);
+
   private long bytes;
 
   private record Entry(ByteBuffer frame, boolean droppable) {}
@@ -64,8 +71,21 @@ final class Outbox {
         : writeEach(channel);
   }
 
+  /**
+   * Writes what waits, unless {@code busy} says another writer's frame is pending (checked under
+   * the lock, so no frame of its can start meanwhile); true if everything went out.
+   */
+  synchronized boolean writeNowUnless(BooleanSupplier busy, GatheringByteChannel channel)
+      throws IOException {
+    if (waiting.isEmpty()) {
+      return true;
+    }
+    return !busy.getAsBoolean() && writeTo(channel);
+  }
+
   /** Writes as much as the socket takes, in one gathering write; true if everything went out. */
   synchronized boolean writeTo(GatheringByteChannel channel) throws IOException {
+    ByteBuffer[] gather = GATHER.get();
     while (!waiting.isEmpty()) {
       int count = 0;
       long batch = 0;

@@ -116,6 +116,19 @@ final class PumpingChannel implements WrappedByteChannel {
     this.outbox = frames;
   }
 
+  /**
+   * Writes our waiting frames now, on the calling thread, if nothing stands in the way: a plain,
+   * open socket with none of the library's frames pending. True if everything went out; otherwise
+   * the selector thread has to write the rest.
+   */
+  boolean writeNow() throws IOException {
+    Outbox frames = outbox;
+    if (tls != null || !opened || closed || frames == null) {
+      return false;
+    }
+    return frames.writeNowUnless(() -> LibrarySocket.hasOwnFrames(key), (SocketChannel) transport);
+  }
+
   /** The library's own buffers; after its last one, ours follow in the same round. */
   @Override
   public int write(ByteBuffer source) throws IOException {

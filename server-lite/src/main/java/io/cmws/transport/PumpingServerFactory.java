@@ -45,12 +45,12 @@ final class PumpingServerFactory implements WebSocketServerFactory {
 
   @Override
   public WebSocketImpl createWebSocket(WebSocketAdapter adapter, Draft draft) {
-    return new WebSocketImpl(adapter, draft);
+    return new PassingWebSocket(adapter, draft);
   }
 
   @Override
   public WebSocketImpl createWebSocket(WebSocketAdapter adapter, List<Draft> drafts) {
-    return new WebSocketImpl(adapter, drafts);
+    return new PassingWebSocket(adapter, drafts);
   }
 
   /**

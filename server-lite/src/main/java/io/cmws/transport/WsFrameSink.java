@@ -4,53 +4,48 @@ import io.cmws.hub.FrameSink;
 import io.cmws.hub.HubMetrics;
 import io.cmws.protocol.CloseCodes;
 import io.cmws.protocol.EventMessage;
+import java.io.IOException;
 import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;
 import java.util.concurrent.TimeUnit;
-import java.util.concurrent.atomic.AtomicBoolean;
 
 /**
  * A WebSocket connection as a {@link FrameSink}. Every frame, reply or event, goes through the
  * connection's bounded {@link Outbox}, so frames keep their order and a stalled client costs
  * bounded memory: past the limits it is closed with 4008 or loses its oldest events. Event frames
- * are the bytes built once per publish; nothing is copied per subscriber. Called from any thread.
+ * are the bytes built once per publish; nothing is copied per subscriber. A frame goes to the
+ * socket at once, or at the end of the {@link WritePass} it arose in; only what the socket does not
+ * take waits for the selector thread. Called from any thread.
  */
 final class WsFrameSink implements FrameSink, WriteDemandSweeper.Watched {
   /** How long a closing handshake may take before the socket is simply dropped. */
   static final long CLOSE_GRACE_NANOS = TimeUnit.SECONDS.toNanos(3);
 
   private final LibrarySocket socket;
+
+  /** Our side of the socket, for writing at once; null if the library's own channel is in use. */
+  private final PumpingChannel channel;
+
   private final Outbox outbox;
   private final OutboxLimits limits;
   private final HubMetrics metrics;
-  private final WriteScheduler scheduler;
   private final WriteDemandSweeper sweeper;
-
-  /** Set while the scheduler holds a write request of ours: the sweeper then leaves it be. */
-  private final AtomicBoolean scheduled = new AtomicBoolean();
-
-  private final Runnable scheduledWrite;
   private volatile int closeCode = CloseCodes.GOING_AWAY;
   private volatile boolean closing;
   private volatile long closeDeadline;
 
   WsFrameSink(
       LibrarySocket socket,
-      WriteScheduler scheduler,
+      PumpingChannel channel,
       WriteDemandSweeper sweeper,
       OutboxLimits limits,
       HubMetrics metrics) {
     this.socket = socket;
-    this.scheduler = scheduler;
+    this.channel = channel;
     this.sweeper = sweeper;
     this.limits = limits;
     this.outbox = new Outbox(limits);
     this.metrics = metrics;
-    this.scheduledWrite =
-        () -> {
-          scheduled.set(false);
-          socket.requestWrite();
-        };
   }
 
   /** The frames waiting for the socket; the channel writes them. */
@@ -79,17 +74,12 @@ final class WsFrameSink implements FrameSink, WriteDemandSweeper.Watched {
     }
     switch (offer) {
       case FIRST -> {
-        sweeper.watch(this);
-        if (!droppable) {
-          socket.requestWrite(); // replies go now, and take whatever events wait with them
-        } else if (scheduled.compareAndSet(false, true)) {
-          scheduler.request(scheduledWrite); // events may wait a moment to share a write
+        if (!WritePass.defer(this)) {
+          flush(); // no pass: a task outcome, a timer, another hub's event; it goes now
         }
       }
       case QUEUED -> {
-        if (!droppable) {
-          socket.requestWrite();
-        }
+        // a write is on its way: this thread's pass, another thread's flush, or the selector
       }
       case OVERFLOW -> {
         metrics.slowConsumer(limits.policy().wireName());
@@ -99,6 +89,25 @@ final class WsFrameSink implements FrameSink, WriteDemandSweeper.Watched {
       }
     }
     return true;
+  }
+
+  /**
+   * Writes what waits, on this thread: frames reach an idle socket at once. Whatever the socket
+   * does not take now (it is full, or the library has its own frames queued, or TLS) is left to the
+   * selector thread, which writes it, gathered, when the socket drains.
+   */
+  void flush() {
+    try {
+      if (channel != null && channel.writeNow()) {
+        return;
+      }
+    } catch (IOException e) {
+      // the selector thread finds the socket broken and closes the connection
+    }
+    if (socket.isOpen()) {
+      socket.requestWrite();
+      sweeper.watch(this);
+    }
   }
 
   /**
@@ -118,7 +127,7 @@ final class WsFrameSink implements FrameSink, WriteDemandSweeper.Watched {
     }
     boolean pending = socket.hasOwnFrames() || !outbox.isEmpty();
     boolean writable = socket.writable();
-    if (pending && writable && !socket.writeRequested() && !scheduled.get()) {
+    if (pending && writable && !socket.writeRequested()) {
       socket.requestWrite();
     }
     return closing || (pending && writable);

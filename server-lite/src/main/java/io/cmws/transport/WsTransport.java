@@ -3,6 +3,7 @@ package io.cmws.transport;
 import io.cmws.hub.Connection;
 import io.cmws.hub.Hub;
 import io.cmws.hub.RemotePeer;
+import io.cmws.protocol.CloseCodes;
 import java.nio.ByteBuffer;
 import java.nio.charset.CharacterCodingException;
 import java.nio.charset.CodingErrorAction;
@@ -35,7 +36,6 @@ final class WsTransport extends WebSocketServer {
   private final String path;
   private final CompletableFuture<Void> started = new CompletableFuture<>();
   private final WriteDemandSweeper sweeper = new WriteDemandSweeper();
-  private final WriteScheduler writes = new WriteScheduler();
 
   private final OutboxLimits outboxLimits;
   private final HandshakeTracker handshakes;
@@ -77,12 +77,6 @@ final class WsTransport extends WebSocketServer {
 
   HandshakeTracker handshakes() {
     return handshakes;
-  }
-
-  @Override
-  public void stop(int timeout, String closeMessage) throws InterruptedException {
-    super.stop(timeout, closeMessage);
-    writes.close();
   }
 
   @Override
@@ -147,10 +141,12 @@ final class WsTransport extends WebSocketServer {
         handshake.hasFieldValue("X-Forwarded-For") || handshake.hasFieldValue("Forwarded");
     String origin = handshake.hasFieldValue("Origin") ? handshake.getFieldValue("Origin") : null;
     RemotePeer peer = RemotePeer.of(conn.getRemoteSocketAddress(), proxied, origin);
+    PumpingChannel channel =
+        ((WebSocketImpl) conn).getChannel() instanceof PumpingChannel pumping ? pumping : null;
     WsFrameSink sink =
         new WsFrameSink(
-            new LibrarySocket(conn, this), writes, sweeper, outboxLimits, hub.metrics());
-    if (((WebSocketImpl) conn).getChannel() instanceof PumpingChannel channel) {
+            new LibrarySocket(conn, this), channel, sweeper, outboxLimits, hub.metrics());
+    if (channel != null) {
       channel.attach(sink.outbox());
       channel.opened();
     }
@@ -197,6 +193,14 @@ final class WsTransport extends WebSocketServer {
     Connection connection = connection(conn);
     if (connection != null) {
       hub.pong(connection);
+    }
+  }
+
+  /** The library closes a connection itself for an oversized frame: counted here, as it decides. */
+  @Override
+  public void onCloseInitiated(WebSocket conn, int code, String reason) {
+    if (code == CloseCodes.TOO_BIG) {
+      hub.metrics().error("frame_too_big");
     }
   }
 

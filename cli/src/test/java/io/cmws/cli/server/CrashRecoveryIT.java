@@ -138,8 +138,11 @@ class CrashRecoveryIT {
                 .send("{\"type\":\"task:list\",\"limit\":1000,\"state\":\"completed\"}")
                 .expect("task:listed");
         listed.get("tasks").forEach(task -> done.add(task.get("id").asText()));
+        watcher.keepAlive();
         while (!done.containsAll(ids)) {
-          JsonNode event = watcher.expect("event");
+          // workers come back with backoff after the restart: allow more than RawClient's 10 s
+          JsonNode event = watcher.poll(WAIT);
+          assertTrue(event != null, "no task event within " + WAIT + "; done " + done.size());
           String taskId = event.get("data").get("taskId").asText();
           assertEquals("task:completed", event.get("channel").asText(), event.toString());
           assertTrue(ids.contains(taskId) || !done.contains(taskId), "completed twice: " + taskId);

@@ -13,6 +13,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import com.fasterxml.jackson.databind.JsonNode;
 import io.cmws.cli.testing.CmwsProcess;
 import io.cmws.testing.RawClient;
+import java.io.IOException;
 import java.net.URI;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -33,7 +34,7 @@ class FederationStrategiesIT {
 
   /** A parent with {@code parentOptions}, and children alpha and beta with their worker slots. */
   private record Federation(
-      CmwsProcess parent, URI parentUrl, List<CmwsProcess> others, RawClient asker)
+      CmwsProcess parent, URI parentUrl, List<CmwsProcess> others, RawClient asker, Path gate)
       implements AutoCloseable {
 
     static Federation start(
@@ -59,7 +60,7 @@ class FederationStrategiesIT {
               ready(hubs, "alpha", alphaSlots, "job")
                   && ready(hubs, "beta", betaSlots, "job")
                   && (localSlots == 0 || ready(hubs, "central", localSlots, "job")));
-      return new Federation(parent, url, others, asker);
+      return new Federation(parent, url, others, asker, gate);
     }
 
     /** Submits {@code count} tasks one after another; the pool each went to, in order. */
@@ -89,6 +90,11 @@ class FederationStrategiesIT {
 
     @Override
     public void close() {
+      try {
+        Files.createFile(gate); // the gated tasks end, and their shells with them
+      } catch (IOException e) {
+        // already open
+      }
       asker.close();
       others.forEach(CmwsProcess::close);
       parent.close();

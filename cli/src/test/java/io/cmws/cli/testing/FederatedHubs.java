@@ -66,7 +66,13 @@ public final class FederatedHubs {
 
   /** As {@link #recorder(String, Path, Path)}, each task taking {@code seconds}. */
   public static String recorder(String label, Path log, Path gate, String seconds) {
-    String wait = gate == null ? "" : "while [ ! -e '" + gate + "' ]; do sleep 0.02; done; ";
+    // bounded (60 s), so that a test that never opens the gate leaves no shell behind
+    String wait =
+        gate == null
+            ? ""
+            : "n=0; while [ ! -e '"
+                + gate
+                + "' ] && [ $n -lt 3000 ]; do sleep 0.02; n=$((n+1)); done; ";
     return "shell:p=$(cat); "
         + wait
         + "echo \""
