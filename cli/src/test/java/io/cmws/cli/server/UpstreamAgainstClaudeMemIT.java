@@ -6,6 +6,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import io.cmws.cli.testing.CmwsProcess;
+import io.cmws.cli.testing.FederatedHubs;
 import io.cmws.cli.testing.ScriptedPeer;
 import io.cmws.protocol.Json;
 import java.net.URI;
@@ -35,23 +36,14 @@ class UpstreamAgainstClaudeMemIT {
     List<String> args =
         new ArrayList<>(
             List.of(
-                "serve",
-                "--port",
-                "0",
-                "--admin-port",
-                "-1",
-                "--json",
-                "--ephemeral",
                 "--upstream",
                 hubEndpoint(backend).toString(),
-                "--hub-name",
-                "gpu-box",
                 "--region",
                 "eu-west",
                 "--label",
                 "gpu=a100"));
     args.addAll(List.of(extra));
-    return CmwsProcess.start(args.toArray(String[]::new));
+    return FederatedHubs.hub("gpu-box", args.toArray(String[]::new));
   }
 
   private static CmwsProcess worker(CmwsProcess child) throws Exception {
