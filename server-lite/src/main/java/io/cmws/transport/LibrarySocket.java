@@ -45,10 +45,13 @@ final class LibrarySocket {
     }
   }
 
-  /** Whether the connection can still be written to at all. */
+  /**
+   * Whether the connection can still be written to at all: also while closing, when the close frame
+   * (and what we said before it) still has to go out.
+   */
   boolean writable() {
     SelectionKey key = socket.getSelectionKey();
-    return key != null && key.isValid() && socket.isOpen();
+    return key != null && key.isValid() && !socket.isClosed();
   }
 
   /** Whether the library has frames of its own (pong, close) waiting. */

@@ -9,6 +9,7 @@ import io.cmws.hub.TokenRegistry;
 import io.cmws.hub.TokenSpec;
 import io.cmws.testing.RawClient;
 import io.cmws.testing.TestHub;
+import java.time.Duration;
 import java.util.List;
 import java.util.Map;
 import org.junit.jupiter.api.Test;
@@ -28,6 +29,27 @@ class SecurityIT {
         .send("{\"type\":\"auth\",\"token\":\"" + token + "\",\"clientType\":\"browser\"}")
         .expect("auth:success");
     return client;
+  }
+
+  /**
+   * The refusal and the close that follows it leave together; a write request lost to the
+   * selector's race must not leave them waiting until the closing handshake times out (the client
+   * then saw only 1006, about once in a hundred).
+   */
+  @Test
+  void everyClientWithAWrongTokenIsToldWhyAndClosedWith4001() throws Exception {
+    AccessPolicy access =
+        new AccessPolicy(new TokenRegistry(List.of(TokenSpec.parse("ops=right"))), false);
+    try (TestHub hub = hub(access)) {
+      for (int i = 0; i < 300; i++) {
+        try (RawClient client = RawClient.greeted(hub.url())) {
+          client.send("{\"type\":\"auth\",\"token\":\"wrong\",\"clientType\":\"browser\"}");
+          JsonNode failed = client.poll(Duration.ofSeconds(2));
+          assertEquals("auth:failed", failed == null ? "nothing" : failed.path("type").asText());
+          assertEquals(4001, client.awaitClose().code(), "close of connection " + i);
+        }
+      }
+    }
   }
 
   @Test

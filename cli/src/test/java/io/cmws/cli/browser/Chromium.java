@@ -6,6 +6,7 @@ import io.cmws.protocol.Json;
 import java.io.BufferedReader;
 import java.io.IOException;
 import java.io.InputStreamReader;
+import java.io.UncheckedIOException;
 import java.net.URI;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
@@ -169,15 +170,27 @@ final class Chromium implements AutoCloseable {
       // it is going anyway
     }
     cdp.close();
+    // Chromium's renderer and GPU processes keep writing into the profile after the browser dies.
+    List<ProcessHandle> children = process.descendants().toList();
     process.destroyForcibly();
+    children.forEach(ProcessHandle::destroyForcibly);
     try {
       process.waitFor(10, TimeUnit.SECONDS);
-      try (Stream<Path> files = Files.walk(profile)) {
-        files.sorted(Comparator.reverseOrder()).forEach(p -> p.toFile().delete());
+      for (ProcessHandle child : children) {
+        child.onExit().get(10, TimeUnit.SECONDS);
       }
     } catch (InterruptedException e) {
       Thread.currentThread().interrupt();
-    } catch (IOException e) {
+    } catch (Exception e) {
+      // a child that will not go leaves its files behind; deleting below is best effort
+    }
+    deleteQuietly(profile);
+  }
+
+  private static void deleteQuietly(Path dir) {
+    try (Stream<Path> files = Files.walk(dir)) {
+      files.sorted(Comparator.reverseOrder()).forEach(p -> p.toFile().delete());
+    } catch (IOException | UncheckedIOException e) {
       // a temporary directory left behind
     }
   }
