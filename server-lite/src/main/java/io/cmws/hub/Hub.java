@@ -2,7 +2,6 @@ package io.cmws.hub;
 
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.JsonNode;
-import io.cmws.protocol.ChannelNames;
 import io.cmws.protocol.ClientFrame;
 import io.cmws.protocol.CloseCodes;
 import io.cmws.protocol.ErrorCode;
@@ -10,7 +9,6 @@ import io.cmws.protocol.EventMessage;
 import io.cmws.protocol.FrameDecoder;
 import io.cmws.protocol.Json;
 import io.cmws.protocol.ProtocolException;
-import io.cmws.protocol.ServerFrame;
 import io.cmws.tasks.TaskDispatcher;
 import java.time.Clock;
 import java.time.Duration;
@@ -18,29 +16,25 @@ import java.util.Collection;
 import java.util.List;
 import java.util.Set;
 import java.util.concurrent.ScheduledExecutorService;
-import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
+import java.util.function.Consumer;
 import java.util.function.LongSupplier;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * The hub: the life of every connection, independent of the transport. A connection opens, its
- * frames are decoded and handed to the handler of their family (connection, pub/sub, tasks,
- * introspection), and it closes. {@link #receive} runs on the connection's transport thread, one
- * frame at a time per connection, and never blocks. A bad frame costs its sender an {@code error}
- * frame and nothing else.
+ * The hub: the life of every connection, independent of the transport. A connection opens (see
+ * {@link Entrances}), its frames are decoded and handed to the handler of their family (connection,
+ * pub/sub, tasks, introspection), and it closes. {@link #receive} runs on the connection's
+ * transport thread, one frame at a time per connection, and never blocks. A bad frame costs its
+ * sender an {@code error} frame and nothing else.
  */
 public final class Hub implements AutoCloseable {
   public static final String SERVER_NAME = "cmws";
   public static final int PROTOCOL_VERSION = 1;
   private static final Logger LOG = LoggerFactory.getLogger(Hub.class);
 
-  private final HubConfig config;
-  private final Clock clock;
   private final LongSupplier nanoTime;
-  private final ScheduledExecutorService scheduler;
-  private final String version;
   private final HubMetrics metrics = new HubMetrics();
   private final ErrorReplies replies = new ErrorReplies(metrics);
   private final ConnectionRegistry registry;
@@ -55,6 +49,7 @@ public final class Hub implements AutoCloseable {
   private final FederationFrames federation;
   private final EventPublishing publishing;
   private final HubStorage storage;
+  private final Entrances entrances;
 
   private final TaskLane lane;
   private final HubTimers timers;
@@ -70,16 +65,15 @@ public final class Hub implements AutoCloseable {
       ScheduledExecutorService scheduler,
       String version,
       HubStorage storage) {
-    this.config = config;
-    this.clock = clock;
     this.nanoTime = nanoTime;
-    this.scheduler = scheduler;
-    this.version = version;
     this.registry = new ConnectionRegistry(clock);
     this.admission = new Admission(config.limits(), config.browsers(), registry, metrics, nanoTime);
     this.router = ChannelRouter.restored(storage, clock, metrics, config.historySize());
     this.storage = storage;
     this.replayer = new Replayer(router, storage.epoch(), clock);
+    this.entrances =
+        new Entrances(
+            this, config, version, scheduler, nanoTime, registry, admission, router, metrics);
     this.publishing =
         storage
             .bus()
@@ -152,95 +146,28 @@ public final class Hub implements AutoCloseable {
 
   /** Registers a new connection and greets it with {@code connection:pending}. */
   public Connection open(FrameSink sink, RemotePeer peer) {
-    Connection connection = registry.create(peer, sink, nanoTime.getAsLong());
-    metrics.connectionOpened();
-    if (!admission.admit(connection)) {
-      return connection;
-    }
-    connection.send(
-        new ServerFrame.ConnectionPending(
-            connection.id(),
-            config.access().requiresAuth(peer.loopback()),
-            SERVER_NAME,
-            version,
-            PROTOCOL_VERSION));
-    connection.authTimer(
-        scheduler.schedule(
-            () -> expireUnauthenticated(connection),
-            config.preAuthTimeout().toNanos(),
-            TimeUnit.NANOSECONDS));
-    return connection;
+    return entrances.open(sink, peer);
   }
 
-  /**
-   * Registers a connection on {@code /ws/hub}: claude-mem's federation endpoint, where a hub speaks
-   * first ({@code auth} or {@code hub:register}) and must register within the pre-auth timeout.
-   */
+  /** Registers a connection on {@code /ws/hub}, claude-mem's federation endpoint. */
   public Connection openFederation(FrameSink sink, RemotePeer peer) {
-    Connection connection = registry.create(peer, sink, nanoTime.getAsLong());
-    connection.endpoint(Endpoint.FEDERATION);
-    metrics.connectionOpened();
-    if (admission.admit(connection)) {
-      connection.authTimer(
-          scheduler.schedule(
-              () -> {
-                if (connection.pool() == null) {
-                  metrics.error("auth_timeout");
-                  connection.close(CloseCodes.UNAUTHORIZED, "Authentication timeout");
-                }
-              },
-              config.preAuthTimeout().toNanos(),
-              TimeUnit.NANOSECONDS));
-    }
-    return connection;
+    return entrances.openFederation(sink, peer);
   }
 
   /** Registers a connection that needs no handshake (the legacy SSE stream), subscribed to all. */
   public Connection openLegacyStream(FrameSink sink, RemotePeer peer, Set<Permission> permissions) {
-    Connection connection = registry.create(peer, sink, nanoTime.getAsLong());
-    metrics.connectionOpened();
-    connection.cancelAuthTimer();
-    connection.authenticate(ClientType.LEGACY_SSE, registry.legacyStreamId(), permissions, null);
-    router.subscribe(connection, List.of(ChannelNames.WILDCARD));
-    return connection;
+    return entrances.openLegacyStream(sink, peer, permissions);
   }
 
-  /**
-   * Asks the hub as a client holding {@code permissions} would, on an in-process connection: the
-   * reply to {@code request} as JSON text (an {@code error} frame when refused). For the admin
-   * endpoint's JSON API, which so answers exactly what the frame answers.
-   */
+  /** The reply to {@code request} as a client holding {@code permissions} would get it. */
   public String ask(ClientFrame request, Set<Permission> permissions, Duration timeout)
       throws InterruptedException, TimeoutException {
-    ReplySink sink = new ReplySink();
-    Connection connection =
-        registry.create(new RemotePeer("internal", true, null), sink, nanoTime.getAsLong());
-    connection.authenticate(
-        ClientType.BROWSER, registry.nextId(ClientType.BROWSER), permissions, null);
-    try {
-      receive(connection, Json.write(request));
-      return sink.await(timeout);
-    } finally {
-      closed(connection, CloseCodes.NORMAL, "answered");
-    }
+    return entrances.ask(request, permissions, timeout);
   }
 
-  /**
-   * Hands every event on {@code patterns} to {@code listener} (on the publishing thread; it must
-   * not block) until the returned handle is closed: how a federated link forwards events.
-   */
-  public AutoCloseable listen(
-      List<String> patterns, java.util.function.Consumer<EventMessage> listener) {
-    ChannelRouter.validatePatterns(patterns);
-    Connection connection =
-        registry.create(
-            new RemotePeer("internal", true, null),
-            new ListenerSink(listener),
-            nanoTime.getAsLong());
-    connection.authenticate(
-        ClientType.HUB, registry.nextId(ClientType.HUB), Set.of(Permission.SUBSCRIBE), null);
-    router.subscribe(connection, patterns);
-    return () -> closed(connection, CloseCodes.NORMAL, "listener closed");
+  /** Hands every event on {@code patterns} to {@code listener} until the handle is closed. */
+  public AutoCloseable listen(List<String> patterns, Consumer<EventMessage> listener) {
+    return entrances.listen(patterns, listener);
   }
 
   /** Handles one text frame. Never throws: problems become {@code error} frames. */
@@ -354,13 +281,6 @@ public final class Hub implements AutoCloseable {
     timers.close();
     for (Connection connection : registry.all()) {
       connection.close(CloseCodes.GOING_AWAY, CloseCodes.SHUTTING_DOWN_REASON);
-    }
-  }
-
-  private void expireUnauthenticated(Connection connection) {
-    if (!connection.isAuthenticated()) {
-      metrics.error("auth_timeout");
-      connection.close(CloseCodes.UNAUTHORIZED, "Authentication timeout");
     }
   }
 }
