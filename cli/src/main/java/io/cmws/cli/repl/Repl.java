@@ -68,6 +68,7 @@ public final class Repl {
     this.interactive = interactive;
     this.env = env;
     this.commands = CommandLines.configure(new CommandLine(new ReplCommands(this)));
+    commands.setParameterExceptionHandler(ReplErrors::handle);
     KnownChannels.use(state);
   }
 

@@ -63,9 +63,7 @@ class ReplScriptIT {
           "workers lists the worker with its task: " + out);
       assertTrue(has(out, "\"state\":\"connected\""), out.toString());
       assertTrue(has(out, "\"subscriptions\":[\"demo:*\",\"task:queued\"]"), out.toString());
-      assertTrue(
-          has(repl.stderr(), "Unmatched argument at index 0: 'frobnicate'"),
-          repl.stderr().toString());
+      assertTrue(has(repl.stderr(), "unknown command 'frobnicate'"), repl.stderr().toString());
       assertTrue(!has(out, "demo:never"), "nothing runs after exit");
       assertEquals("resize", worker.expect("task:assign").get("task").get("type").asText());
     }
@@ -116,5 +114,33 @@ class ReplScriptIT {
     assertTrue(has(repl.stderr(), "use 'connect [URL]' to retry"), repl.stderr().toString());
     assertTrue(has(repl.stdout(), "\"state\":\"disconnected\""), repl.stdout().toString());
     assertTrue(has(repl.stderr(), "not connected: use 'connect [URL]'"), repl.stderr().toString());
+  }
+
+  @Test
+  void mistakesAreToldInTheReplsWordsInOneLineEach() throws Exception {
+    CliRun repl =
+        CliRun.start(
+            script("bogus", "stauts", "subscribe", "history --last x demo:x", "task submit"),
+            Map.of(),
+            "repl",
+            "--url",
+            "ws://127.0.0.1:1/ws",
+            "--connect-timeout",
+            "1s");
+    assertEquals(2, repl.exitCode());
+    List<String> err = repl.stderr();
+    assertTrue(has(err, "unknown command 'bogus' (did you mean 'status'?)"), err.toString());
+    assertTrue(
+        has(err, "unknown command 'stauts' (did you mean 'stats' or 'status'?)"), err.toString());
+    assertTrue(err.contains("subscribe: missing PATTERN"), err.toString());
+    assertTrue(
+        err.contains("history: invalid value for option '--last': 'x' is not an int"),
+        err.toString());
+    assertTrue(err.contains("task submit: missing TYPE"), err.toString());
+    List<String> all = new java.util.ArrayList<>(err);
+    all.addAll(repl.stdout());
+    assertTrue(
+        all.stream().noneMatch(l -> l.contains("Unmatched argument") || l.contains("Usage:")),
+        all.toString());
   }
 }

@@ -90,7 +90,7 @@ class ReplTerminalIT {
       keys.println("workers");
       screen.await("echo", WAIT);
       keys.println("nonsense");
-      screen.await("Unmatched argument at index 0: 'nonsense'", WAIT);
+      screen.await("unknown command 'nonsense'", WAIT);
       keys.println("exit");
       assertEquals(0, exit.get(WAIT.toMillis(), TimeUnit.MILLISECONDS));
       terminal.close();
