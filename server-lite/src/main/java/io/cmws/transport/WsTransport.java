@@ -13,13 +13,11 @@ import java.util.concurrent.CompletableFuture;
 import org.java_websocket.WebSocket;
 import org.java_websocket.WebSocketImpl;
 import org.java_websocket.drafts.Draft;
-import org.java_websocket.drafts.Draft_6455;
 import org.java_websocket.exceptions.InvalidDataException;
 import org.java_websocket.framing.CloseFrame;
 import org.java_websocket.framing.Framedata;
 import org.java_websocket.handshake.ClientHandshake;
 import org.java_websocket.handshake.ServerHandshakeBuilder;
-import org.java_websocket.protocols.Protocol;
 import org.java_websocket.server.WebSocketServer;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -62,9 +60,8 @@ final class WsTransport extends WebSocketServer {
     setDaemon(true);
   }
 
-  /** One draft, no extensions: like the reference, permessage-deflate offers are declined. */
   private static List<Draft> drafts(int maxFrameBytes) {
-    return List.of(new Draft_6455(List.of(), List.of(new Protocol("")), maxFrameBytes));
+    return List.of(new HubDraft(maxFrameBytes));
   }
 
   CompletableFuture<Void> started() {
