@@ -51,7 +51,7 @@ final class WsHubClient implements HubClient {
           error == null
               ? "no answer within " + timeout.toMillis() + " ms"
               : error.getMessage() == null ? error.getClass().getSimpleName() : error.getMessage();
-      throw CliException.connection("cannot connect to " + url + ": " + why);
+      throw CliException.connection(ConnectionStatus.cannotConnect(url, why));
     }
     return client;
   }

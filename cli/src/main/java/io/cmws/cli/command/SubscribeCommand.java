@@ -1,6 +1,7 @@
 package io.cmws.cli.command;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import io.cmws.cli.client.ConnectionStatus;
 import io.cmws.cli.client.HubConnection;
 import io.cmws.cli.client.Inbound;
 import io.cmws.cli.client.Resume;
@@ -15,6 +16,7 @@ import io.cmws.cli.support.ExitCode;
 import io.cmws.protocol.ChannelNames;
 import io.cmws.protocol.ClientFrame;
 import io.cmws.protocol.CloseCodes;
+import java.net.URI;
 import java.time.Duration;
 import java.time.Instant;
 import java.time.format.DateTimeParseException;
@@ -274,20 +276,19 @@ public final class SubscribeCommand extends BaseCommand implements Callable<Inte
       throw CliException.rejected("the hub refused this client: connection " + closed.describe());
     }
     if (noReconnect) {
-      throw CliException.connection("connection to " + connection.url() + " " + closed.describe());
+      throw CliException.connection(ConnectionStatus.lost(connection.url(), closed));
     }
-    String why = closed.describe();
+    String why = ConnectionStatus.lost(connection.url(), closed);
+    boolean lost = true;
     while (true) {
       Duration delay = backoff.next();
       if (timeout != null && Instant.now().plus(delay).isAfter(idleDeadline)) {
         throw CliException.timeout(
             "no event within " + timeout.toMillis() + " ms (hub unreachable: " + why + ")");
       }
-      String where = connection.hubs().all().size() > 1 ? " to " + connection.hubs().advance() : "";
-      status(
-          String.format(
-              "connection %s; reconnecting%s in %.1f s (attempt %d)",
-              why, where, delay.toMillis() / 1000.0, backoff.attempt()));
+      URI next = connection.hubs().all().size() > 1 ? connection.hubs().advance() : null;
+      status(ConnectionStatus.next(why, lost, next, delay, backoff.attempt()));
+      lost = false;
       pause(delay);
       try {
         HubConnection hub = subscribe(resume, false);

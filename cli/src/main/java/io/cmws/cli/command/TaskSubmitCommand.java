@@ -3,6 +3,7 @@ package io.cmws.cli.command;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.NullNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import io.cmws.cli.client.ConnectionStatus;
 import io.cmws.cli.client.HubConnection;
 import io.cmws.cli.client.Inbound;
 import io.cmws.cli.support.CliException;
@@ -206,8 +207,7 @@ public final class TaskSubmitCommand extends RequestCommand implements Callable<
       }
       if (next.get() instanceof Inbound.Closed closed) {
         throw CliException.connection(
-            "connection "
-                + closed.describe()
+            ConnectionStatus.lost(hub.url(), closed)
                 + " while waiting; the task goes on: cmws task get "
                 + taskId);
       }

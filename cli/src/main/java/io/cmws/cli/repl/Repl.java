@@ -1,6 +1,7 @@
 package io.cmws.cli.repl;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import io.cmws.cli.client.ConnectionStatus;
 import io.cmws.cli.client.HubConnection;
 import io.cmws.cli.client.Inbound;
 import io.cmws.cli.command.CommandLines;
@@ -282,7 +283,7 @@ public final class Repl {
           Thread.sleep(PUMP_POLL.toMillis());
         } else if (next.isPresent()) {
           if (next.get() instanceof Inbound.Closed closed) {
-            output.accept("connection " + closed.describe() + "; use 'reconnect'");
+            output.accept(ConnectionStatus.lost(connection.url(), closed) + "; use 'reconnect'");
           } else {
             show(((Inbound.Frame) next.get()).node());
           }

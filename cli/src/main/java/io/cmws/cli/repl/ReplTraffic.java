@@ -1,6 +1,7 @@
 package io.cmws.cli.repl;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import io.cmws.cli.client.ConnectionStatus;
 import io.cmws.cli.client.HubConnection;
 import io.cmws.cli.client.Inbound;
 import io.cmws.cli.support.CliException;
@@ -191,7 +192,7 @@ final class ReplTraffic {
           continue;
         }
         if (next.get() instanceof Inbound.Closed closed) {
-          throw CliException.connection("connection " + closed.describe());
+          throw CliException.connection(ConnectionStatus.lost(connection.url(), closed));
         }
         JsonNode frame = ((Inbound.Frame) next.get()).node();
         repl.show(frame);

@@ -2,6 +2,7 @@ package io.cmws.cli.worker;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import io.cmws.cli.client.ConnectionStatus;
 import io.cmws.cli.client.HubConnection;
 import io.cmws.cli.client.Inbound;
 import io.cmws.cli.support.Backoff;
@@ -12,6 +13,7 @@ import io.cmws.protocol.ClientFrame;
 import io.cmws.protocol.Json;
 import java.io.IOException;
 import java.net.InetAddress;
+import java.net.URI;
 import java.time.Duration;
 import java.util.Optional;
 import java.util.concurrent.CountDownLatch;
@@ -56,6 +58,8 @@ final class WorkerRuntime implements TaskRunner.Reporter {
     Backoff backoff = Backoff.standard();
     try {
       while (!stopRequested) {
+        String happened;
+        boolean lost = false;
         try {
           HubConnection connected =
               HubConnection.connect(settings.hubs().current(), settings.connectTimeout());
@@ -74,7 +78,8 @@ final class WorkerRuntime implements TaskRunner.Reporter {
             if (closed == null) {
               return ExitCode.OK;
             }
-            log.status("connection " + closed.describe());
+            happened = ConnectionStatus.lost(settings.hubs().current(), closed);
+            lost = true;
           } finally {
             connected.close();
           }
@@ -82,16 +87,15 @@ final class WorkerRuntime implements TaskRunner.Reporter {
           if (e.exitCode() == ExitCode.REJECTED || e.exitCode() == ExitCode.USAGE) {
             throw e;
           }
-          log.status(e.getMessage());
+          happened = e.getMessage();
         }
         runner.abortAll("connection to the hub lost"); // the hub gives these tasks to others
-        if (!stopRequested) {
+        if (stopRequested) {
+          log.status(happened);
+        } else {
           Duration delay = backoff.next();
-          String where = settings.hubs().all().size() > 1 ? " to " + settings.hubs().advance() : "";
-          log.status(
-              String.format(
-                  "reconnecting%s in %.1f s (attempt %d)",
-                  where, delay.toMillis() / 1000.0, backoff.attempt()));
+          URI next = settings.hubs().all().size() > 1 ? settings.hubs().advance() : null;
+          log.status(ConnectionStatus.next(happened, lost, next, delay, backoff.attempt()));
           stopped.await(delay.toMillis(), TimeUnit.MILLISECONDS);
         }
       }

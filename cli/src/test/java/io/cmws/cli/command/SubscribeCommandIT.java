@@ -132,6 +132,34 @@ class SubscribeCommandIT {
   }
 
   @Test
+  void whileTheHubIsDownEveryStatusLineSaysWhatHappenedToWhatAndWhatComesNext() throws Exception {
+    TestHub hub = TestHub.start();
+    String url = hub.url().toString();
+    CliRun sub = CliRun.start("subscribe", "r:*", "--timeout", "4s", "--url", url);
+    sub.err.await("subscribed", WAIT);
+    hub.close();
+    String lost = sub.err.await("reconnecting in", WAIT);
+    assertTrue(
+        lost.matches(
+            "cmws: connection to \\Q"
+                + url
+                + "\\E closed \\(1001.*\\); reconnecting in"
+                + " \\d+\\.\\d s \\(attempt 1\\)"),
+        lost);
+    String retry = sub.err.await("retrying in", WAIT);
+    assertTrue(
+        retry.matches(
+            "cmws: cannot connect to \\Q"
+                + url
+                + "\\E \\(connection refused\\); retrying in \\d+\\.\\d s \\(attempt \\d+\\)"),
+        retry);
+    assertEquals(4, sub.exitCode(), sub.stderr().toString());
+    assertTrue(
+        sub.stderr().stream().noneMatch(l -> l.contains("connection cannot")),
+        sub.stderr().toString());
+  }
+
+  @Test
   void reconnectsAfterTheHubRestartsAndResubscribes() throws Exception {
     TestHub first = TestHub.start();
     int port = first.server().port();

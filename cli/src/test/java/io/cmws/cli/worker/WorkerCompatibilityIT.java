@@ -120,7 +120,8 @@ class WorkerCompatibilityIT {
       peer.send("{\"type\":\"registered\",\"workerId\":\"" + UUID.randomUUID() + "\"}");
       peer.close(4005, "Heartbeat timeout");
       hub.accept().expect("register");
-      assertTrue(worker.err.await("connection closed (4005 Heartbeat timeout)", WAIT).length() > 0);
+      assertTrue(
+          worker.err.await("closed (4005 Heartbeat timeout); reconnecting in", WAIT).length() > 0);
     }
   }
 
