@@ -6,9 +6,10 @@ import io.cmws.protocol.Json;
 import java.io.PrintWriter;
 
 /**
- * Prints delivered events. JSON Lines records are {@code {channel, data, timestamp, seq, pattern}}
- * with {@code seq} and {@code pattern} null when the hub does not send them (claude-mem). Not
- * thread-safe; flushes after every line so pipes see events at once.
+ * Prints delivered events: text lines {@code channel#seq data} ({@code seq} counts per channel),
+ * JSON Lines records {@code {channel, data, timestamp, seq, pattern}} with {@code seq} and {@code
+ * pattern} null when the hub does not send them (claude-mem). Not thread-safe; flushes after every
+ * line so pipes see events at once.
  */
 public final class EventPrinter {
   private final PrintWriter out;
@@ -27,7 +28,7 @@ public final class EventPrinter {
     switch (format) {
       case JSON -> out.println(Json.write(record(event, channel, data)));
       case RAW -> out.println(dataText(data));
-      case TEXT -> out.println(style.channel(channel) + " " + dataText(data));
+      case TEXT -> out.println(style.channel(channel) + seqText(event) + " " + dataText(data));
     }
     out.flush();
   }
@@ -40,6 +41,12 @@ public final class EventPrinter {
     record.set("seq", event.get("seq"));
     record.set("pattern", event.get("pattern"));
     return record;
+  }
+
+  /** {@code #4}: the event's number on its own channel; nothing from a hub without seq. */
+  private String seqText(JsonNode event) {
+    JsonNode seq = event.get("seq");
+    return seq == null || !seq.canConvertToLong() ? "" : style.dim("#" + seq.asLong());
   }
 
   /** Strings print as they are, everything else as compact JSON. */

@@ -69,8 +69,13 @@ class SubscribeCommandIT {
       publish(hub, "a:2", "\"plain text\"");
       assertEquals(0, text.exitCode());
       assertEquals(0, raw.exitCode());
-      assertEquals(List.of("a:1 {\"k\":[1,2]}", "a:2 plain text"), text.stdout());
+      // each channel counts on its own: both are the first event of their channel
+      assertEquals(List.of("a:1#1 {\"k\":[1,2]}", "a:2#1 plain text"), text.stdout());
       assertEquals(List.of("{\"k\":[1,2]}", "plain text"), raw.stdout());
+      CliRun help = CliRun.run("subscribe", "--help");
+      assertTrue(
+          String.join("\n", help.stdout()).contains("numbers each channel's events on its own"),
+          help.stdout().toString());
     }
   }
 

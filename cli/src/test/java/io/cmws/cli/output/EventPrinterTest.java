@@ -22,7 +22,13 @@ class EventPrinterTest {
 
   @Test
   void printsEachFormat() throws Exception {
-    assertEquals("a:b {\"k\":1}\n", print(OutputFormat.TEXT, Style.plain(), EVENT));
+    assertEquals("a:b#2 {\"k\":1}\n", print(OutputFormat.TEXT, Style.plain(), EVENT));
+    assertEquals(
+        "x s\n",
+        print(
+            OutputFormat.TEXT,
+            Style.plain(),
+            "{\"type\":\"event\",\"channel\":\"x\",\"data\":\"s\",\"timestamp\":5}"));
     assertEquals("{\"k\":1}\n", print(OutputFormat.RAW, Style.plain(), EVENT));
     assertEquals(
         "{\"channel\":\"a:b\",\"data\":{\"k\":1},\"timestamp\":5,\"seq\":2,\"pattern\":\"a:*\"}\n",
@@ -38,7 +44,9 @@ class EventPrinterTest {
   @Test
   void colourOnlyDecorates() throws Exception {
     Style colour = Style.decide("always", false, Map.of());
-    assertEquals("\u001b[36ma:b\u001b[0m {\"k\":1}\n", print(OutputFormat.TEXT, colour, EVENT));
+    assertEquals(
+        "\u001b[36ma:b\u001b[0m\u001b[2m#2\u001b[0m {\"k\":1}\n",
+        print(OutputFormat.TEXT, colour, EVENT));
     assertEquals("{\"k\":1}\n", print(OutputFormat.RAW, colour, EVENT));
   }
 
