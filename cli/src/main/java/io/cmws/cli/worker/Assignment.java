@@ -33,7 +33,7 @@ record Assignment(
         task.path("id").asText(null),
         type,
         capability,
-        task.path("attempt").asInt(0),
+        Math.max(1, task.path("attempt").asInt(1)), // claude-mem sends none: its first attempt
         timeout,
         payload);
   }

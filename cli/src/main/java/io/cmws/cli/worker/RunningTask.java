@@ -17,6 +17,7 @@ final class RunningTask implements TaskContext {
   volatile Future<?> future;
   volatile String cancelReason;
   private final AtomicBoolean outcomeReported = new AtomicBoolean();
+  private volatile long endedNanos = Long.MIN_VALUE;
 
   /** {@code ticker}: nanoseconds, as {@link System#nanoTime}; the task is timed from now. */
   RunningTask(
@@ -32,11 +33,20 @@ final class RunningTask implements TaskContext {
    * True once, for whoever reports the outcome: the task's thread, or a cancel that beat its start.
    */
   boolean claimOutcome() {
-    return outcomeReported.compareAndSet(false, true);
+    if (!outcomeReported.compareAndSet(false, true)) {
+      return false;
+    }
+    endedNanos = ticker.getAsLong();
+    return true;
   }
 
+  /**
+   * How long the task ran: up to its outcome once there is one, so the log line, the JSON line and
+   * the hub's {@code processingTimeMs} say the same.
+   */
   long elapsedMillis() {
-    return (ticker.getAsLong() - startedNanos) / 1_000_000;
+    long end = endedNanos != Long.MIN_VALUE ? endedNanos : ticker.getAsLong();
+    return (end - startedNanos) / 1_000_000;
   }
 
   @Override

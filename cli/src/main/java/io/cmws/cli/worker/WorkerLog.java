@@ -60,9 +60,10 @@ final class WorkerLog {
   }
 
   synchronized void completed(RunningTask task) {
-    status("task " + task.taskId() + " completed in " + task.elapsedMillis() + " ms");
+    long millis = task.elapsedMillis();
+    status("task " + task.taskId() + " completed in " + millis + " ms");
     if (json) {
-      print(taskEvent("completed", task).put("durationMs", task.elapsedMillis()));
+      print(taskEvent("completed", task).put("durationMs", millis));
     }
   }
 
@@ -86,7 +87,7 @@ final class WorkerLog {
   }
 
   private static String attemptText(RunningTask task) {
-    return task.attempt() > 0 ? ", attempt " + task.attempt() : "";
+    return task.attempt() > 1 ? ", attempt " + task.attempt() : "";
   }
 
   private static ObjectNode event(String name) {

@@ -69,6 +69,14 @@ class WorkerCompatibilityIT {
       assertEquals(workerId, complete.get("workerId").asText());
       assertEquals(Json.parse("{\"sessionId\":\"S1\"}"), complete.get("result"));
       assertTrue(complete.get("processingTimeMs").isIntegralNumber());
+      // one attempt numbering (claude-mem sends none: the first) and one duration everywhere
+      JsonNode started = Json.parse(worker.out.await("\"event\":\"started\"", WAIT));
+      assertEquals(1, started.get("attempt").asInt(), started.toString());
+      JsonNode completed = Json.parse(worker.out.await("\"event\":\"completed\"", WAIT));
+      assertEquals(1, completed.get("attempt").asInt(), completed.toString());
+      long millis = completed.get("durationMs").asLong();
+      assertEquals(millis, complete.get("processingTimeMs").asLong());
+      worker.err.await("task T9 completed in " + millis + " ms", WAIT);
 
       // one task at a time against the backend: an overlapping one is refused as the reference does
       peer.send(
