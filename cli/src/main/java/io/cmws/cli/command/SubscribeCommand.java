@@ -1,6 +1,7 @@
 package io.cmws.cli.command;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.cmws.cli.client.ConnectionStatus;
 import io.cmws.cli.client.HubConnection;
 import io.cmws.cli.client.Inbound;
@@ -16,6 +17,7 @@ import io.cmws.cli.support.ExitCode;
 import io.cmws.protocol.ChannelNames;
 import io.cmws.protocol.ClientFrame;
 import io.cmws.protocol.CloseCodes;
+import io.cmws.protocol.Json;
 import java.net.URI;
 import java.time.Duration;
 import java.time.Instant;
@@ -77,6 +79,9 @@ import picocli.CommandLine.Parameters;
     })
 public final class SubscribeCommand extends BaseCommand implements Callable<Integer> {
   private static final Duration FOREVER = Duration.ofDays(365);
+
+  /** When the connection was lost; null until it is. */
+  private Instant awaySince;
 
   @Parameters(
       arity = "1..*",
@@ -215,6 +220,14 @@ public final class SubscribeCommand extends BaseCommand implements Callable<Inte
         }
         hub.send(new ClientFrame.Subscribe(patterns));
         hub.await(connection.connectTimeout(), "subscribe", "subscribed");
+        if (!first) {
+          gap(
+              "no-history",
+              "after the reconnect: "
+                  + connection.url()
+                  + " sends no seq and keeps no history, so events published while this"
+                  + " subscriber was away may be missing");
+        }
         return hub;
       }
       hub.send(
@@ -224,7 +237,8 @@ public final class SubscribeCommand extends BaseCommand implements Callable<Inte
       JsonNode reply = hub.await(connection.connectTimeout(), "subscribe", "subscribed");
       resume.subscribed(reply);
       if (reply.has("recovered") && !reply.get("recovered").asBoolean()) {
-        status(
+        gap(
+            "partial-replay",
             (first ? "" : "after the reconnect: ")
                 + "the hub could not replay everything asked for (history"
                 + " too short, or the hub lost it); "
@@ -277,8 +291,30 @@ public final class SubscribeCommand extends BaseCommand implements Callable<Inte
     return positions;
   }
 
+  /**
+   * Events may be missing: told even with --quiet; with --json as one line on stderr, {@code
+   * {"type":"gap","reason":...,"since":ms,"until":ms,"patterns":[...],"message":...}}.
+   */
+  private void gap(String reason, String message) {
+    if (format.json) {
+      ObjectNode line =
+          Json.object()
+              .put("type", "gap")
+              .put("reason", reason)
+              .put("since", awaySince == null ? null : awaySince.toEpochMilli())
+              .put("until", System.currentTimeMillis())
+              .put("message", message);
+      patterns.forEach(line.putArray("patterns")::add);
+      err().println(Json.write(line));
+    } else {
+      err().println("cmws: " + message);
+    }
+    err().flush();
+  }
+
   private HubConnection reconnect(
       Inbound.Closed closed, Backoff backoff, Instant idleDeadline, Resume resume) {
+    awaySince = Instant.now();
     if (closed.code() == CloseCodes.UNAUTHORIZED) {
       throw CliException.rejected("the hub refused this client: connection " + closed.describe());
     }

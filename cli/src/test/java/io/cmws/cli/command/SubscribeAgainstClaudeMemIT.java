@@ -8,7 +8,11 @@ import io.cmws.cli.testing.CliRun;
 import io.cmws.cli.testing.ScriptedPeer;
 import io.cmws.protocol.Json;
 import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.ValueSource;
 
 /** {@code cmws subscribe} against a peer that behaves like the claude-mem backend (§2.2, §9). */
 class SubscribeAgainstClaudeMemIT {
@@ -83,11 +87,18 @@ class SubscribeAgainstClaudeMemIT {
     }
   }
 
-  @Test
-  void resubscribesAfterTheBackendDropsTheConnection() throws Exception {
+  @ParameterizedTest
+  @ValueSource(booleans = {false, true})
+  void resubscribesAfterTheBackendDropsTheConnectionAndSaysEventsMayBeMissing(boolean json)
+      throws Exception {
     try (ScriptedPeer backend = ScriptedPeer.claudeMemBackend()) {
-      CliRun sub =
-          CliRun.start("subscribe", "session:*", "--count", "1", "--url", backend.url().toString());
+      List<String> args =
+          new ArrayList<>(
+              List.of("subscribe", "session:*", "--count", "1", "--url", backend.url().toString()));
+      if (json) {
+        args.add("--json");
+      }
+      CliRun sub = CliRun.start(args.toArray(String[]::new));
       ScriptedPeer.Peer first = backend.accept();
       first.expect("auth");
       first.send(
@@ -108,6 +119,21 @@ class SubscribeAgainstClaudeMemIT {
       assertTrue(
           sub.stderr().stream().anyMatch(l -> l.contains("reconnecting in")),
           sub.stderr().toString());
+      // a backend without seq cannot replay: the possible gap is said, never silent
+      String gap =
+          sub.stderr().stream()
+              .filter(l -> l.contains("may be missing"))
+              .findFirst()
+              .orElseThrow(() -> new AssertionError("no gap notice: " + sub.stderr()));
+      if (json) {
+        JsonNode line = Json.parse(gap);
+        assertEquals("gap", line.get("type").asText());
+        assertEquals("no-history", line.get("reason").asText());
+        assertTrue(line.get("since").asLong() <= line.get("until").asLong(), gap);
+        assertEquals("[\"session:*\"]", line.get("patterns").toString());
+      } else {
+        assertTrue(gap.startsWith("cmws: after the reconnect: " + backend.url()), gap);
+      }
     }
   }
 }
