@@ -4,6 +4,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.cmws.cli.client.ConnectionStatus;
 import io.cmws.cli.client.HubConnection;
+import io.cmws.cli.client.HubKind;
 import io.cmws.cli.client.Inbound;
 import io.cmws.cli.support.Backoff;
 import io.cmws.cli.support.CliException;
@@ -217,7 +218,10 @@ final class WorkerRuntime implements TaskRunner.Reporter {
 
   /** Finishes running tasks within the drain timeout, then says goodbye. */
   private Inbound.Closed drain(HubConnection connected) throws InterruptedException {
-    connected.send(new ClientFrame.Drain(workerId));
+    HubKind kind = HubKind.of(connected.client());
+    if (kind.understandsDrain()) {
+      connected.send(new ClientFrame.Drain(workerId));
+    }
     log.status(
         "stopping: waiting up to "
             + settings.drainTimeout().toSeconds()
@@ -240,7 +244,9 @@ final class WorkerRuntime implements TaskRunner.Reporter {
       runner.abortAll("worker stopped before finishing (drain timeout)");
       runner.awaitIdle(Duration.ofSeconds(5));
     }
-    connected.send(new ClientFrame.Shutdown(workerId, "worker stopped"));
+    if (kind.understandsShutdown()) {
+      connected.send(new ClientFrame.Shutdown(workerId, "worker stopped"));
+    } // claude-mem's backend knows no goodbye frame: the close (1000) says it
     log.status("stopped");
     return null;
   }

@@ -5,6 +5,8 @@ import io.cmws.protocol.Json;
 import java.net.InetSocketAddress;
 import java.net.URI;
 import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.concurrent.BlockingQueue;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.LinkedBlockingQueue;
@@ -125,6 +127,22 @@ public final class ScriptedPeer implements AutoCloseable {
           return frame;
         }
       }
+    }
+
+    /** The types of every frame the client sends from now until it closes (heartbeats left out). */
+    public List<String> typesUntilClosed() throws Exception {
+      List<String> types = new ArrayList<>();
+      long deadline = System.nanoTime() + WAIT.toNanos();
+      while (!(closed.isDone() && received.isEmpty())) {
+        if (System.nanoTime() > deadline) {
+          throw new AssertionError("client did not close within " + WAIT + "; sent " + types);
+        }
+        JsonNode frame = received.poll(50, TimeUnit.MILLISECONDS);
+        if (frame != null && !frame.path("type").asText().equals("heartbeat")) {
+          types.add(frame.path("type").asText());
+        }
+      }
+      return types;
     }
 
     public int awaitClosed() throws Exception {

@@ -9,6 +9,7 @@ import io.cmws.cli.testing.CmwsProcess;
 import io.cmws.cli.testing.ScriptedPeer;
 import io.cmws.protocol.Json;
 import java.time.Duration;
+import java.util.List;
 import java.util.UUID;
 import org.junit.jupiter.api.Test;
 
@@ -87,6 +88,37 @@ class WorkerCompatibilityIT {
       assertEquals(workerId, refused.get("workerId").asText());
       assertTrue(
           refused.get("retryable").asBoolean(), "no executor here, another worker may have one");
+    }
+  }
+
+  /** Finding 1 of the UX issue: a clean stop put two "Unknown message type" warnings there. */
+  @Test
+  void aCleanStopSendsTheBackendNoFrameItDoesNotKnow() throws Exception {
+    try (ScriptedPeer backend = ScriptedPeer.claudeMemBackend();
+        CmwsProcess worker = worker(backend)) {
+      ScriptedPeer.Peer peer = backend.accept();
+      peer.expect("register");
+      peer.send("{\"type\":\"registered\",\"workerId\":\"pending-1-1795655655658\"}");
+      worker.err.await("registered as", WAIT);
+      worker.terminate();
+      List<String> sent = peer.typesUntilClosed();
+      assertEquals(List.of(), sent, "neither drain nor shutdown: the backend knows neither");
+      assertEquals(1000, peer.awaitClosed());
+      assertEquals(0, worker.waitFor(WAIT));
+    }
+  }
+
+  @Test
+  void aCleanStopSaysShutdownButNotDrainToAStandaloneHub() throws Exception {
+    try (ScriptedPeer hub = ScriptedPeer.start(peer -> {});
+        CmwsProcess worker = worker(hub)) {
+      ScriptedPeer.Peer peer = hub.accept();
+      peer.expect("register");
+      peer.send("{\"type\":\"registered\",\"workerId\":\"" + UUID.randomUUID() + "\"}");
+      worker.err.await("registered as", WAIT);
+      worker.terminate();
+      assertEquals(List.of("shutdown"), peer.typesUntilClosed());
+      assertEquals(0, worker.waitFor(WAIT));
     }
   }
 
