@@ -512,7 +512,7 @@ function _picocli_cmws_worker() {
 
   local commands=""
   local flag_opts="'-q' '--quiet' '-x' '--stacktrace' '--json' '-h' '--help' '-V' '--version'"
-  local arg_opts="'-v' '--verbose' '-c' '--capabilities' '-e' '--executor' '--exec' '-j' '--concurrency' '--plugin' '--drain-timeout' '--heartbeat-interval' '--task-timeout' '--url' '--token' '--connect-timeout'"
+  local arg_opts="'-v' '--verbose' '-c' '--capabilities' '-e' '--executor' '--exec' '--name' '-j' '--concurrency' '--plugin' '--drain-timeout' '--heartbeat-interval' '--task-timeout' '--url' '--token' '--connect-timeout'"
 
   type compopt &>/dev/null && compopt +o default
 
@@ -527,6 +527,9 @@ function _picocli_cmws_worker() {
       return
       ;;
     '--exec')
+      return
+      ;;
+    '--name')
       return
       ;;
     '-j'|'--concurrency')

@@ -1,5 +1,6 @@
 package io.cmws.hub;
 
+import com.fasterxml.jackson.databind.JsonNode;
 import io.cmws.protocol.ClientFrame;
 import io.cmws.protocol.CloseCodes;
 import io.cmws.protocol.ErrorCode;
@@ -9,6 +10,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.function.LongSupplier;
+import java.util.regex.Pattern;
 
 /**
  * {@code auth} and {@code register}: client-type detection (reference-protocol §3.2) and the
@@ -19,6 +21,10 @@ import java.util.function.LongSupplier;
  */
 final class AuthHandler {
   static final String UNAUTHORIZED = "Unauthorized";
+
+  /** A worker's own name, as an id prefix: letters, digits, '.', '_', '-'; up to 40. */
+  private static final Pattern WORKER_NAME = Pattern.compile("[A-Za-z0-9][A-Za-z0-9._-]{0,39}");
+
   private static final org.slf4j.Logger LOG = org.slf4j.LoggerFactory.getLogger(AuthHandler.class);
 
   /** Session id → the SSE-writer that claimed it. */
@@ -96,7 +102,14 @@ final class AuthHandler {
       }
       claim(auth.sessionId(), connection);
     }
-    String id = type == ClientType.WORKER ? connection.id() : registry.nextId(type);
+    String id =
+        type == ClientType.WORKER
+            ? connection.id() // named at register
+            : type == ClientType.BROWSER
+                    && !peer.browserPage()
+                    && ClientFrame.Auth.CLI_AGENT.equals(auth.agent())
+                ? registry.nextId("cli")
+                : registry.nextId(type);
     connection.authenticate(type, id, granted.permissions(), granted.tokenName());
     connection.cancelAuthTimer();
     connection.seen(nanoTime.getAsLong());
@@ -165,10 +178,19 @@ final class AuthHandler {
           "register is for workers; this connection authenticated as " + connection.type().label());
     }
     List<String> capabilities = register.capabilities();
-    connection.register(capabilities);
+    connection.register(workerId(register.metadata()), capabilities);
     connection.seen(nanoTime.getAsLong());
     connection.send(new ServerFrame.Registered(connection.id(), capabilities));
     return true;
+  }
+
+  /**
+   * {@code worker-<n>-...}, or {@code NAME-<n>-...} with the name a cmws worker gives in its
+   * metadata (its --name, default the host name); claude-mem's workers accept any id.
+   */
+  private String workerId(JsonNode metadata) {
+    String name = metadata == null ? null : metadata.path("name").asText(null);
+    return registry.nextId(name != null && WORKER_NAME.matcher(name).matches() ? name : "worker");
   }
 
   private void refuse(Connection connection, ServerFrame reply, boolean close) {

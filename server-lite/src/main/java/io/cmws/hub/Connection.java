@@ -149,7 +149,8 @@ public final class Connection implements TaskPeer {
     this.type = newType;
   }
 
-  void register(List<String> newCapabilities) {
+  void register(String workerId, List<String> newCapabilities) {
+    this.id = workerId;
     this.capabilities = List.copyOf(newCapabilities);
     this.registered = true;
   }

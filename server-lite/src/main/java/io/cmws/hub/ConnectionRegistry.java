@@ -33,7 +33,12 @@ final class ConnectionRegistry {
 
   /** A final id like {@code browser-<n>-<epochMs base36>}. */
   String nextId(ClientType type) {
-    return type.label() + "-" + counter.incrementAndGet() + "-" + Long.toString(clock.millis(), 36);
+    return nextId(type.label());
+  }
+
+  /** A final id like {@code cli-<n>-<epochMs base36>} or {@code gpu-box-<n>-...}. */
+  String nextId(String prefix) {
+    return prefix + "-" + counter.incrementAndGet() + "-" + Long.toString(clock.millis(), 36);
   }
 
   /** The reference's legacy SSE client id, {@code sse-<n>-<epochMs>}. */

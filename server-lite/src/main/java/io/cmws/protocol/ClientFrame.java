@@ -67,7 +67,11 @@ public sealed interface ClientFrame {
     private TypeNames() {}
   }
 
-  /** Identifies the client; its fields decide the client type (reference-protocol §3.2). */
+  /**
+   * Identifies the client; its fields decide the client type (reference-protocol §3.2). {@code
+   * agent} is a cmws extension naming the program (claude-mem ignores it): {@code cmws-cli} gets a
+   * {@code cli-} id on a cmws hub.
+   */
   record Auth(
       String clientType,
       String token,
@@ -75,10 +79,18 @@ public sealed interface ClientFrame {
       String sessionId,
       String project,
       String workingDirectory,
-      String systemId)
+      String systemId,
+      String agent)
       implements ClientFrame {
+    public static final String CLI_AGENT = "cmws-cli";
+
     public static Auth browser(String token) {
-      return new Auth("browser", token, null, null, null, null, null);
+      return new Auth("browser", token, null, null, null, null, null, null);
+    }
+
+    /** A cmws command-line tool: browser permissions, as claude-mem sees it, and a cli- id. */
+    public static Auth cli(String token) {
+      return new Auth("browser", token, null, null, null, null, null, CLI_AGENT);
     }
   }
 

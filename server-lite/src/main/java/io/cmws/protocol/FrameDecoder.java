@@ -46,7 +46,8 @@ public final class FrameDecoder {
               optionalString(node, "sessionId"),
               optionalString(node, "project"),
               optionalString(node, "workingDirectory"),
-              optionalString(node, "systemId"));
+              optionalString(node, "systemId"),
+              optionalString(node, "agent"));
       case "register" ->
           new ClientFrame.Register(
               stringList(node, "capabilities"), optionalObject(node, "metadata"));

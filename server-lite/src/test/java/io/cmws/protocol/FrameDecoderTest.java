@@ -43,7 +43,7 @@ class FrameDecoderTest {
   @Test
   void decodesTheReferenceFrames() {
     assertEquals(
-        new ClientFrame.Auth(null, null, null, null, null, null, null),
+        new ClientFrame.Auth(null, null, null, null, null, null, null, null),
         FrameDecoder.decode("{\"type\":\"auth\"}"));
     assertEquals(
         new ClientFrame.Subscribe(List.of("session:*", "*")),

@@ -165,14 +165,18 @@ class ClaudeMemCompatibilityIT {
               + "\"metadata\":{\"version\":\"3.0.4\",\"hostname\":\"h\"}}");
       JsonNode registered = worker.expect("registered");
       assertEquals(List.of("type", "workerId", "assignedCapabilities"), fieldNames(registered));
-      assertEquals(pendingId, registered.get("workerId").asText(), "a worker keeps its pending id");
+      // claude-mem's backend keeps the pending id; its workers store whatever `registered` says
+      // (reference-protocol §7.2), so a cmws hub names workers for what they are
+      String workerId = registered.get("workerId").asText();
+      assertTrue(workerId.matches("worker-\\d+-[0-9a-z]+"), workerId);
+      assertTrue(!workerId.equals(pendingId));
       assertEquals(
           List.of("observation:mistral", "summarize:mistral"),
           texts(registered.get("assignedCapabilities")));
 
       JsonNode connected = watcher.expect("event");
       assertEquals("worker:connected", connected.get("channel").asText());
-      assertEquals(pendingId, connected.get("data").get("workerId").asText());
+      assertEquals(workerId, connected.get("data").get("workerId").asText());
       assertEquals(
           List.of("observation:mistral", "summarize:mistral"),
           texts(connected.get("data").get("capabilities")));
@@ -180,7 +184,7 @@ class ClaudeMemCompatibilityIT {
       JsonNode ack =
           worker
               .send(
-                  "{\"type\":\"heartbeat\",\"workerId\":\"" + pendingId + "\",\"currentTasks\":[]}")
+                  "{\"type\":\"heartbeat\",\"workerId\":\"" + workerId + "\",\"currentTasks\":[]}")
               .expect("heartbeat:ack");
       assertEquals(List.of("type", "serverTime"), fieldNames(ack));
 
@@ -190,7 +194,7 @@ class ClaudeMemCompatibilityIT {
       worker.socket().close(); // the worker goes away
       JsonNode disconnected = watcher.expect("event");
       assertEquals("worker:disconnected", disconnected.get("channel").asText());
-      assertEquals(pendingId, disconnected.get("data").get("workerId").asText());
+      assertEquals(workerId, disconnected.get("data").get("workerId").asText());
     }
   }
 
@@ -220,13 +224,13 @@ class ClaudeMemCompatibilityIT {
               .send("{\"type\":\"auth\",\"token\":\"secret\"}")
               .expect("auth:success")
               .toString());
-      assertEquals(
-          pending.get("clientId").asText(),
+      String workerId =
           worker
               .send("{\"type\":\"register\",\"capabilities\":[\"a\"]}")
               .expect("registered")
               .get("workerId")
-              .asText());
+              .asText();
+      assertTrue(workerId.matches("worker-\\d+-[0-9a-z]+"), workerId);
     }
   }
 

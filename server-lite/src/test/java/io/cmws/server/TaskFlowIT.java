@@ -11,6 +11,7 @@ import io.cmws.testing.TestHub;
 import java.util.ArrayList;
 import java.util.Iterator;
 import java.util.List;
+import java.util.Map;
 import org.junit.jupiter.api.Test;
 
 /** Tasks over the wire: a scripted claude-mem worker, submitters, events, limits. */
@@ -40,12 +41,15 @@ class TaskFlowIT {
         RawClient worker = RawClient.connect(hub.url())) {
       // exactly the reference worker: no auth on loopback, register, heartbeat (reference-protocol
       // §2.4)
-      String workerId = worker.expect("connection:pending").get("clientId").asText();
-      worker
-          .send(
-              "{\"type\":\"register\",\"capabilities\":[\"observation:mistral\",\"summarize:mistral\"],"
-                  + "\"metadata\":{\"version\":\"3.0.4\",\"hostname\":\"h\"}}")
-          .expect("registered");
+      worker.expect("connection:pending");
+      String workerId = // the reference worker keeps the id `registered` gives it
+          worker
+              .send(
+                  "{\"type\":\"register\",\"capabilities\":[\"observation:mistral\",\"summarize:mistral\"],"
+                      + "\"metadata\":{\"version\":\"3.0.4\",\"hostname\":\"h\"}}")
+              .expect("registered")
+              .get("workerId")
+              .asText();
       worker
           .send("{\"type\":\"heartbeat\",\"workerId\":\"" + workerId + "\",\"currentTasks\":[]}")
           .expect("heartbeat:ack");
@@ -112,6 +116,36 @@ class TaskFlowIT {
       assertTrue(metrics.contains("cmws_tasks_total{outcome=\"submitted\"} 1\n"), metrics);
       assertTrue(metrics.contains("cmws_tasks_waiting 0\n"), metrics);
     }
+  }
+
+  @Test
+  void idsSayWhatTheyAre() throws Exception {
+    try (TestHub hub = TestHub.start();
+        RawClient cli = RawClient.greeted(hub.url());
+        RawClient browser = RawClient.greeted(hub.url());
+        RawClient page = RawClient.connect(hub.url(), Map.of("Origin", "http://localhost:5173"));
+        RawClient named = RawClient.greeted(hub.url());
+        RawClient plain = RawClient.greeted(hub.url())) {
+      String id = "-\\d+-[0-9a-z]+";
+      cli.send("{\"type\":\"auth\",\"clientType\":\"browser\",\"agent\":\"cmws-cli\"}");
+      assertMatches("cli" + id, cli.expect("auth:success").get("clientId").asText());
+      browser.send("{\"type\":\"auth\",\"clientType\":\"browser\"}");
+      assertMatches("browser" + id, browser.expect("auth:success").get("clientId").asText());
+      page.expect("connection:pending");
+      page.send("{\"type\":\"auth\",\"clientType\":\"browser\",\"agent\":\"cmws-cli\"}");
+      assertMatches( // a page saying it is the CLI is still a page
+          "browser" + id, page.expect("auth:success").get("clientId").asText());
+      named.send(
+          "{\"type\":\"register\",\"capabilities\":[\"a\"],\"metadata\":{\"name\":\"gpu-box\"}}");
+      assertMatches("gpu-box" + id, named.expect("registered").get("workerId").asText());
+      plain.send(
+          "{\"type\":\"register\",\"capabilities\":[\"a\"],\"metadata\":{\"name\":\"../x\"}}");
+      assertMatches("worker" + id, plain.expect("registered").get("workerId").asText());
+    }
+  }
+
+  private static void assertMatches(String regex, String actual) {
+    assertTrue(actual.matches(regex), actual + " does not match " + regex);
   }
 
   @Test

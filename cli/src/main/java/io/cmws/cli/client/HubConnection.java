@@ -72,7 +72,7 @@ public final class HubConnection implements AutoCloseable {
   }
 
   private void authenticate(String token, Duration timeout) {
-    client.send(ClientFrame.Auth.browser(token == null || token.isEmpty() ? null : token));
+    client.send(ClientFrame.Auth.cli(token == null || token.isEmpty() ? null : token));
     JsonNode reply = await(timeout, "authentication", "auth:success", "auth:failed");
     if (reply.path("type").asText().equals("auth:failed")) {
       throw CliException.rejected(

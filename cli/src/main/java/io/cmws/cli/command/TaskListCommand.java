@@ -37,7 +37,10 @@ public final class TaskListCommand extends RequestCommand implements Callable<In
       JsonNode listed =
           request(hub, new ClientFrame.TaskList(state, limit, "l1"), "task:list", "task:listed");
       if (!json) {
-        out().printf("%-36s  %-9s  %-20s  %7s  %s%n", "ID", "STATE", "TYPE", "ATTEMPT", "WORKER");
+        out()
+            .printf(
+                "%-36s  %-9s  %-20s  %7s  %-24s  %s%n",
+                "ID", "STATE", "TYPE", "ATTEMPT", "SUBMITTER", "WORKER");
       }
       for (JsonNode task : listed.path("tasks")) {
         if (json) {
@@ -45,16 +48,24 @@ public final class TaskListCommand extends RequestCommand implements Callable<In
         } else {
           out()
               .printf(
-                  "%-36s  %-9s  %-20s  %7d  %s%n",
+                  "%-36s  %-9s  %-20s  %7d  %-24s  %s%n",
                   task.path("id").asText(),
                   task.path("state").asText(),
                   task.path("type").asText(),
                   task.path("attempt").asInt(),
+                  submitter(task),
                   task.path("workerId").asText("-"));
         }
       }
       out().flush();
       return ExitCode.OK;
     }
+  }
+
+  /** The connection that submitted it ({@code cli-3-...}), else its token's name. */
+  private static String submitter(JsonNode task) {
+    return task.hasNonNull("clientId")
+        ? task.get("clientId").asText()
+        : task.path("submittedBy").asText("-");
   }
 }

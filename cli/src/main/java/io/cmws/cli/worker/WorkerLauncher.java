@@ -27,6 +27,7 @@ public final class WorkerLauncher {
   public static WorkerLauncher prepare(
       List<String> mappings,
       List<Path> pluginDirs,
+      String name,
       List<String> capabilities,
       int concurrency,
       HubUrls hubs,
@@ -72,6 +73,7 @@ public final class WorkerLauncher {
             hubs,
             token,
             connectTimeout,
+            name,
             List.copyOf(announced),
             concurrency,
             heartbeat,

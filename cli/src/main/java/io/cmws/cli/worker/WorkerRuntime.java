@@ -122,7 +122,8 @@ final class WorkerRuntime implements TaskRunner.Reporter {
 
   private String register(HubConnection connected) {
     if (settings.token() != null && !settings.token().isEmpty()) {
-      connected.send(new ClientFrame.Auth(null, settings.token(), null, null, null, null, null));
+      connected.send(
+          new ClientFrame.Auth(null, settings.token(), null, null, null, null, null, null));
       JsonNode reply =
           connected.await(
               settings.connectTimeout(), "authentication", "auth:success", "auth:failed");
@@ -135,6 +136,7 @@ final class WorkerRuntime implements TaskRunner.Reporter {
         Json.object()
             .put("version", "cmws " + settings.version())
             .put("hostname", hostname())
+            .put("name", settings.name())
             .put("agent", "cmws")
             .put("concurrency", settings.concurrency());
     connected.send(new ClientFrame.Register(settings.capabilities(), metadata));

@@ -9,6 +9,7 @@ record WorkerSettings(
     HubUrls hubs,
     String token,
     Duration connectTimeout,
+    String name,
     List<String> capabilities,
     int concurrency,
     Duration heartbeatInterval,

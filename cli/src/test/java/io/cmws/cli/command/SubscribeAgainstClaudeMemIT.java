@@ -33,7 +33,9 @@ class SubscribeAgainstClaudeMemIT {
       ScriptedPeer.Peer peer = backend.accept();
       JsonNode auth = peer.expect("auth");
       assertEquals(
-          "{\"type\":\"auth\",\"clientType\":\"browser\"}", auth.toString(), "no token field");
+          "{\"type\":\"auth\",\"clientType\":\"browser\",\"agent\":\"cmws-cli\"}",
+          auth.toString(),
+          "no token field; agent is a cmws extension claude-mem ignores");
       peer.send(
           "{\"type\":\"auth:success\",\"clientId\":\"browser-2-mwwv0jcg\",\"permissions\":[\"subscribe\"]}");
       JsonNode subscribe = peer.expect("subscribe");
@@ -75,7 +77,7 @@ class SubscribeAgainstClaudeMemIT {
               backend.url().toString());
       ScriptedPeer.Peer peer = backend.accept();
       assertEquals(
-          "{\"type\":\"auth\",\"clientType\":\"browser\",\"token\":\"t0k\"}",
+          "{\"type\":\"auth\",\"clientType\":\"browser\",\"token\":\"t0k\",\"agent\":\"cmws-cli\"}",
           peer.expect("auth").toString());
       peer.send("{\"type\":\"auth:success\"}"); // a backend treats a token as a worker: empty
       // auth:success

@@ -52,14 +52,15 @@ class ReplScriptIT {
               url);
       assertEquals(2, repl.exitCode(), "the first failed command was a usage error");
       List<String> out = repl.stdout();
-      assertTrue(has(out, "connected to " + url + " as browser-"), out.toString());
+      assertTrue(has(out, "connected to " + url + " as cli-"), out.toString());
       assertTrue(has(out, "subscribed to demo:* task:queued"), out.toString());
       assertTrue(out.contains("event demo:greeting #1 {\"hello\":\"world\"}"), out.toString());
       assertTrue(has(out, "event task:queued #1 {\"taskId\":"), out.toString());
       assertTrue(
           out.stream()
               .anyMatch(
-                  line -> line.matches("pending-\\d+-\\d+\\s+resize,thumbnail\\s+1\\s+1\\s+.*")),
+                  line ->
+                      line.matches("worker-\\d+-[0-9a-z]+\\s+resize,thumbnail\\s+1\\s+1\\s+.*")),
           "workers lists the worker with its task: " + out);
       assertTrue(has(out, "\"state\":\"connected\""), out.toString());
       assertTrue(has(out, "\"subscriptions\":[\"demo:*\",\"task:queued\"]"), out.toString());

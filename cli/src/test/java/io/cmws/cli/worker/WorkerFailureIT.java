@@ -268,14 +268,19 @@ class WorkerFailureIT {
       waiting.err.await("waiting for it", WAIT);
       CliRun pending = CliRun.run("task", "list", "--state", "pending", "--json", "--url", url);
       assertEquals("rare", Json.parse(pending.stdout().get(0)).get("type").asText());
-      try (CmwsProcess worker = worker(hub, "--capabilities", "rare", "--executor", "rare=echo")) {
+      try (CmwsProcess worker =
+          worker(hub, "--capabilities", "rare", "--executor", "rare=echo", "--name", "gpu-box")) {
         assertEquals(0, waiting.exitCode());
         assertEquals("{\"x\":1}", waiting.stdout().get(0));
       }
-      String id =
-          Json.parse(CliRun.run("task", "list", "--json", "--url", url).stdout().get(0))
-              .get("id")
-              .asText();
+      JsonNode done =
+          Json.parse(CliRun.run("task", "list", "--json", "--url", url).stdout().get(0));
+      String id = done.get("id").asText();
+      // ids that say what they are: the command line submitted it, the named worker ran it
+      assertTrue(done.get("clientId").asText().matches("cli-\\d+-[0-9a-z]+"), done.toString());
+      assertTrue(done.get("workerId").asText().matches("gpu-box-\\d+-[0-9a-z]+"), done.toString());
+      String row = CliRun.run("task", "list", "--url", url).stdout().get(1);
+      assertTrue(row.contains(" cli-") && row.contains(" gpu-box-"), row);
       CliRun late = CliRun.run("task", "cancel", id, "--url", url);
       assertEquals(5, late.exitCode());
       assertEquals(
