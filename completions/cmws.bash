@@ -159,6 +159,10 @@ function _complete_cmws() {
   if [ "${COMP_LINE}" = "${COMP_WORDS[0]} publish" ];    then _picocli_cmws; return $?; fi
   if [ "${COMP_LINE}" = "${COMP_WORDS[0]} worker" ];    then _picocli_cmws; return $?; fi
   if [ "${COMP_LINE}" = "${COMP_WORDS[0]} task" ];    then _picocli_cmws; return $?; fi
+  if [ "${COMP_LINE}" = "${COMP_WORDS[0]} status" ];    then _picocli_cmws; return $?; fi
+  if [ "${COMP_LINE}" = "${COMP_WORDS[0]} workers" ];    then _picocli_cmws; return $?; fi
+  if [ "${COMP_LINE}" = "${COMP_WORDS[0]} channels" ];    then _picocli_cmws; return $?; fi
+  if [ "${COMP_LINE}" = "${COMP_WORDS[0]} history" ];    then _picocli_cmws; return $?; fi
   if [ "${COMP_LINE}" = "${COMP_WORDS[0]} hubs" ];    then _picocli_cmws; return $?; fi
   if [ "${COMP_LINE}" = "${COMP_WORDS[0]} repl" ];    then _picocli_cmws; return $?; fi
   if [ "${COMP_LINE}" = "${COMP_WORDS[0]} bench" ];    then _picocli_cmws; return $?; fi
@@ -178,31 +182,39 @@ function _complete_cmws() {
   local cmds2=(publish)
   local cmds3=(worker)
   local cmds4=(task)
-  local cmds5=(hubs)
-  local cmds6=(repl)
-  local cmds7=(bench)
-  local cmds8=(generate-completion)
-  local cmds9=(task submit)
-  local cmds10=(task list)
-  local cmds11=(task get)
-  local cmds12=(task cancel)
-  local cmds13=(bench pubsub)
-  local cmds14=(bench tasks)
-  local cmds15=(bench connections)
-  local cmds16=(bench soak)
+  local cmds5=(status)
+  local cmds6=(workers)
+  local cmds7=(channels)
+  local cmds8=(history)
+  local cmds9=(hubs)
+  local cmds10=(repl)
+  local cmds11=(bench)
+  local cmds12=(generate-completion)
+  local cmds13=(task submit)
+  local cmds14=(task list)
+  local cmds15=(task get)
+  local cmds16=(task cancel)
+  local cmds17=(bench pubsub)
+  local cmds18=(bench tasks)
+  local cmds19=(bench connections)
+  local cmds20=(bench soak)
 
-  if CompWordsContainsArray "${cmds16[@]}"; then _picocli_cmws_bench_soak; return $?; fi
-  if CompWordsContainsArray "${cmds15[@]}"; then _picocli_cmws_bench_connections; return $?; fi
-  if CompWordsContainsArray "${cmds14[@]}"; then _picocli_cmws_bench_tasks; return $?; fi
-  if CompWordsContainsArray "${cmds13[@]}"; then _picocli_cmws_bench_pubsub; return $?; fi
-  if CompWordsContainsArray "${cmds12[@]}"; then _picocli_cmws_task_cancel; return $?; fi
-  if CompWordsContainsArray "${cmds11[@]}"; then _picocli_cmws_task_get; return $?; fi
-  if CompWordsContainsArray "${cmds10[@]}"; then _picocli_cmws_task_list; return $?; fi
-  if CompWordsContainsArray "${cmds9[@]}"; then _picocli_cmws_task_submit; return $?; fi
-  if CompWordsContainsArray "${cmds8[@]}"; then _picocli_cmws_generatecompletion; return $?; fi
-  if CompWordsContainsArray "${cmds7[@]}"; then _picocli_cmws_bench; return $?; fi
-  if CompWordsContainsArray "${cmds6[@]}"; then _picocli_cmws_repl; return $?; fi
-  if CompWordsContainsArray "${cmds5[@]}"; then _picocli_cmws_hubs; return $?; fi
+  if CompWordsContainsArray "${cmds20[@]}"; then _picocli_cmws_bench_soak; return $?; fi
+  if CompWordsContainsArray "${cmds19[@]}"; then _picocli_cmws_bench_connections; return $?; fi
+  if CompWordsContainsArray "${cmds18[@]}"; then _picocli_cmws_bench_tasks; return $?; fi
+  if CompWordsContainsArray "${cmds17[@]}"; then _picocli_cmws_bench_pubsub; return $?; fi
+  if CompWordsContainsArray "${cmds16[@]}"; then _picocli_cmws_task_cancel; return $?; fi
+  if CompWordsContainsArray "${cmds15[@]}"; then _picocli_cmws_task_get; return $?; fi
+  if CompWordsContainsArray "${cmds14[@]}"; then _picocli_cmws_task_list; return $?; fi
+  if CompWordsContainsArray "${cmds13[@]}"; then _picocli_cmws_task_submit; return $?; fi
+  if CompWordsContainsArray "${cmds12[@]}"; then _picocli_cmws_generatecompletion; return $?; fi
+  if CompWordsContainsArray "${cmds11[@]}"; then _picocli_cmws_bench; return $?; fi
+  if CompWordsContainsArray "${cmds10[@]}"; then _picocli_cmws_repl; return $?; fi
+  if CompWordsContainsArray "${cmds9[@]}"; then _picocli_cmws_hubs; return $?; fi
+  if CompWordsContainsArray "${cmds8[@]}"; then _picocli_cmws_history; return $?; fi
+  if CompWordsContainsArray "${cmds7[@]}"; then _picocli_cmws_channels; return $?; fi
+  if CompWordsContainsArray "${cmds6[@]}"; then _picocli_cmws_workers; return $?; fi
+  if CompWordsContainsArray "${cmds5[@]}"; then _picocli_cmws_status; return $?; fi
   if CompWordsContainsArray "${cmds4[@]}"; then _picocli_cmws_task; return $?; fi
   if CompWordsContainsArray "${cmds3[@]}"; then _picocli_cmws_worker; return $?; fi
   if CompWordsContainsArray "${cmds2[@]}"; then _picocli_cmws_publish; return $?; fi
@@ -218,7 +230,7 @@ function _picocli_cmws() {
   # Get completion data
   local curr_word=${COMP_WORDS[COMP_CWORD]}
 
-  local commands="serve subscribe publish worker task hubs repl bench generate-completion"
+  local commands="serve subscribe publish worker task status workers channels history hubs repl bench generate-completion"
   local flag_opts="'-h' '--help' '-V' '--version'"
   local arg_opts=""
 
@@ -578,6 +590,153 @@ function _picocli_cmws_task() {
   local commands="submit list get cancel"
   local flag_opts="'-h' '--help' '-V' '--version'"
   local arg_opts=""
+
+  if [[ "${curr_word}" == -* ]]; then
+    COMPREPLY=( $(compgen -W "${flag_opts} ${arg_opts}" -- "${curr_word}") )
+  else
+    local positionals=""
+    local IFS=$'\n'
+    COMPREPLY=( $(compgen -W "${commands// /$'\n'}${IFS}${positionals}" -- "${curr_word}") )
+  fi
+}
+
+# Generates completions for the options and subcommands of the `status` subcommand.
+function _picocli_cmws_status() {
+  # Get completion data
+  local curr_word=${COMP_WORDS[COMP_CWORD]}
+  local prev_word=${COMP_WORDS[COMP_CWORD-1]}
+
+  local commands=""
+  local flag_opts="'-q' '--quiet' '-x' '--stacktrace' '--json' '-h' '--help' '-V' '--version'"
+  local arg_opts="'-v' '--verbose' '--url' '--token' '--connect-timeout'"
+
+  type compopt &>/dev/null && compopt +o default
+
+  case ${prev_word} in
+    '-v'|'--verbose')
+      return
+      ;;
+    '--url')
+      return
+      ;;
+    '--token')
+      return
+      ;;
+    '--connect-timeout')
+      return
+      ;;
+  esac
+
+  if [[ "${curr_word}" == -* ]]; then
+    COMPREPLY=( $(compgen -W "${flag_opts} ${arg_opts}" -- "${curr_word}") )
+  else
+    local positionals=""
+    local IFS=$'\n'
+    COMPREPLY=( $(compgen -W "${commands// /$'\n'}${IFS}${positionals}" -- "${curr_word}") )
+  fi
+}
+
+# Generates completions for the options and subcommands of the `workers` subcommand.
+function _picocli_cmws_workers() {
+  # Get completion data
+  local curr_word=${COMP_WORDS[COMP_CWORD]}
+  local prev_word=${COMP_WORDS[COMP_CWORD-1]}
+
+  local commands=""
+  local flag_opts="'-q' '--quiet' '-x' '--stacktrace' '--json' '-h' '--help' '-V' '--version'"
+  local arg_opts="'-v' '--verbose' '--url' '--token' '--connect-timeout'"
+
+  type compopt &>/dev/null && compopt +o default
+
+  case ${prev_word} in
+    '-v'|'--verbose')
+      return
+      ;;
+    '--url')
+      return
+      ;;
+    '--token')
+      return
+      ;;
+    '--connect-timeout')
+      return
+      ;;
+  esac
+
+  if [[ "${curr_word}" == -* ]]; then
+    COMPREPLY=( $(compgen -W "${flag_opts} ${arg_opts}" -- "${curr_word}") )
+  else
+    local positionals=""
+    local IFS=$'\n'
+    COMPREPLY=( $(compgen -W "${commands// /$'\n'}${IFS}${positionals}" -- "${curr_word}") )
+  fi
+}
+
+# Generates completions for the options and subcommands of the `channels` subcommand.
+function _picocli_cmws_channels() {
+  # Get completion data
+  local curr_word=${COMP_WORDS[COMP_CWORD]}
+  local prev_word=${COMP_WORDS[COMP_CWORD-1]}
+
+  local commands=""
+  local flag_opts="'-q' '--quiet' '-x' '--stacktrace' '--json' '-h' '--help' '-V' '--version'"
+  local arg_opts="'-v' '--verbose' '--url' '--token' '--connect-timeout'"
+
+  type compopt &>/dev/null && compopt +o default
+
+  case ${prev_word} in
+    '-v'|'--verbose')
+      return
+      ;;
+    '--url')
+      return
+      ;;
+    '--token')
+      return
+      ;;
+    '--connect-timeout')
+      return
+      ;;
+  esac
+
+  if [[ "${curr_word}" == -* ]]; then
+    COMPREPLY=( $(compgen -W "${flag_opts} ${arg_opts}" -- "${curr_word}") )
+  else
+    local positionals=""
+    local IFS=$'\n'
+    COMPREPLY=( $(compgen -W "${commands// /$'\n'}${IFS}${positionals}" -- "${curr_word}") )
+  fi
+}
+
+# Generates completions for the options and subcommands of the `history` subcommand.
+function _picocli_cmws_history() {
+  # Get completion data
+  local curr_word=${COMP_WORDS[COMP_CWORD]}
+  local prev_word=${COMP_WORDS[COMP_CWORD-1]}
+
+  local commands=""
+  local flag_opts="'-q' '--quiet' '-x' '--stacktrace' '--json' '-h' '--help' '-V' '--version'"
+  local arg_opts="'-v' '--verbose' '--url' '--token' '--connect-timeout' '-n' '--last'"
+
+  type compopt &>/dev/null && compopt +o default
+
+  case ${prev_word} in
+    '-v'|'--verbose')
+      return
+      ;;
+    '--url')
+      return
+      ;;
+    '--token')
+      return
+      ;;
+    '--connect-timeout')
+      return
+      ;;
+    '-n'|'--last')
+      return
+      ;;
+  esac
 
   if [[ "${curr_word}" == -* ]]; then
     COMPREPLY=( $(compgen -W "${flag_opts} ${arg_opts}" -- "${curr_word}") )

@@ -2,13 +2,17 @@ package io.cmws.cli;
 
 import io.cmws.cli.bench.BenchCommand;
 import io.cmws.cli.client.HubConnection;
+import io.cmws.cli.command.ChannelsCommand;
 import io.cmws.cli.command.CliContext;
+import io.cmws.cli.command.HistoryCommand;
 import io.cmws.cli.command.HubsCommand;
 import io.cmws.cli.command.PublishCommand;
 import io.cmws.cli.command.ServeCommand;
+import io.cmws.cli.command.StatusCommand;
 import io.cmws.cli.command.SubscribeCommand;
 import io.cmws.cli.command.TaskCommand;
 import io.cmws.cli.command.WorkerCommand;
+import io.cmws.cli.command.WorkersCommand;
 import io.cmws.cli.repl.ReplCommand;
 import io.cmws.cli.support.VersionProvider;
 import java.io.InputStream;
@@ -64,6 +68,10 @@ public final class CmwsCommand implements Runnable, CliContext {
     all.put("publish", PublishCommand::new);
     all.put("worker", WorkerCommand::new);
     all.put("task", TaskCommand::new);
+    all.put("status", StatusCommand::new);
+    all.put("workers", WorkersCommand::new);
+    all.put("channels", ChannelsCommand::new);
+    all.put("history", HistoryCommand::new);
     all.put("hubs", HubsCommand::new);
     all.put("repl", ReplCommand::new);
     all.put("bench", BenchCommand::new);

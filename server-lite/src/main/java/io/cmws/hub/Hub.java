@@ -99,7 +99,8 @@ public final class Hub implements AutoCloseable {
             this::unavailable);
     this.federation =
         new FederationFrames(config.access(), dispatcher, lane, this::publish, metrics, nanoTime);
-    this.introspection = new IntrospectionFrames(registry, router, metrics, dispatcher, clock);
+    this.introspection =
+        new IntrospectionFrames(registry, router, metrics, dispatcher, storage, clock);
     new ConnectionFrames(auth, tasks, clock, nanoTime).routes(routes);
     new PubSubFrames(
             router,

@@ -32,6 +32,11 @@ public interface HubStorage extends AutoCloseable {
   /** The history epoch: seq numbers are comparable only within one. */
   String epoch();
 
+  /** What keeps the hub's state, for status displays: memory, sqlite or redis. */
+  default String kind() {
+    return "memory";
+  }
+
   /** The channels to restore at startup. */
   default List<KeptChannel> channels() {
     return List.of();

@@ -25,6 +25,7 @@ final class IntrospectionFrames {
   static final int MAX_CHANNELS = 1000;
 
   private final ConnectionRegistry registry;
+  private final HubStorage storage;
   private final ChannelRouter router;
   private final HubMetrics metrics;
   private final TaskDispatcher tasks;
@@ -37,7 +38,9 @@ final class IntrospectionFrames {
       ChannelRouter router,
       HubMetrics metrics,
       TaskDispatcher tasks,
+      HubStorage storage,
       Clock clock) {
+    this.storage = storage;
     this.registry = registry;
     this.router = router;
     this.metrics = metrics;
@@ -189,6 +192,12 @@ final class IntrospectionFrames {
   ServerFrame.StatsInfo stats(String requestId, long nowMillis) {
     ObjectNode stats = Json.object();
     stats.put("uptimeMs", nowMillis - startedAtMillis);
+    String unavailable = storage.unavailable();
+    stats.put("store", storage.kind());
+    stats.put("health", unavailable == null ? "ok" : "degraded");
+    if (unavailable != null) {
+      stats.put("unavailable", unavailable);
+    }
     ObjectNode connections = stats.putObject("connections");
     registry.countsByType().forEach((type, count) -> connections.put(type.label(), count));
     stats.put("subscriptions", router.subscriptions());

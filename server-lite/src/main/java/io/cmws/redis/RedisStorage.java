@@ -41,6 +41,11 @@ public final class RedisStorage implements HubStorage {
   }
 
   @Override
+  public String kind() {
+    return "redis";
+  }
+
+  @Override
   public String epoch() {
     return bus.epoch();
   }

@@ -59,6 +59,11 @@ public final class SqliteStorage implements HubStorage {
   }
 
   @Override
+  public String kind() {
+    return "sqlite";
+  }
+
+  @Override
   public String epoch() {
     return store.epoch();
   }

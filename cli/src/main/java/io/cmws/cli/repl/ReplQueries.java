@@ -4,12 +4,11 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.cmws.cli.client.HubConnection;
 import io.cmws.cli.output.HubsTable;
+import io.cmws.cli.output.IntrospectionTables;
 import io.cmws.cli.support.ExitCode;
 import io.cmws.protocol.ClientFrame;
 import io.cmws.protocol.Json;
 import java.io.PrintWriter;
-import java.util.ArrayList;
-import java.util.List;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Model.CommandSpec;
@@ -50,26 +49,7 @@ final class ReplQueries {
         out.println(Json.write(reply));
         return ExitCode.OK;
       }
-      out.printf(
-          "%-28s  %-30s  %4s  %7s  %s%n", "WORKER", "CAPABILITIES", "CONC", "RUNNING", "LATENCY");
-      for (JsonNode worker : reply.path("workers")) {
-        List<String> capabilities = new ArrayList<>();
-        worker.path("capabilities").forEach(c -> capabilities.add(c.asText()));
-        String latency = worker.has("latencyMs") ? worker.get("latencyMs").asText() + " ms" : "-";
-        String flags =
-            worker.path("draining").asBoolean()
-                ? " (draining)"
-                : worker.path("suspect").asBoolean() ? " (silent)" : "";
-        out.printf(
-            "%-28s  %-30s  %4d  %7d  %s%s%n",
-            worker.path("id").asText(),
-            String.join(",", capabilities),
-            worker.path("concurrency").asInt(),
-            worker.path("running").size(),
-            latency,
-            flags);
-      }
-      out.println(reply.path("workers").size() + " worker(s)");
+      IntrospectionTables.workers(out, reply.path("workers"));
       return ExitCode.OK;
     }
   }
@@ -117,24 +97,7 @@ final class ReplQueries {
         out.println(Json.write(reply));
         return ExitCode.OK;
       }
-      out.printf("%-40s  %8s  %11s%n", "CHANNEL", "SEQ", "SUBSCRIBERS");
-      reply
-          .path("channels")
-          .forEach(
-              c ->
-                  out.printf(
-                      "%-40s  %8d  %11d%n",
-                      c.path("channel").asText(),
-                      c.path("seq").asLong(),
-                      c.path("subscribers").asInt()));
-      out.printf("%-40s  %8s  %11s%n", "PATTERN", "", "SUBSCRIBERS");
-      reply
-          .path("patterns")
-          .forEach(
-              p ->
-                  out.printf(
-                      "%-40s  %8s  %11d%n",
-                      p.path("pattern").asText(), "", p.path("subscribers").asInt()));
+      IntrospectionTables.channels(out, reply);
       return ExitCode.OK;
     }
   }
