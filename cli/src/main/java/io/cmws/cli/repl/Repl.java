@@ -233,6 +233,16 @@ public final class Repl {
       connection.send(new ClientFrame.Subscribe(subscriptions));
       connection.await(state.timeout(), "subscribe", "subscribed");
       commands.getOut().println("resubscribed to " + String.join(" ", subscriptions));
+      // the REPL resubscribes without replay: a possible gap is said, never silent
+      commands
+          .getOut()
+          .println(
+              connection.isCmwsHub()
+                  ? "events published while disconnected may be missing; 'history CHANNEL' shows"
+                      + " what the hub kept"
+                  : state.url()
+                      + " sends no seq and keeps no history: events published while disconnected"
+                      + " may be missing");
     }
   }
 

@@ -97,6 +97,24 @@ class ReplScriptIT {
   }
 
   @Test
+  void aReconnectWithSubscriptionsSaysEventsMayBeMissing() throws Exception {
+    try (TestHub hub = TestHub.start()) {
+      CliRun repl =
+          CliRun.start(
+              script("subscribe demo:*", "reconnect"),
+              Map.of(),
+              "repl",
+              "--url",
+              hub.url().toString());
+      assertEquals(0, repl.exitCode(), repl.stderr().toString());
+      assertTrue(has(repl.stdout(), "resubscribed to demo:*"), repl.stdout().toString());
+      assertTrue(
+          has(repl.stdout(), "events published while disconnected may be missing"),
+          repl.stdout().toString());
+    }
+  }
+
+  @Test
   void startsDisconnectedWhenTheHubIsDownAndSaysSo() throws Exception {
     int port;
     try (TestHub hub = TestHub.start()) {
