@@ -163,6 +163,7 @@ function _complete_cmws() {
   if [ "${COMP_LINE}" = "${COMP_WORDS[0]} workers" ];    then _picocli_cmws; return $?; fi
   if [ "${COMP_LINE}" = "${COMP_WORDS[0]} channels" ];    then _picocli_cmws; return $?; fi
   if [ "${COMP_LINE}" = "${COMP_WORDS[0]} history" ];    then _picocli_cmws; return $?; fi
+  if [ "${COMP_LINE}" = "${COMP_WORDS[0]} top" ];    then _picocli_cmws; return $?; fi
   if [ "${COMP_LINE}" = "${COMP_WORDS[0]} hubs" ];    then _picocli_cmws; return $?; fi
   if [ "${COMP_LINE}" = "${COMP_WORDS[0]} repl" ];    then _picocli_cmws; return $?; fi
   if [ "${COMP_LINE}" = "${COMP_WORDS[0]} bench" ];    then _picocli_cmws; return $?; fi
@@ -186,31 +187,33 @@ function _complete_cmws() {
   local cmds6=(workers)
   local cmds7=(channels)
   local cmds8=(history)
-  local cmds9=(hubs)
-  local cmds10=(repl)
-  local cmds11=(bench)
-  local cmds12=(generate-completion)
-  local cmds13=(task submit)
-  local cmds14=(task list)
-  local cmds15=(task get)
-  local cmds16=(task cancel)
-  local cmds17=(bench pubsub)
-  local cmds18=(bench tasks)
-  local cmds19=(bench connections)
-  local cmds20=(bench soak)
+  local cmds9=(top)
+  local cmds10=(hubs)
+  local cmds11=(repl)
+  local cmds12=(bench)
+  local cmds13=(generate-completion)
+  local cmds14=(task submit)
+  local cmds15=(task list)
+  local cmds16=(task get)
+  local cmds17=(task cancel)
+  local cmds18=(bench pubsub)
+  local cmds19=(bench tasks)
+  local cmds20=(bench connections)
+  local cmds21=(bench soak)
 
-  if CompWordsContainsArray "${cmds20[@]}"; then _picocli_cmws_bench_soak; return $?; fi
-  if CompWordsContainsArray "${cmds19[@]}"; then _picocli_cmws_bench_connections; return $?; fi
-  if CompWordsContainsArray "${cmds18[@]}"; then _picocli_cmws_bench_tasks; return $?; fi
-  if CompWordsContainsArray "${cmds17[@]}"; then _picocli_cmws_bench_pubsub; return $?; fi
-  if CompWordsContainsArray "${cmds16[@]}"; then _picocli_cmws_task_cancel; return $?; fi
-  if CompWordsContainsArray "${cmds15[@]}"; then _picocli_cmws_task_get; return $?; fi
-  if CompWordsContainsArray "${cmds14[@]}"; then _picocli_cmws_task_list; return $?; fi
-  if CompWordsContainsArray "${cmds13[@]}"; then _picocli_cmws_task_submit; return $?; fi
-  if CompWordsContainsArray "${cmds12[@]}"; then _picocli_cmws_generatecompletion; return $?; fi
-  if CompWordsContainsArray "${cmds11[@]}"; then _picocli_cmws_bench; return $?; fi
-  if CompWordsContainsArray "${cmds10[@]}"; then _picocli_cmws_repl; return $?; fi
-  if CompWordsContainsArray "${cmds9[@]}"; then _picocli_cmws_hubs; return $?; fi
+  if CompWordsContainsArray "${cmds21[@]}"; then _picocli_cmws_bench_soak; return $?; fi
+  if CompWordsContainsArray "${cmds20[@]}"; then _picocli_cmws_bench_connections; return $?; fi
+  if CompWordsContainsArray "${cmds19[@]}"; then _picocli_cmws_bench_tasks; return $?; fi
+  if CompWordsContainsArray "${cmds18[@]}"; then _picocli_cmws_bench_pubsub; return $?; fi
+  if CompWordsContainsArray "${cmds17[@]}"; then _picocli_cmws_task_cancel; return $?; fi
+  if CompWordsContainsArray "${cmds16[@]}"; then _picocli_cmws_task_get; return $?; fi
+  if CompWordsContainsArray "${cmds15[@]}"; then _picocli_cmws_task_list; return $?; fi
+  if CompWordsContainsArray "${cmds14[@]}"; then _picocli_cmws_task_submit; return $?; fi
+  if CompWordsContainsArray "${cmds13[@]}"; then _picocli_cmws_generatecompletion; return $?; fi
+  if CompWordsContainsArray "${cmds12[@]}"; then _picocli_cmws_bench; return $?; fi
+  if CompWordsContainsArray "${cmds11[@]}"; then _picocli_cmws_repl; return $?; fi
+  if CompWordsContainsArray "${cmds10[@]}"; then _picocli_cmws_hubs; return $?; fi
+  if CompWordsContainsArray "${cmds9[@]}"; then _picocli_cmws_top; return $?; fi
   if CompWordsContainsArray "${cmds8[@]}"; then _picocli_cmws_history; return $?; fi
   if CompWordsContainsArray "${cmds7[@]}"; then _picocli_cmws_channels; return $?; fi
   if CompWordsContainsArray "${cmds6[@]}"; then _picocli_cmws_workers; return $?; fi
@@ -230,7 +233,7 @@ function _picocli_cmws() {
   # Get completion data
   local curr_word=${COMP_WORDS[COMP_CWORD]}
 
-  local commands="serve subscribe publish worker task status workers channels history hubs repl bench generate-completion"
+  local commands="serve subscribe publish worker task status workers channels history top hubs repl bench generate-completion"
   local flag_opts="'-h' '--help' '-V' '--version'"
   local arg_opts=""
 
@@ -734,6 +737,45 @@ function _picocli_cmws_history() {
       return
       ;;
     '-n'|'--last')
+      return
+      ;;
+  esac
+
+  if [[ "${curr_word}" == -* ]]; then
+    COMPREPLY=( $(compgen -W "${flag_opts} ${arg_opts}" -- "${curr_word}") )
+  else
+    local positionals=""
+    local IFS=$'\n'
+    COMPREPLY=( $(compgen -W "${commands// /$'\n'}${IFS}${positionals}" -- "${curr_word}") )
+  fi
+}
+
+# Generates completions for the options and subcommands of the `top` subcommand.
+function _picocli_cmws_top() {
+  # Get completion data
+  local curr_word=${COMP_WORDS[COMP_CWORD]}
+  local prev_word=${COMP_WORDS[COMP_CWORD-1]}
+
+  local commands=""
+  local flag_opts="'-q' '--quiet' '-x' '--stacktrace' '--json' '-h' '--help' '-V' '--version'"
+  local arg_opts="'-v' '--verbose' '--url' '--token' '--connect-timeout' '--interval'"
+
+  type compopt &>/dev/null && compopt +o default
+
+  case ${prev_word} in
+    '-v'|'--verbose')
+      return
+      ;;
+    '--url')
+      return
+      ;;
+    '--token')
+      return
+      ;;
+    '--connect-timeout')
+      return
+      ;;
+    '--interval')
       return
       ;;
   esac

@@ -11,6 +11,7 @@ import io.cmws.cli.command.ServeCommand;
 import io.cmws.cli.command.StatusCommand;
 import io.cmws.cli.command.SubscribeCommand;
 import io.cmws.cli.command.TaskCommand;
+import io.cmws.cli.command.TopCommand;
 import io.cmws.cli.command.WorkerCommand;
 import io.cmws.cli.command.WorkersCommand;
 import io.cmws.cli.repl.ReplCommand;
@@ -72,6 +73,7 @@ public final class CmwsCommand implements Runnable, CliContext {
     all.put("workers", WorkersCommand::new);
     all.put("channels", ChannelsCommand::new);
     all.put("history", HistoryCommand::new);
+    all.put("top", TopCommand::new);
     all.put("hubs", HubsCommand::new);
     all.put("repl", ReplCommand::new);
     all.put("bench", BenchCommand::new);

@@ -35,6 +35,11 @@ public final class HubMetrics {
   }
 
   /** A connection overflowed its outbox; {@code policy} says what was done about it. */
+  /** Connections closed or trimmed as slow consumers since the start, every policy. */
+  public long slowConsumerCount() {
+    return slowConsumers.values().stream().mapToLong(LongAdder::sum).sum();
+  }
+
   public void slowConsumer(String policy) {
     slowConsumers.computeIfAbsent(policy, k -> new LongAdder()).increment();
   }

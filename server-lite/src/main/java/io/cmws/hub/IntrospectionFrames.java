@@ -205,6 +205,7 @@ final class IntrospectionFrames {
     stats.put("channels", router.channels());
     stats.put("eventsPublished", metrics.eventsPublished());
     stats.put("eventsDelivered", metrics.eventsDelivered());
+    stats.put("slowConsumers", metrics.slowConsumerCount());
     stats.set("errors", Json.MAPPER.valueToTree(metrics.errorCounts()));
     ObjectNode taskStats = stats.putObject("tasks");
     taskStats.put("workers", tasks.workerCount());
