@@ -57,13 +57,7 @@ public final class IntrospectionTables {
     line(out, "health", status.path("health").asText());
     line(out, "uptime", uptime(status.path("uptimeMs").asLong()));
     line(out, "store", status.path("store").asText());
-    List<String> byType = new ArrayList<>();
-    for (var e : status.path("connections").properties()) {
-      if (e.getValue().asInt() > 0) {
-        byType.add(e.getKey() + " " + e.getValue().asInt());
-      }
-    }
-    line(out, "connections", byType.isEmpty() ? "none" : String.join(", ", byType));
+    line(out, "connections", connectionsByType(status));
     JsonNode tasks = status.path("tasks");
     line(out, "workers", tasks.path("workers").asText());
     line(
@@ -86,8 +80,19 @@ public final class IntrospectionTables {
             + " delivered");
   }
 
+  /** {@code browser 2, worker 1} from a stats reply: the types that have connections. */
+  public static String connectionsByType(JsonNode stats) {
+    List<String> byType = new ArrayList<>();
+    for (var e : stats.path("connections").properties()) {
+      if (e.getValue().asInt() > 0) {
+        byType.add(e.getKey() + " " + e.getValue().asInt());
+      }
+    }
+    return byType.isEmpty() ? "none" : String.join(", ", byType);
+  }
+
   /** {@code 3 d 4 h}, {@code 2 h 13 min}, {@code 5 min 3 s}, {@code 12 s}. */
-  static String uptime(long millis) {
+  public static String uptime(long millis) {
     long s = millis / 1000;
     if (s >= 86_400) {
       return s / 86_400 + " d " + s % 86_400 / 3600 + " h";

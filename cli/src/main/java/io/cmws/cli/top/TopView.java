@@ -1,6 +1,7 @@
 package io.cmws.cli.top;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import io.cmws.cli.output.IntrospectionTables;
 import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.HashMap;
@@ -44,7 +45,7 @@ public final class TopView {
             "cmws top  "
                 + url
                 + "  up "
-                + uptime(stats.path("uptimeMs").asLong())
+                + IntrospectionTables.uptime(stats.path("uptimeMs").asLong())
                 + (paused ? "  PAUSED" : "")
                 + "   q quit  p pause  s sort ("
                 + sort.name().toLowerCase(Locale.ROOT)
@@ -60,14 +61,7 @@ public final class TopView {
                 stats.path("health").asText("?"),
                 stats.path("store").asText("?")),
             width));
-    List<String> byType = new ArrayList<>();
-    for (var e : stats.path("connections").properties()) {
-      if (e.getValue().asInt() > 0) {
-        byType.add(e.getKey() + " " + e.getValue().asInt());
-      }
-    }
-    lines.add(
-        fit("connections  " + (byType.isEmpty() ? "none" : String.join(", ", byType)), width));
+    lines.add(fit("connections  " + IntrospectionTables.connectionsByType(stats), width));
     JsonNode tasks = stats.path("tasks");
     lines.add(
         fit(
@@ -170,14 +164,6 @@ public final class TopView {
     long a = previous.stats().path("tasks").path("outcomes").path(outcome).asLong();
     long b = now.stats().path("tasks").path("outcomes").path(outcome).asLong();
     return String.format(Locale.ROOT, "%.1f", Math.max(0, (b - a) / seconds));
-  }
-
-  static String uptime(long millis) {
-    long s = millis / 1000;
-    if (s >= 3600) {
-      return s / 3600 + " h " + s % 3600 / 60 + " min";
-    }
-    return s >= 60 ? s / 60 + " min " + s % 60 + " s" : s + " s";
   }
 
   private static String cut(String text, int max) {
