@@ -16,8 +16,9 @@ import picocli.CommandLine.Command;
     mixinStandardHelpOptions = true,
     sortOptions = false,
     description = {
-      "List the channels published on (last seq, subscribers reached) and the",
-      "patterns subscribed to. Needs the admin permission (loopback without",
+      "List the channels and subscribed patterns of a hub.",
+      "Channels published on with their last seq and subscribers reached, then",
+      "the patterns subscribed to. Needs the admin permission (loopback without",
       "tokens has it)."
     },
     exitCodeListHeading = "%nExit codes:%n",

@@ -19,9 +19,9 @@ import picocli.CommandLine.Parameters;
     mixinStandardHelpOptions = true,
     sortOptions = false,
     description = {
-      "Print the last events a hub keeps for CHANNEL, oldest first, in the shape",
-      "of cmws subscribe (text, or JSON Lines with --json), then exit. Needs the",
-      "subscribe permission."
+      "Print the events a hub keeps for CHANNEL.",
+      "The newest N, oldest first, in the shape of cmws subscribe (text, or",
+      "JSON Lines with --json), then exit. Needs the subscribe permission."
     },
     exitCodeListHeading = "%nExit codes:%n",
     exitCodeList = {

@@ -15,8 +15,9 @@ import picocli.CommandLine.Command;
     mixinStandardHelpOptions = true,
     sortOptions = false,
     description = {
-      "List the worker pools a hub routes tasks to: its own workers and every",
-      "federated hub, with health, region, labels, capabilities, free slots,",
+      "List the worker pools a hub routes tasks to.",
+      "Its own workers and every federated hub, with health, region, labels,",
+      "capabilities, free slots,",
       "load (busy/connected workers) and the age of the last health report.",
       "Needs the admin permission (loopback without tokens has it)."
     },

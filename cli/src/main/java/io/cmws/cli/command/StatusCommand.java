@@ -16,10 +16,10 @@ import picocli.CommandLine.Command;
     mixinStandardHelpOptions = true,
     sortOptions = false,
     description = {
-      "Show a hub at a glance: health, version, uptime, store, connections by",
-      "type, workers, waiting and running tasks, channels and events. With",
-      "--json one JSON document. Needs the admin permission (loopback without",
-      "tokens has it)."
+      "Show a hub at a glance.",
+      "Health, version, uptime, store, connections by type, workers, waiting",
+      "and running tasks, channels and events. With --json one JSON document.",
+      "Needs the admin permission (loopback without tokens has it)."
     },
     exitCodeListHeading = "%nExit codes:%n",
     exitCodeList = {

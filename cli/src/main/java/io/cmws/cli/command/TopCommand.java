@@ -27,8 +27,9 @@ import picocli.CommandLine.Option;
     mixinStandardHelpOptions = true,
     sortOptions = false,
     description = {
-      "Watch a hub live, full screen: deliveries and events per second, the",
-      "busiest channels, connections by type, workers with busy and free slots,",
+      "Watch a hub live, full screen.",
+      "Deliveries and events per second, the busiest channels, connections by",
+      "type, workers with busy and free slots,",
       "waiting and running tasks with outcomes per second, slow consumers.",
       "Keys: q quits, p pauses, s changes the channel order (rate, name,",
       "subscribers). Needs a terminal (for scripts: cmws status --json) and",

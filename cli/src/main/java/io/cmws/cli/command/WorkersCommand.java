@@ -15,9 +15,9 @@ import picocli.CommandLine.Command;
     mixinStandardHelpOptions = true,
     sortOptions = false,
     description = {
-      "List the workers registered with a hub: id, capabilities, concurrency,",
-      "running tasks and ping latency. Needs the admin permission (loopback",
-      "without tokens has it)."
+      "List the workers registered with a hub.",
+      "Id, capabilities, concurrency, running tasks and ping latency. Needs the",
+      "admin permission (loopback without tokens has it)."
     },
     exitCodeListHeading = "%nExit codes:%n",
     exitCodeList = {"0:listed", "3:cannot reach the hub", "5:refused (token or permission)"},
