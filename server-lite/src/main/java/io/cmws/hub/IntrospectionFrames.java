@@ -120,6 +120,7 @@ final class IntrospectionFrames {
     out.gauge(
         "cmws_jvm_heap_used_bytes", "Heap in use", runtime.totalMemory() - runtime.freeMemory());
     out.gauge("cmws_jvm_heap_max_bytes", "Maximum heap", runtime.maxMemory());
+    ProcessFigures.write(out);
     return out.toString();
   }
 

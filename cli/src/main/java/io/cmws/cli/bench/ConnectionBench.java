@@ -63,6 +63,7 @@ public final class ConnectionBench extends BenchBase implements Callable<Integer
   public Integer call() throws Exception {
     HubProbe probe = HubProbe.of(adminUrl, url());
     Optional<Long> before = probe.liveHeap();
+    Optional<Long> rssBefore = probe.metric(HubProbe.RESIDENT);
     startLoops();
     try {
       Semaphore handshakes = new Semaphore(inFlight);
@@ -116,6 +117,7 @@ public final class ConnectionBench extends BenchBase implements Callable<Integer
               + hold.toSeconds()
               + " s");
       Thread.sleep(hold.toMillis());
+      Optional<Long> rssAfter = probe.metric(HubProbe.RESIDENT); // before the GC /debug/heap runs
       Optional<Long> after = probe.liveHeap();
       ObjectNode report =
           Json.object()
@@ -132,6 +134,12 @@ public final class ConnectionBench extends BenchBase implements Callable<Integer
             .put("hubHeapBeforeBytes", before.get())
             .put("hubHeapAfterBytes", after.get())
             .put("hubHeapPerConnectionBytes", (after.get() - before.get()) / connected);
+      }
+      if (rssBefore.isPresent() && rssAfter.isPresent() && connected > 0) {
+        report
+            .put("hubRssBeforeBytes", rssBefore.get())
+            .put("hubRssAfterBytes", rssAfter.get())
+            .put("hubRssPerConnectionBytes", (rssAfter.get() - rssBefore.get()) / connected);
       }
       report(report);
       open.forEach(WsConnection::close);

@@ -13,6 +13,12 @@ import java.util.regex.Pattern;
 
 /** Reads the hub's admin endpoint, when there is one: heap in use, and heap after a GC. */
 final class HubProbe {
+  /** The hub's CPU time in nanoseconds, from {@code /metrics}. */
+  static final String CPU = "cmws_process_cpu_nanoseconds_total";
+
+  /** The hub's resident memory in bytes, from {@code /metrics}. */
+  static final String RESIDENT = "cmws_process_resident_bytes";
+
   private final URI admin;
   private final HttpClient http =
       HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(2)).build();

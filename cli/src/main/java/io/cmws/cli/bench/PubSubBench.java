@@ -15,6 +15,7 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
+import java.util.Optional;
 import java.util.concurrent.Callable;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.Semaphore;
@@ -139,6 +140,8 @@ public final class PubSubBench extends BenchBase implements Callable<Integer> {
             latency.reset();
             delivered.set(0);
           });
+      HubProbe probe = HubProbe.of(adminUrl, url());
+      Optional<Long> cpuBefore = probe.metric(HubProbe.CPU);
       long start = System.nanoTime();
       measureFrom = start; // from now on events count, by the time they were sent
       measuring = true;
@@ -185,7 +188,13 @@ public final class PubSubBench extends BenchBase implements Callable<Integer> {
               .put("subscribersLost", lost.get())
               .put("connectPerSec", perSecond(subscribers, connectNanos));
       report.set("latencyMs", latency.toJson());
-      HubProbe probe = HubProbe.of(adminUrl, url());
+      Optional<Long> cpuAfter = probe.metric(HubProbe.CPU);
+      if (cpuBefore.isPresent() && cpuAfter.isPresent() && delivered.get() > 0) {
+        // the hub's whole CPU (reading, fan-out, writing, GC, JIT) over what it delivered
+        report.put(
+            "hubCpuMicrosPerDelivery",
+            Math.round((cpuAfter.get() - cpuBefore.get()) / 10.0 / delivered.get()) / 100.0);
+      }
       probe
           .metric("cmws_jvm_heap_used_bytes")
           .ifPresent(heap -> report.put("hubHeapUsedBytes", heap));

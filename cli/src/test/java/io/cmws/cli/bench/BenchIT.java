@@ -79,6 +79,9 @@ class BenchIT {
       assertLatency(r.get("latencyMs"), published * 20);
       assertTrue(
           r.get("hubHeapUsedBytes").asLong() > 0, "the hub's memory, read from /metrics: " + r);
+      assertTrue(
+          r.get("hubCpuMicrosPerDelivery").asDouble() > 0,
+          "the hub's CPU per delivery, from /metrics before and after: " + r);
     }
   }
 
@@ -139,6 +142,7 @@ class BenchIT {
       assertLatency(r.get("setupLatencyMs"), 200);
       assertTrue(
           r.has("hubHeapPerConnectionBytes"), "heap per connection from the admin endpoint: " + r);
+      assertTrue(r.has("hubRssPerConnectionBytes"), "RSS per connection from /metrics: " + r);
     }
   }
 
