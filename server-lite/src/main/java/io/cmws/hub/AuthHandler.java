@@ -10,7 +10,6 @@ import java.util.List;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.function.LongSupplier;
-import java.util.regex.Pattern;
 
 /**
  * {@code auth} and {@code register}: client-type detection (reference-protocol §3.2) and the
@@ -21,9 +20,6 @@ import java.util.regex.Pattern;
  */
 final class AuthHandler {
   static final String UNAUTHORIZED = "Unauthorized";
-
-  /** A worker's own name, as an id prefix: letters, digits, '.', '_', '-'; up to 40. */
-  private static final Pattern WORKER_NAME = Pattern.compile("[A-Za-z0-9][A-Za-z0-9._-]{0,39}");
 
   private static final org.slf4j.Logger LOG = org.slf4j.LoggerFactory.getLogger(AuthHandler.class);
 
@@ -190,7 +186,7 @@ final class AuthHandler {
    */
   private String workerId(JsonNode metadata) {
     String name = metadata == null ? null : metadata.path("name").asText(null);
-    return registry.nextId(name != null && WORKER_NAME.matcher(name).matches() ? name : "worker");
+    return registry.nextId(ClientFrame.Register.isWorkerName(name) ? name : "worker");
   }
 
   private void refuse(Connection connection, ServerFrame reply, boolean close) {

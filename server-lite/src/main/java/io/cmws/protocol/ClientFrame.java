@@ -7,6 +7,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.regex.Pattern;
 
 /**
  * Frames a client sends to a hub. The claude-mem types keep their reference field names; {@code
@@ -94,7 +95,18 @@ public sealed interface ClientFrame {
     }
   }
 
-  record Register(List<String> capabilities, JsonNode metadata) implements ClientFrame {}
+  /**
+   * {@code metadata.name} (a cmws extension) names the worker: on a cmws hub its id becomes
+   * NAME-&lt;n&gt;-...
+   */
+  record Register(List<String> capabilities, JsonNode metadata) implements ClientFrame {
+    private static final Pattern WORKER_NAME = Pattern.compile("[A-Za-z0-9][A-Za-z0-9._-]{0,39}");
+
+    /** Letters, digits, '.', '_' and '-', 1 to 40, starting with a letter or digit. */
+    public static boolean isWorkerName(String name) {
+      return name != null && WORKER_NAME.matcher(name).matches();
+    }
+  }
 
   /**
    * {@code recover} and {@code last} are cmws extensions: replay what was missed, or the last N

@@ -5,14 +5,12 @@ import io.cmws.cli.support.CliException;
 import io.cmws.cli.support.DurationConverter;
 import io.cmws.cli.support.VersionProvider;
 import io.cmws.cli.worker.WorkerLauncher;
-import java.io.IOException;
-import java.net.InetAddress;
+import io.cmws.protocol.ClientFrame;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.Callable;
-import java.util.regex.Pattern;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
@@ -139,7 +137,7 @@ public final class WorkerCommand extends BaseCommand implements Callable<Integer
     if (exec != null) {
       mappings.add("*=shell:" + exec);
     }
-    if (name != null && !NAME.matcher(name).matches()) {
+    if (name != null && !ClientFrame.Register.isWorkerName(name)) {
       throw CliException.usage(
           "--name must be 1-40 letters, digits, '.', '_' or '-', starting with a letter or digit");
     }
@@ -153,7 +151,7 @@ public final class WorkerCommand extends BaseCommand implements Callable<Integer
         WorkerLauncher.prepare(
             mappings,
             plugins,
-            workerName(),
+            name,
             capabilities,
             concurrency,
             connection.hubs(),
@@ -168,25 +166,5 @@ public final class WorkerCommand extends BaseCommand implements Callable<Integer
             json,
             verbosity.quiet());
     return launcher.run(root().processMode());
-  }
-
-  private static final Pattern NAME = Pattern.compile("[A-Za-z0-9][A-Za-z0-9._-]{0,39}");
-
-  /** --name, or the host name up to its first dot, made a valid name. */
-  private String workerName() {
-    if (name != null) {
-      return name;
-    }
-    String host;
-    try {
-      host = InetAddress.getLocalHost().getHostName();
-    } catch (IOException e) {
-      return "worker";
-    }
-    String shortName = host.split("\\.")[0].replaceAll("[^A-Za-z0-9_-]", "-");
-    if (shortName.length() > 40) {
-      shortName = shortName.substring(0, 40);
-    }
-    return NAME.matcher(shortName).matches() ? shortName : "worker";
   }
 }

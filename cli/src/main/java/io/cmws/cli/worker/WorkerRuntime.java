@@ -136,7 +136,7 @@ final class WorkerRuntime implements TaskRunner.Reporter {
         Json.object()
             .put("version", "cmws " + settings.version())
             .put("hostname", hostname())
-            .put("name", settings.name())
+            .put("name", settings.name() != null ? settings.name() : nameFromHost())
             .put("agent", "cmws")
             .put("concurrency", settings.concurrency());
     connected.send(new ClientFrame.Register(settings.capabilities(), metadata));
@@ -287,6 +287,13 @@ final class WorkerRuntime implements TaskRunner.Reporter {
   private Optional<HubConnection> current(RunningTask task) {
     HubConnection now = connection;
     return task.generation == generation && now != null ? Optional.of(now) : Optional.empty();
+  }
+
+  /** The host name up to its first dot, made a valid worker name; "worker" if it cannot be. */
+  private static String nameFromHost() {
+    String name = hostname().split("\\.")[0].replaceAll("[^A-Za-z0-9_-]", "-");
+    name = name.length() > 40 ? name.substring(0, 40) : name;
+    return ClientFrame.Register.isWorkerName(name) ? name : "worker";
   }
 
   private static String hostname() {

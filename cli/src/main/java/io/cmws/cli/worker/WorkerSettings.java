@@ -9,7 +9,7 @@ record WorkerSettings(
     HubUrls hubs,
     String token,
     Duration connectTimeout,
-    String name,
+    String name, // --name; null: derived from the host name
     List<String> capabilities,
     int concurrency,
     Duration heartbeatInterval,

@@ -7,6 +7,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import com.fasterxml.jackson.databind.JsonNode;
 import io.cmws.cli.testing.CmwsProcess;
 import io.cmws.cli.testing.ScriptedPeer;
+import io.cmws.protocol.ClientFrame;
 import io.cmws.protocol.Json;
 import java.time.Duration;
 import java.util.List;
@@ -52,6 +53,8 @@ class WorkerCompatibilityIT {
       assertEquals("cmws", register.get("metadata").get("agent").asText());
       assertEquals(1, register.get("metadata").get("concurrency").asInt());
       assertTrue(register.get("metadata").has("hostname"));
+      String name = register.get("metadata").get("name").asText(); // no --name: from the host
+      assertTrue(ClientFrame.Register.isWorkerName(name), name);
       String workerId = "pending-1-1795655655658";
       peer.send(
           "{\"type\":\"registered\",\"workerId\":\""
