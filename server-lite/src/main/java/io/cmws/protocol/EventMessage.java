@@ -18,7 +18,20 @@ public final class EventMessage {
   private final long seq;
   private final List<String> via;
   private volatile String dataJson;
-  private final Map<Encoding<?>, Map<String, Object>> encodings = new ConcurrentHashMap<>(2);
+
+  /** The first encoding asked for: nearly every event has one (one transport, one pattern). */
+  private volatile Encoded first;
+
+  /** Any further (encoding, pattern) pairs, created on demand. */
+  private volatile Map<Key, Object> others;
+
+  private record Encoded(Encoding<?> encoding, String pattern, Object value) {
+    boolean is(Encoding<?> otherEncoding, String otherPattern) {
+      return encoding == otherEncoding && pattern.equals(otherPattern);
+    }
+  }
+
+  private record Key(Encoding<?> encoding, String pattern) {}
 
   public EventMessage(String channel, JsonNode data, long timestamp, long seq) {
     this(channel, data, timestamp, seq, List.of());
@@ -99,15 +112,29 @@ public final class EventMessage {
   @SuppressWarnings("unchecked")
   public <T> T encoded(Encoding<T> encoding, String pattern) {
     String key = pattern == null ? "" : pattern;
-    Map<String, Object> byPattern = encodings.get(encoding);
-    if (byPattern == null) {
-      byPattern = encodings.computeIfAbsent(encoding, e -> new ConcurrentHashMap<>(4));
+    Encoded known = first;
+    if (known != null && known.is(encoding, key)) {
+      return (T) known.value(); // the path of nearly every delivery: no map, no lock
     }
-    Object value = byPattern.get(key);
-    if (value == null) {
-      value = byPattern.computeIfAbsent(key, k -> encoding.encode(this, pattern));
+    Map<Key, Object> more = others;
+    Object value = more == null ? null : more.get(new Key(encoding, key));
+    return (T) (value != null ? value : encodeOnce(encoding, key, pattern));
+  }
+
+  private synchronized Object encodeOnce(Encoding<?> encoding, String key, String pattern) {
+    Encoded known = first;
+    if (known == null) {
+      Object value = encoding.encode(this, pattern);
+      first = new Encoded(encoding, key, value);
+      return value;
     }
-    return (T) value;
+    if (known.is(encoding, key)) {
+      return known.value();
+    }
+    if (others == null) {
+      others = new ConcurrentHashMap<>(4);
+    }
+    return others.computeIfAbsent(new Key(encoding, key), k -> encoding.encode(this, pattern));
   }
 
   /**

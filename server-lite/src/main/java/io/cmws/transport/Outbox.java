@@ -85,8 +85,14 @@ final class Outbox {
 
   /** Writes as much as the socket takes, in one gathering write; true if everything went out. */
   synchronized boolean writeTo(GatheringByteChannel channel) throws IOException {
-    ByteBuffer[] gather = GATHER.get();
+    ByteBuffer[] gather = null;
     while (!waiting.isEmpty()) {
+      if (waiting.size() == 1) {
+        return writeLast(channel); // the usual case at ordinary loads: no gather array needed
+      }
+      if (gather == null) {
+        gather = GATHER.get();
+      }
       int count = 0;
       long batch = 0;
       for (Iterator<Entry> it = waiting.iterator();
@@ -105,6 +111,16 @@ final class Outbox {
         return false; // the socket is full; the selector calls again when it drains
       }
     }
+    return true;
+  }
+
+  private boolean writeLast(GatheringByteChannel channel) throws IOException {
+    ByteBuffer frame = waiting.peekFirst().frame();
+    bytes -= channel.write(frame);
+    if (frame.hasRemaining()) {
+      return false;
+    }
+    waiting.pollFirst();
     return true;
   }
 

@@ -41,8 +41,16 @@ class ServerFrameTest {
     String first = event.encoded(counting, "session:*");
     assertSame(first, event.encoded(counting, "session:*"), "built once, shared");
     assertEquals(1, encoded.get());
-    event.encoded(counting, "*");
+    String second = event.encoded(counting, "*");
     assertEquals(2, encoded.get(), "once per pattern");
+    assertSame(second, event.encoded(counting, "*"), "a second pattern is shared as well");
+    assertSame(first, event.encoded(counting, new String("session:*")), "equal, not identical");
+    EventMessage.Encoding<String> other = (e, pattern) -> "other:" + pattern;
+    assertEquals("other:session:*", event.encoded(other, "session:*"), "per encoding");
+    assertEquals(2, encoded.get());
+    event.encoded(counting, null);
+    assertSame(event.encoded(counting, null), event.encoded(counting, null));
+    assertEquals(3, encoded.get(), "no pattern is a pattern of its own");
     assertEquals(
         "{\"type\":\"session:started\",\"data\":{\"sessionId\":\"S1\"},\"timestamp\":17}",
         event.legacyJson());
