@@ -24,8 +24,18 @@ final class ChannelLog {
   /** Timestamp of the newest event that fell out; MIN_VALUE if none did. */
   private long droppedUntil = Long.MIN_VALUE;
 
-  /** What can be replayed, and whether it is everything that was asked for. */
-  record Replay(List<EventMessage> events, boolean complete) {}
+  /** Seq ranges lost in crashes of the hub, oldest first; they never overlap. */
+  private final List<LostRange> lost = new ArrayList<>(0);
+
+  /**
+   * What can be replayed, whether it is everything that was asked for, and which of the asked-for
+   * seq numbers were lost in a crash of the hub.
+   */
+  record Replay(List<EventMessage> events, boolean complete, List<LostRange> lost) {
+    Replay(List<EventMessage> events, boolean complete) {
+      this(events, complete, List.of());
+    }
+  }
 
   ChannelLog(int capacity, long lastSeq) {
     this.capacity = Math.max(0, capacity);
@@ -33,6 +43,44 @@ final class ChannelLog {
     if (lastSeq > 0) {
       droppedUntil = Long.MAX_VALUE; // restored without its events: anything may be missing
     }
+  }
+
+  /**
+   * A channel as the store kept it: its events (oldest first), its seq counter, and the ranges a
+   * crash may have lost. Events missing between the kept ones are dropped (their times unknown)
+   * unless a lost range accounts for them; lost events are older than the restart.
+   */
+  static ChannelLog restored(
+      int capacity, long lastSeq, List<EventMessage> events, List<LostRange> lost) {
+    ChannelLog log = new ChannelLog(capacity, 0);
+    log.lost.addAll(lost);
+    long expected = 1;
+    for (EventMessage event : events) {
+      if (event.seq() > expected && !log.lostCovers(expected, event.seq() - 1)) {
+        log.droppedUntil = Long.MAX_VALUE;
+      }
+      log.append(event);
+      expected = event.seq() + 1;
+    }
+    if (lastSeq >= expected && !log.lostCovers(expected, lastSeq)) {
+      log.droppedUntil = Long.MAX_VALUE; // restored without these events
+    }
+    for (LostRange range : lost) {
+      log.droppedUntil = Math.max(log.droppedUntil, range.atMillis());
+    }
+    log.lastSeq = Math.max(lastSeq, expected - 1);
+    return log;
+  }
+
+  /** Whether lost ranges account for every seq in {@code from..to}. */
+  private boolean lostCovers(long from, long to) {
+    long next = from;
+    for (LostRange range : lost) {
+      if (range.from() <= next && range.to() >= next) {
+        next = range.to() + 1;
+      }
+    }
+    return next > to;
   }
 
   long nextSeq() {
@@ -73,15 +121,6 @@ final class ChannelLog {
     lastSeq = event.seq();
   }
 
-  /** Restores a kept event at startup; events come oldest first. */
-  void restore(EventMessage event) {
-    if (kept.isEmpty() && event.seq() > 1) {
-      droppedUntil = Long.MAX_VALUE; // earlier events are gone, their times unknown
-    }
-    append(event);
-    lastSeq = Math.max(lastSeq, event.seq());
-  }
-
   /** Events after {@code seq}; complete unless some of them fell out. */
   Replay after(long seq) {
     List<EventMessage> out = new ArrayList<>();
@@ -91,7 +130,15 @@ final class ChannelLog {
       }
     }
     long oldest = kept.isEmpty() ? lastSeq + 1 : kept.peekFirst().seq();
-    return new Replay(out, seq >= lastSeq || seq + 1 >= oldest);
+    List<LostRange> lostAfter = new ArrayList<>(0);
+    for (LostRange range : lost) {
+      LostRange part = range.after(seq);
+      if (part != null) {
+        lostAfter.add(part);
+      }
+    }
+    return new Replay(
+        out, lostAfter.isEmpty() && (seq >= lastSeq || seq + 1 >= oldest), List.copyOf(lostAfter));
   }
 
   /**
@@ -105,7 +152,9 @@ final class ChannelLog {
         out.add(event);
       }
     }
-    return new Replay(out, droppedUntil < timestamp);
+    List<LostRange> lostSince =
+        lost.stream().filter(range -> range.atMillis() >= timestamp).toList();
+    return new Replay(out, droppedUntil < timestamp, lostSince);
   }
 
   /**

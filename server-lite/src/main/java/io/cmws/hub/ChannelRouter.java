@@ -19,7 +19,8 @@ import java.util.function.BiConsumer;
 /**
  * Subscriptions and publishing. Each channel has its own lock, held while its next {@code seq} is
  * taken and the event is queued to every subscriber, so every subscriber sees a channel's events in
- * {@code seq} order while different channels publish in parallel. Queuing never blocks.
+ * {@code seq} order while different channels publish in parallel. Queuing never blocks; taking a
+ * seq waits only when the store has not yet reserved it on disk.
  */
 final class ChannelRouter {
   private final ConcurrentSubscriptionIndex<Connection> index = new ConcurrentSubscriptionIndex<>();
@@ -28,6 +29,13 @@ final class ChannelRouter {
   private final HubMetrics metrics;
   private final int historySize;
   private volatile EventListener listener = event -> {};
+  private volatile SeqReserver reserver = (channel, seq) -> {};
+
+  /** Makes a seq safe to hand out (see {@link HubStorage#reserve}). */
+  @FunctionalInterface
+  interface SeqReserver {
+    void reserve(String channel, long seq);
+  }
 
   /**
    * Sees every published event, under its channel's lock, on the publishing thread (the store
@@ -54,16 +62,14 @@ final class ChannelRouter {
     ChannelRouter router = new ChannelRouter(clock, metrics, historySize);
     storage
         .channels()
-        .forEach(kept -> router.restore(kept.channel(), kept.events(), kept.lastSeq()));
+        .forEach(
+            kept ->
+                router.channels.put(
+                    kept.channel(),
+                    ChannelLog.restored(historySize, kept.lastSeq(), kept.events(), kept.lost())));
     router.listener(storage::published);
+    router.reserver = storage::reserve;
     return router;
-  }
-
-  /** Restores a channel's kept events at startup, oldest first. */
-  void restore(String channel, List<EventMessage> events, long lastSeq) {
-    ChannelLog log = new ChannelLog(historySize, lastSeq);
-    events.forEach(log::restore);
-    channels.put(channel, log);
   }
 
   void forEachLog(BiConsumer<String, ChannelLog> action) {
@@ -132,6 +138,7 @@ final class ChannelRouter {
   long publish(String channel, JsonNode data, List<String> via) {
     ChannelLog log = channels.computeIfAbsent(channel, name -> new ChannelLog(historySize, 0));
     synchronized (log) {
+      reserver.reserve(channel, log.lastSeq() + 1); // may throw: then nothing was taken
       EventMessage event = new EventMessage(channel, data, clock.millis(), log.nextSeq(), via);
       log.append(event);
       listener.published(event);

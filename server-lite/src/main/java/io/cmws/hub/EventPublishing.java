@@ -7,7 +7,8 @@ import java.util.List;
 /**
  * How a hub publishes: it numbers and delivers an event itself, or (several hubs sharing their
  * channels) hands it to the bus, which numbers it and brings it back to every hub. Called from any
- * thread; never blocks.
+ * thread; blocks only while the store reserves seq numbers on disk (see {@link
+ * HubStorage#reserve}).
  */
 @FunctionalInterface
 interface EventPublishing {
@@ -17,9 +18,21 @@ interface EventPublishing {
    */
   void publish(String channel, JsonNode data, List<String> via, EventBus.Published done);
 
-  /** This hub numbers the event under the channel's lock and delivers it at once. */
+  /**
+   * This hub numbers the event under the channel's lock and delivers it at once; {@code done}
+   * learns if the store could not reserve its seq.
+   */
   static EventPublishing local(ChannelRouter router) {
-    return (channel, data, via, done) -> done.done(router.publish(channel, data, via), null);
+    return (channel, data, via, done) -> {
+      long seq;
+      try {
+        seq = router.publish(channel, data, via);
+      } catch (StoreUnavailableException e) {
+        done.done(-1, e);
+        return;
+      }
+      done.done(seq, null);
+    };
   }
 
   /**

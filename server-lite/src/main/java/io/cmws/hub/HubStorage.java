@@ -14,8 +14,16 @@ import java.util.Optional;
  */
 public interface HubStorage extends AutoCloseable {
 
-  /** A channel's seq counter and kept events (oldest first), as found at startup. */
-  record KeptChannel(String channel, long lastSeq, List<EventMessage> events) {}
+  /**
+   * A channel's seq counter, kept events (oldest first) and the seq ranges crashes of the hub may
+   * have lost, as found at startup.
+   */
+  record KeptChannel(
+      String channel, long lastSeq, List<EventMessage> events, List<LostRange> lost) {
+    public KeptChannel(String channel, long lastSeq, List<EventMessage> events) {
+      this(channel, lastSeq, events, List.of());
+    }
+  }
 
   /** Nothing survives the process: {@code --ephemeral}, and tests. */
   static HubStorage inMemory(TasksConfig tasks) {
@@ -41,6 +49,14 @@ public interface HubStorage extends AutoCloseable {
   default List<KeptChannel> channels() {
     return List.of();
   }
+
+  /**
+   * Returns once {@code seq} of {@code channel} is reserved durably, so that no crash can make the
+   * hub hand it out a second time. Called under the channel's lock before the seq is taken; blocks
+   * only while a reservation is on its way to the disk. Throws {@link StoreUnavailableException} if
+   * it cannot be made.
+   */
+  default void reserve(String channel, long seq) {}
 
   /**
    * Keeps a published event. Called under the event's channel lock, on the publishing thread; must

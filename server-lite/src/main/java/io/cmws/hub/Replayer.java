@@ -46,6 +46,7 @@ final class Replayer {
       request.channels().forEach(pattern -> matcher.add(pattern, pattern));
       Map<String, List<EventMessage>> replays = new HashMap<>();
       Map<String, String> patternOf = new HashMap<>();
+      List<ServerFrame.Lost> lost = new ArrayList<>();
       ClientFrame.Recover recover = request.recover();
       // positions from another epoch cannot be honoured, whatever is kept now
       boolean[] complete = {
@@ -62,12 +63,27 @@ final class Replayer {
               replay = select(request, channel, log, epoch);
             }
             complete[0] &= replay.complete();
+            replay
+                .lost()
+                .forEach(
+                    range -> lost.add(new ServerFrame.Lost(channel, range.from(), range.to())));
             if (!replay.events().isEmpty()) {
               replays.put(channel, replay.events());
               patternOf.put(channel, groups.get(0).pattern());
             }
           });
-      buffer.finish(held -> send(connection, added, replays, patternOf, held, complete[0], epoch));
+      lost.sort(
+          Comparator.comparing(ServerFrame.Lost::channel)
+              .thenComparingLong(ServerFrame.Lost::from));
+      buffer.finish(
+          held ->
+              send(
+                  connection,
+                  added,
+                  new Replays(replays, patternOf, lost),
+                  held,
+                  complete[0],
+                  epoch));
     } finally {
       connection.endRecovery();
     }
@@ -92,14 +108,21 @@ final class Replayer {
     return recover.after() != null ? log.since(after) : new ChannelLog.Replay(List.of(), true);
   }
 
+  /** What a subscribe found to replay: per channel, with the pattern it matched, and the losses. */
+  private record Replays(
+      Map<String, List<EventMessage>> events,
+      Map<String, String> patternOf,
+      List<ServerFrame.Lost> lost) {}
+
   private void send(
       Connection connection,
       List<String> added,
-      Map<String, List<EventMessage>> replays,
-      Map<String, String> patternOf,
+      Replays found,
       List<RecoveryBuffer.Held> held,
       boolean complete,
       String epoch) {
+    Map<String, List<EventMessage>> replays = found.events();
+    Map<String, String> patternOf = found.patternOf();
     Map<String, Long> firstHeld = new HashMap<>();
     for (RecoveryBuffer.Held h : held) {
       firstHeld.putIfAbsent(h.event().channel(), h.event().seq());
@@ -115,7 +138,13 @@ final class Replayer {
         });
     List<EventMessage> merged = mergeByTime(lists);
     connection.send(
-        new ServerFrame.Subscribed(added, complete, merged.size(), epoch, clock.millis()));
+        new ServerFrame.Subscribed(
+            added,
+            complete,
+            merged.size(),
+            epoch,
+            clock.millis(),
+            found.lost().isEmpty() ? null : found.lost()));
     for (EventMessage event : merged) {
       if (connection.accepts(event)) {
         connection.sink().sendText(event.replayJson(patternOf.get(event.channel())));

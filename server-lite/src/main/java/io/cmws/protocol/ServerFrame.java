@@ -71,12 +71,28 @@ public sealed interface ServerFrame {
    * replayed, how many events were, the hub's history {@code epoch} and its time.
    */
   record Subscribed(
-      List<String> channels, Boolean recovered, Integer replayed, String epoch, Long serverTime)
+      List<String> channels,
+      Boolean recovered,
+      Integer replayed,
+      String epoch,
+      Long serverTime,
+      List<Lost> lost)
       implements ServerFrame {
     public Subscribed(List<String> channels) {
-      this(channels, null, null, null, null);
+      this(channels, null, null, null, null, null);
+    }
+
+    public Subscribed(
+        List<String> channels, Boolean recovered, Integer replayed, String epoch, Long serverTime) {
+      this(channels, recovered, replayed, epoch, serverTime, null);
     }
   }
+
+  /**
+   * Extension, in {@code subscribed}: seq numbers {@code from..to} of {@code channel}, asked for,
+   * that a crash of the hub may have lost (numbered, perhaps delivered, never stored).
+   */
+  record Lost(String channel, long from, long to) {}
 
   /** Extension: the reference sends no reply to {@code unsubscribe}. */
   record Unsubscribed(List<String> channels) implements ServerFrame {}

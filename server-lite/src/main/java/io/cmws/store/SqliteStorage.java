@@ -22,17 +22,25 @@ public final class SqliteStorage implements HubStorage {
   private final SqliteStore store;
   private final InMemoryTaskQueue queue;
   private final List<KeptChannel> channels;
+  private final SeqReservations reservations;
+  private final boolean persistHistory;
 
-  private SqliteStorage(SqliteStore store, InMemoryTaskQueue queue, List<KeptChannel> channels) {
+  private SqliteStorage(
+      SqliteStore store,
+      InMemoryTaskQueue queue,
+      List<KeptChannel> channels,
+      boolean persistHistory) {
     this.store = store;
     this.queue = queue;
     this.channels = channels;
+    this.reservations = new SeqReservations(store);
+    this.persistHistory = persistHistory;
   }
 
   /** Opens the store and restores its tasks; tasks that were running wait again. */
   public static SqliteStorage open(
       StoreOptions options, TasksConfig tasks, int historySize, long nowMillis) throws IOException {
-    SqliteStore store = SqliteStore.open(options, historySize, Epochs.fresh());
+    SqliteStore store = SqliteStore.open(options, historySize, Epochs.fresh(), nowMillis);
     try {
       InMemoryTaskQueue queue =
           new InMemoryTaskQueue(tasks.defaults(), tasks.maxWaiting(), tasks.maxFinished());
@@ -41,7 +49,7 @@ public final class SqliteStorage implements HubStorage {
       if (requeued > 0) {
         LOG.info("requeued {} tasks that were running when the hub stopped", requeued);
       }
-      return new SqliteStorage(store, queue, store.loadChannels());
+      return new SqliteStorage(store, queue, store.loadChannels(), options.persistHistory());
     } catch (IOException | RuntimeException e) {
       store.close();
       throw e;
@@ -71,6 +79,14 @@ public final class SqliteStorage implements HubStorage {
   @Override
   public List<KeptChannel> channels() {
     return channels;
+  }
+
+  /** Only kept history needs its seq numbers to survive a crash. */
+  @Override
+  public void reserve(String channel, long seq) {
+    if (persistHistory) {
+      reservations.reserve(channel, seq);
+    }
   }
 
   @Override

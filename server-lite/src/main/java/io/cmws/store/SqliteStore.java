@@ -2,6 +2,7 @@ package io.cmws.store;
 
 import com.fasterxml.jackson.core.JsonProcessingException;
 import io.cmws.hub.HubStorage;
+import io.cmws.hub.LostRange;
 import io.cmws.protocol.EventMessage;
 import io.cmws.protocol.Json;
 import io.cmws.tasks.StoredTask;
@@ -56,6 +57,10 @@ public final class SqliteStore implements TaskJournal, AutoCloseable {
 
   private record Prune(long finishedBefore) {}
 
+  /** Seq numbers of a channel up to {@code until} may be handed out once this is committed. */
+  private record Reserve(
+      String channel, long until, Runnable onDurable, Consumer<Exception> onFailure) {}
+
   private static final Object STOP = new Object();
 
   private SqliteStore(
@@ -77,8 +82,8 @@ public final class SqliteStore implements TaskJournal, AutoCloseable {
   }
 
   /** Opens (or creates) the store in {@code options.dataDir()}; fails if another hub holds it. */
-  public static SqliteStore open(StoreOptions options, int historySize, String freshEpoch)
-      throws IOException {
+  public static SqliteStore open(
+      StoreOptions options, int historySize, String freshEpoch, long nowMillis) throws IOException {
     Path dir = options.dataDir();
     Files.createDirectories(dir);
     FileChannel lockChannel =
@@ -97,7 +102,7 @@ public final class SqliteStore implements TaskJournal, AutoCloseable {
     }
     try {
       Connection db = DriverManager.getConnection("jdbc:sqlite:" + dir.resolve("hub.db"));
-      String epoch = SqliteSchema.prepare(db, options, freshEpoch);
+      String epoch = SqliteSchema.prepare(db, options, freshEpoch, nowMillis);
       return new SqliteStore(db, lockChannel, lock, options, historySize, epoch);
     } catch (SQLException e) {
       lock.release();
@@ -128,7 +133,16 @@ public final class SqliteStore implements TaskJournal, AutoCloseable {
   public synchronized List<HubStorage.KeptChannel> loadChannels() throws IOException {
     Map<String, Long> lastSeq = new LinkedHashMap<>();
     Map<String, List<EventMessage>> events = new LinkedHashMap<>();
+    Map<String, List<LostRange>> lost = new LinkedHashMap<>();
     try (Statement statement = db.createStatement()) {
+      try (ResultSet rows =
+          statement.executeQuery(
+              "SELECT channel, from_seq, to_seq, at_ms FROM lost_seqs ORDER BY channel, from_seq")) {
+        while (rows.next()) {
+          lost.computeIfAbsent(rows.getString(1), c -> new ArrayList<>())
+              .add(new LostRange(rows.getLong(2), rows.getLong(3), rows.getLong(4)));
+        }
+      }
       try (ResultSet rows = statement.executeQuery("SELECT channel, last_seq FROM channels")) {
         while (rows.next()) {
           lastSeq.put(rows.getString(1), rows.getLong(2));
@@ -155,13 +169,35 @@ public final class SqliteStore implements TaskJournal, AutoCloseable {
     lastSeq.forEach(
         (channel, seq) ->
             kept.add(
-                new HubStorage.KeptChannel(channel, seq, events.getOrDefault(channel, List.of()))));
+                new HubStorage.KeptChannel(
+                    channel,
+                    seq,
+                    events.getOrDefault(channel, List.of()),
+                    lost.getOrDefault(channel, List.of()))));
     return kept;
   }
 
   @Override
   public void record(StoredTask task) {
     pending.add(task);
+  }
+
+  /**
+   * Records durably that {@code channel} may hand out seq numbers up to {@code until}; {@code
+   * onDurable} runs once it is committed (on the writer thread).
+   */
+  public void reserve(
+      String channel, long until, Runnable onDurable, Consumer<Exception> onFailure) {
+    if (closing) {
+      onFailure.accept(new IOException("the store is closing"));
+      return;
+    }
+    pending.add(new Reserve(channel, until, onDurable, onFailure));
+  }
+
+  /** Whether the calling thread is the one that commits (it must never wait for a commit). */
+  public boolean isWriterThread() {
+    return Thread.currentThread() == writer;
   }
 
   /** Persists a published event (history), if history is persisted. */
@@ -224,6 +260,7 @@ public final class SqliteStore implements TaskJournal, AutoCloseable {
     List<EventMessage> events = new ArrayList<>();
     List<Barrier> barriers = new ArrayList<>();
     List<Long> prunes = new ArrayList<>();
+    List<Reserve> reserves = new ArrayList<>();
     for (Object item : batch) {
       if (item instanceof StoredTask task) {
         tasks.put(task.task().id(), task); // only the latest state of a task per batch is written
@@ -233,9 +270,12 @@ public final class SqliteStore implements TaskJournal, AutoCloseable {
         barriers.add(barrier);
       } else if (item instanceof Prune prune) {
         prunes.add(prune.finishedBefore());
+      } else if (item instanceof Reserve reserve) {
+        reserves.add(reserve);
       }
     }
     try {
+      writeReservations(reserves);
       writeTasks(tasks.values());
       writeEvents(events);
       for (long cutoff : prunes) {
@@ -255,9 +295,28 @@ public final class SqliteStore implements TaskJournal, AutoCloseable {
       }
       Exception failure = e;
       barriers.forEach(barrier -> runQuietly(() -> barrier.onFailure().accept(failure)));
+      reserves.forEach(reserve -> runQuietly(() -> reserve.onFailure().accept(failure)));
       return;
     }
+    reserves.forEach(reserve -> runQuietly(reserve.onDurable()));
     barriers.forEach(barrier -> runQuietly(barrier.onDurable()));
+  }
+
+  private void writeReservations(List<Reserve> reserves) throws SQLException {
+    if (reserves.isEmpty()) {
+      return;
+    }
+    try (PreparedStatement upsert =
+        db.prepareStatement(
+            "INSERT INTO channels (channel, last_seq, reserved) VALUES (?, 0, ?)"
+                + " ON CONFLICT(channel) DO UPDATE SET reserved = max(reserved, excluded.reserved)")) {
+      for (Reserve reserve : reserves) {
+        upsert.setString(1, reserve.channel());
+        upsert.setLong(2, reserve.until());
+        upsert.addBatch();
+      }
+      upsert.executeBatch();
+    }
   }
 
   private void writeTasks(Iterable<StoredTask> tasks) throws SQLException, JsonProcessingException {

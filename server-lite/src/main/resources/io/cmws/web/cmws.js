@@ -27,6 +27,12 @@ export async function hubUrl(base = import.meta.url) {
 }
 
 /** Connects at once and keeps connecting; see cmws.d.ts for the options. */
+/** `seq 4–1000 of k:x may be lost in a crash of the hub`, as `cmws subscribe` says it. */
+function lostInWords(lost) {
+  const ranges = lost.map((r) => `seq ${r.from === r.to ? r.from : `${r.from}\u2013${r.to}`} of ${r.channel}`);
+  return `${ranges.join(", ")} may be lost in a crash of the hub`;
+}
+
 export function connect(options = {}) {
   return new CmwsClient(options);
 }
@@ -57,7 +63,10 @@ export class CmwsClient {
     return () => this._stateListeners.delete(listener);
   }
 
-  /** Calls `listener({recovered, replayed, reason})` after each reconnect's resubscribe. */
+  /**
+   * Calls `listener({recovered, replayed, lost, reason})` after each reconnect's resubscribe;
+   * `lost` lists the seq ranges a crash of the hub may have lost ({channel, from, to}).
+   */
   onRecovery(listener) {
     this._recoveryListeners.add(listener);
     return () => this._recoveryListeners.delete(listener);
@@ -273,10 +282,14 @@ export class CmwsClient {
     if (!this.isCmws) {
       this._recovery({ recovered: false, replayed: 0, reason: "the hub keeps no history (claude-mem): events while away are lost" });
     } else {
+      const lost = Array.isArray(m.lost) ? m.lost : [];
       this._recovery({
         recovered: m.recovered !== false,
         replayed: m.replayed || 0,
-        reason: m.recovered === false ? "some events while away are no longer kept by the hub" : undefined,
+        lost,
+        reason: m.recovered !== false ? undefined
+          : lost.length ? lostInWords(lost)
+          : "some events while away are no longer kept by the hub",
       });
     }
   }

@@ -3,6 +3,7 @@ package io.cmws.cli.command;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.cmws.cli.client.ConnectionStatus;
+import io.cmws.cli.client.CrashLosses;
 import io.cmws.cli.client.HubConnection;
 import io.cmws.cli.client.Inbound;
 import io.cmws.cli.client.Resume;
@@ -226,7 +227,8 @@ public final class SubscribeCommand extends BaseCommand implements Callable<Inte
               "after the reconnect: "
                   + connection.url()
                   + " sends no seq and keeps no history, so events published while this"
-                  + " subscriber was away may be missing");
+                  + " subscriber was away may be missing",
+              null);
         }
         return hub;
       }
@@ -237,13 +239,22 @@ public final class SubscribeCommand extends BaseCommand implements Callable<Inte
       JsonNode reply = hub.await(connection.connectTimeout(), "subscribe", "subscribed");
       resume.subscribed(reply);
       if (reply.has("recovered") && !reply.get("recovered").asBoolean()) {
-        gap(
-            "partial-replay",
-            (first ? "" : "after the reconnect: ")
-                + "the hub could not replay everything asked for (history"
-                + " too short, or the hub lost it); "
-                + reply.path("replayed").asInt()
-                + " kept events follow");
+        JsonNode lost = reply.path("lost");
+        if (lost.isArray() && !lost.isEmpty()) {
+          gap(
+              "lost-in-crash",
+              (first ? "" : "after the reconnect: ") + CrashLosses.describe(lost),
+              lost);
+        } else {
+          gap(
+              "partial-replay",
+              (first ? "" : "after the reconnect: ")
+                  + "the hub could not replay everything asked for (history"
+                  + " too short, or the hub lost it); "
+                  + reply.path("replayed").asInt()
+                  + " kept events follow",
+              null);
+        }
       }
       return hub;
     } catch (RuntimeException e) {
@@ -295,7 +306,7 @@ public final class SubscribeCommand extends BaseCommand implements Callable<Inte
    * Events may be missing: told even with --quiet; with --json as one line on stderr, {@code
    * {"type":"gap","reason":...,"since":ms,"until":ms,"patterns":[...],"message":...}}.
    */
-  private void gap(String reason, String message) {
+  private void gap(String reason, String message, JsonNode lost) {
     if (format.json) {
       ObjectNode line =
           Json.object()
@@ -305,6 +316,9 @@ public final class SubscribeCommand extends BaseCommand implements Callable<Inte
               .put("until", System.currentTimeMillis())
               .put("message", message);
       patterns.forEach(line.putArray("patterns")::add);
+      if (lost != null) {
+        line.set("lost", lost);
+      }
       err().println(Json.write(line));
     } else {
       err().println("cmws: " + message);
