@@ -4,35 +4,33 @@ import java.io.IOException;
 import java.nio.ByteBuffer;
 import java.nio.channels.ByteChannel;
 import java.nio.channels.GatheringByteChannel;
+import java.nio.channels.WritableByteChannel;
 import java.util.ArrayDeque;
-import java.util.Arrays;
 import java.util.Iterator;
-import java.util.function.BooleanSupplier;
 import java.util.function.Consumer;
 import org.java_websocket.WrappedByteChannel;
 
 /**
- * One connection's frames on their way to the socket, in order, bounded in frames and bytes. The
- * selector thread writes them straight from here, many per system call. When full, events (never
- * replies) may be dropped oldest first. The frame at the head may be partly written. Any thread:
- * every change, and every write to the socket, happens under this object's lock.
+ * One connection's frames on their way to the socket, in order, bounded in frames and bytes. Frames
+ * are never changed here: an event is the read-only frame every subscriber shares, a reply a buffer
+ * of its own, and only the head's progress is this connection's ({@link #headWritten}). So queuing
+ * a frame allocates nothing. When full, events (never replies) may be dropped oldest first. Any
+ * thread: every change, and every write to the socket, happens under this object's lock.
  */
 final class Outbox {
-  private static final int MAX_GATHER = 64;
-  private static final long MAX_GATHER_BYTES = 256 * 1024;
-
   private final OutboxLimits limits;
 
   /** Small at first: most connections hold a frame or two at a time, if any. */
-  private final ArrayDeque<Entry> waiting = new ArrayDeque<>(4);
+  private final ArrayDeque<ByteBuffer> waiting = new ArrayDeque<>(4);
 
-  /** Per writing thread, not per connection: an idle connection should cost little. */
-  private static final ThreadLocal<ByteBuffer[]> GATHER =
-      ThreadLocal.withInitial(() -> new ByteBuffer[MAX_GATHER]);
+  /** Bytes of the head frame already written. */
+  private int headWritten;
 
+  /** Bytes not yet written. */
   private long bytes;
 
-  private record Entry(ByteBuffer frame, boolean droppable) {}
+  /** Events dropped to make room since the last {@link #takeDropped}. */
+  private int dropped;
 
   /** What {@link #offer} did. */
   enum Offer {
@@ -48,65 +46,81 @@ final class Outbox {
     this.limits = limits;
   }
 
-  /** Offers a frame; {@code dropped[0]} receives the number of events dropped to make room. */
-  synchronized Offer offer(ByteBuffer frame, boolean droppable, int[] dropped) {
+  /** An event: a shared frame, which may be dropped when the outbox is full; replies may not. */
+  private static boolean droppable(ByteBuffer frame) {
+    return frame.isReadOnly();
+  }
+
+  /** Offers a frame: read-only for an event (droppable), writable for a reply. */
+  synchronized Offer offer(ByteBuffer frame) {
     int size = frame.remaining();
     while (!waiting.isEmpty()
         && (waiting.size() + 1 > limits.maxFrames() || bytes + size > limits.maxBytes())) {
       if (limits.policy() != SlowConsumerPolicy.DROP_OLDEST || !dropOldestEvent()) {
         return Offer.OVERFLOW;
       }
-      dropped[0]++;
+      dropped++;
     }
     boolean first = waiting.isEmpty();
-    waiting.addLast(new Entry(frame, droppable));
+    waiting.addLast(frame);
     bytes += size;
     return first ? Offer.FIRST : Offer.QUEUED;
   }
 
-  /** Writes what waits: gathering on a plain socket, frame by frame through TLS. */
+  /** Events dropped to make room since the last call. */
+  synchronized int takeDropped() {
+    int count = dropped;
+    dropped = 0;
+    return count;
+  }
+
+  /** Writes what waits: through a direct buffer on a plain socket, frame by frame through TLS. */
   boolean flushTo(ByteChannel channel) throws IOException {
-    return channel instanceof GatheringByteChannel gathering
-        ? writeTo(gathering)
-        : writeEach(channel);
+    return channel instanceof GatheringByteChannel plain ? writeTo(plain) : writeEach(channel);
   }
 
   /**
-   * Writes what waits, unless {@code busy} says another writer's frame is pending (checked under
-   * the lock, so no frame of its can start meanwhile); true if everything went out.
+   * Writes what waits unless the library's own frames are pending (checked under the lock, so no
+   * frame of ours can start meanwhile); true if everything went out.
    */
-  synchronized boolean writeNowUnless(BooleanSupplier busy, GatheringByteChannel channel)
+  synchronized boolean writeNowUnless(LibraryFrames library, WritableByteChannel channel)
       throws IOException {
     if (waiting.isEmpty()) {
       return true;
     }
-    return !busy.getAsBoolean() && writeTo(channel);
+    return !library.pending() && writeTo(channel);
   }
 
-  /** Writes as much as the socket takes, in one gathering write; true if everything went out. */
-  synchronized boolean writeTo(GatheringByteChannel channel) throws IOException {
-    ByteBuffer[] gather = null;
+  /** Whether the library has frames of its own to write first. */
+  @FunctionalInterface
+  interface LibraryFrames {
+    boolean pending();
+  }
+
+  /**
+   * Writes as much as the socket takes, a direct buffer's worth per system call; true if everything
+   * went out.
+   */
+  synchronized boolean writeTo(WritableByteChannel channel) throws IOException {
+    WriteBuffer buffer = WriteBuffer.forThisThread();
     while (!waiting.isEmpty()) {
-      if (waiting.size() == 1) {
-        return writeLast(channel); // the usual case at ordinary loads: no gather array needed
+      ByteBuffer direct;
+      ByteBuffer head = waiting.peekFirst();
+      if (waiting.size() == 1 && headWritten == 0 && head.remaining() <= WriteBuffer.CAPACITY) {
+        direct = buffer.holding(head); // an event to many idle sockets: copied once
+      } else {
+        direct = buffer.cleared();
+        int offset = headWritten;
+        for (Iterator<ByteBuffer> it = waiting.iterator();
+            it.hasNext() && direct.hasRemaining(); ) {
+          buffer.append(it.next(), offset);
+          offset = 0;
+        }
+        direct.flip();
       }
-      if (gather == null) {
-        gather = GATHER.get();
-      }
-      int count = 0;
-      long batch = 0;
-      for (Iterator<Entry> it = waiting.iterator();
-          it.hasNext() && count < MAX_GATHER && batch < MAX_GATHER_BYTES; ) {
-        ByteBuffer frame = it.next().frame();
-        gather[count++] = frame;
-        batch += frame.remaining();
-      }
-      long written = channel.write(gather, 0, count);
-      bytes -= written;
-      Arrays.fill(gather, 0, count, null);
-      while (!waiting.isEmpty() && !waiting.peekFirst().frame().hasRemaining()) {
-        waiting.pollFirst();
-      }
+      int batch = direct.remaining();
+      int written = channel.write(direct);
+      consume(written);
       if (written < batch) {
         return false; // the socket is full; the selector calls again when it drains
       }
@@ -114,30 +128,20 @@ final class Outbox {
     return true;
   }
 
-  private boolean writeLast(GatheringByteChannel channel) throws IOException {
-    ByteBuffer frame = waiting.peekFirst().frame();
-    bytes -= channel.write(frame);
-    if (frame.hasRemaining()) {
-      return false;
-    }
-    waiting.pollFirst();
-    return true;
-  }
-
   /**
-   * Writes frame after frame through a channel that cannot gather (TLS), until one does not go out
-   * whole or the channel holds bytes of its own back; true if everything went out.
+   * Writes frame after frame through a channel that cannot take a direct buffer's worth (TLS),
+   * until one does not go out whole or the channel holds bytes of its own back; true if everything
+   * went out.
    */
   synchronized boolean writeEach(ByteChannel channel) throws IOException {
     while (!waiting.isEmpty()) {
-      ByteBuffer frame = waiting.peekFirst().frame();
-      int before = frame.remaining();
-      channel.write(frame);
-      bytes -= before - frame.remaining();
-      if (frame.hasRemaining()) {
+      ByteBuffer rest = restOfHead();
+      int before = rest.remaining();
+      channel.write(rest);
+      consume(before - rest.remaining());
+      if (rest.hasRemaining()) {
         return false;
       }
-      waiting.pollFirst();
       if (channel instanceof WrappedByteChannel wrapped && wrapped.isNeedWrite()) {
         return false; // encrypted bytes wait for the socket; the selector calls again
       }
@@ -150,27 +154,28 @@ final class Outbox {
    * went out only partly: frames never interleave on the wire.
    */
   synchronized int writeLibraryFrame(ByteBuffer frame, ByteChannel channel) throws IOException {
-    Entry head = waiting.peekFirst();
-    if (head != null && head.frame().position() > 0) {
-      int before = head.frame().remaining();
-      channel.write(
-          head.frame()); // counts encrypted bytes under TLS: measure what was taken instead
-      bytes -= before - head.frame().remaining();
-      if (head.frame().hasRemaining()) {
+    if (headWritten > 0) {
+      ByteBuffer rest = restOfHead();
+      int before = rest.remaining();
+      channel.write(rest); // counts encrypted bytes under TLS: measure what was taken instead
+      consume(before - rest.remaining());
+      if (headWritten > 0) {
         return 0;
       }
-      waiting.pollFirst();
     }
     return channel.write(frame);
   }
 
   /** Hands everything to {@code queue}, e.g. ahead of a close frame the library queues. */
   synchronized void moveTo(Consumer<ByteBuffer> queue) {
-    for (Entry entry : waiting) {
-      queue.accept(entry.frame());
+    if (!waiting.isEmpty()) {
+      queue.accept(restOfHead());
+      waiting.pollFirst();
     }
-    waiting.clear();
-    bytes = 0;
+    for (ByteBuffer frame : waiting) {
+      queue.accept(frame.duplicate()); // the library moves its position; the frame is shared
+    }
+    clear();
   }
 
   synchronized boolean isEmpty() {
@@ -179,27 +184,47 @@ final class Outbox {
 
   synchronized void clear() {
     waiting.clear();
+    headWritten = 0;
     bytes = 0;
+  }
+
+  /** What is left of the head frame, as a view of its own. */
+  private ByteBuffer restOfHead() {
+    ByteBuffer head = waiting.peekFirst();
+    ByteBuffer rest = head.duplicate();
+    rest.position(head.position() + headWritten);
+    return rest;
+  }
+
+  /** Counts {@code written} bytes as gone, from the head on. */
+  private void consume(long written) {
+    bytes -= written;
+    long left = written;
+    while (left > 0) {
+      ByteBuffer head = waiting.peekFirst();
+      int rest = head.remaining() - headWritten;
+      if (left < rest) {
+        headWritten += (int) left;
+        return;
+      }
+      left -= rest;
+      waiting.pollFirst();
+      headWritten = 0;
+    }
   }
 
   /** Drops the oldest event not yet started on the wire (the head may be half written). */
   private boolean dropOldestEvent() {
-    Iterator<Entry> it = waiting.iterator();
-    if (it.hasNext()) {
-      Entry head = it.next();
-      if (head.droppable() && head.frame().position() == 0) {
-        it.remove();
-        bytes -= head.frame().remaining();
-        return true;
-      }
-    }
+    Iterator<ByteBuffer> it = waiting.iterator();
+    boolean head = true;
     while (it.hasNext()) {
-      Entry entry = it.next();
-      if (entry.droppable()) {
+      ByteBuffer frame = it.next();
+      if (droppable(frame) && !(head && headWritten > 0)) {
         it.remove();
-        bytes -= entry.frame().remaining();
+        bytes -= frame.remaining();
         return true;
       }
+      head = false;
     }
     return false;
   }

@@ -26,6 +26,9 @@ final class PumpingChannel implements WrappedByteChannel {
 
   private final SelectionKey key;
 
+  /** Whether the library's own frames wait: ours must not overtake them. */
+  private final Outbox.LibraryFrames libraryFrames;
+
   /** Closes a plain socket gracefully; null under TLS, whose channel closes the socket itself. */
   private final SocketLingerer lingerer;
 
@@ -52,6 +55,7 @@ final class PumpingChannel implements WrappedByteChannel {
     this.transport = transport;
     this.tls = transport instanceof WrappedByteChannel wrapped ? wrapped : null;
     this.key = key;
+    this.libraryFrames = () -> LibrarySocket.hasOwnFrames(key);
     this.lingerer = tls == null && transport instanceof SocketChannel ? lingerer : null;
     this.handshake = handshake;
   }
@@ -126,7 +130,7 @@ final class PumpingChannel implements WrappedByteChannel {
     if (tls != null || !opened || closed || frames == null) {
       return false;
     }
-    return frames.writeNowUnless(() -> LibrarySocket.hasOwnFrames(key), (SocketChannel) transport);
+    return frames.writeNowUnless(libraryFrames, (SocketChannel) transport);
   }
 
   /** The library's own buffers; after its last one, ours follow in the same round. */

@@ -55,22 +55,25 @@ final class WsFrameSink implements FrameSink, WriteDemandSweeper.Watched {
 
   @Override
   public boolean sendText(String json) {
-    return enqueue(WireFrames.text(json.getBytes(StandardCharsets.UTF_8)), false);
+    return enqueue(WireFrames.text(json.getBytes(StandardCharsets.UTF_8)));
   }
 
   @Override
   public boolean sendEvent(EventMessage event, String pattern) {
-    return enqueue(WsEventFrame.of(event, pattern), true);
+    return enqueue(WsEventFrame.of(event, pattern));
   }
 
-  private boolean enqueue(ByteBuffer frame, boolean droppable) {
+  /** A reply (a frame of its own) or an event (the read-only frame its subscribers share). */
+  private boolean enqueue(ByteBuffer frame) {
     if (!socket.isOpen()) {
       return false;
     }
-    int[] dropped = new int[1];
-    Outbox.Offer offer = outbox.offer(frame, droppable, dropped);
-    if (dropped[0] > 0) {
-      metrics.eventsDropped(dropped[0]);
+    Outbox.Offer offer = outbox.offer(frame);
+    if (limits.policy() == SlowConsumerPolicy.DROP_OLDEST) {
+      int dropped = outbox.takeDropped();
+      if (dropped > 0) {
+        metrics.eventsDropped(dropped);
+      }
     }
     switch (offer) {
       case FIRST -> {
