@@ -209,7 +209,8 @@ public final class Connection implements TaskPeer {
 
   @Override
   public boolean send(ServerFrame frame) {
-    return sink.sendText(Json.write(frame));
+    return sink.sendText(
+        frame instanceof ServerFrame.Published published ? published.json() : Json.write(frame));
   }
 
   boolean deliver(EventMessage event, String pattern) {

@@ -164,7 +164,8 @@ public final class EventMessage {
     return dataJson;
   }
 
-  private static void quote(StringBuilder out, String text) {
+  /** Appends {@code text} as a JSON string. */
+  static void quote(StringBuilder out, String text) {
     out.append('"');
     JsonStringEncoder.getInstance().quoteAsString(text, out);
     out.append('"');

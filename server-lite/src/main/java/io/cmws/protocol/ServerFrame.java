@@ -100,7 +100,23 @@ public sealed interface ServerFrame {
   /**
    * Extension: acknowledges a {@code publish}; {@code seq} is the event's number on its channel.
    */
-  record Published(String id, String channel, long seq) implements ServerFrame {}
+  record Published(String id, String channel, long seq) implements ServerFrame {
+    /**
+     * What Jackson writes for it, without Jackson: one is sent per publish, so it is on the hot
+     * path of every publisher.
+     */
+    public String json() {
+      StringBuilder out = new StringBuilder(48 + channel.length());
+      out.append("{\"type\":\"published\"");
+      if (id != null) {
+        out.append(",\"id\":");
+        EventMessage.quote(out, id);
+      }
+      out.append(",\"channel\":");
+      EventMessage.quote(out, channel);
+      return out.append(",\"seq\":").append(seq).append('}').toString();
+    }
+  }
 
   /**
    * {@code message} is what claude-mem clients read. {@code code} (an {@link ErrorCode} name),

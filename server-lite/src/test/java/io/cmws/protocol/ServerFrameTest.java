@@ -57,6 +57,17 @@ class ServerFrameTest {
   }
 
   @Test
+  void aPublishedAckWrittenByHandIsWhatJacksonWrites() {
+    for (ServerFrame.Published ack :
+        List.of(
+            new ServerFrame.Published("p-1", "k:x", 42),
+            new ServerFrame.Published(null, "a\"b\\c\u0001\u00e9", Long.MAX_VALUE),
+            new ServerFrame.Published("\u2028id", "k", 0))) {
+      assertEquals(Json.write(ack), ack.json());
+    }
+  }
+
+  @Test
   void escapesChannelNames() {
     EventMessage event = new EventMessage("a\"b", Json.parseOrString("1"), 1, 1);
     assertEquals(
