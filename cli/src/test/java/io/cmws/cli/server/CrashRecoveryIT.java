@@ -29,15 +29,7 @@ class CrashRecoveryIT {
   private static final int TASKS = 1000;
 
   private static CmwsProcess hub(Path data, int port) throws Exception {
-    return CmwsProcess.start(
-        "serve",
-        "--port",
-        Integer.toString(port),
-        "--admin-port",
-        "-1",
-        "--json",
-        "--data-dir",
-        data.toString());
+    return CmwsProcess.durableHub(data, port);
   }
 
   private static String submitFrame(int i) {

@@ -38,17 +38,7 @@ class ExactResumeAcrossKillsIT {
   }
 
   private static CmwsProcess hub(Path data, int port) throws Exception {
-    return CmwsProcess.start(
-        "serve",
-        "--port",
-        Integer.toString(port),
-        "--admin-port",
-        "-1",
-        "--json",
-        "--history-size",
-        "100000",
-        "--data-dir",
-        data.toString());
+    return CmwsProcess.durableHub(data, port, "--history-size", "100000");
   }
 
   private static CmwsProcess subscriber(URI url) throws Exception {

@@ -38,6 +38,26 @@ public final class CmwsProcess implements AutoCloseable {
     return startWithJvm(List.of(), args);
   }
 
+  /**
+   * {@code cmws serve --json} on {@code data} (its first stdout line says where it listens), on
+   * {@code port} (0: any), without the admin endpoint; {@code more} options after those.
+   */
+  public static CmwsProcess durableHub(Path data, int port, String... more) throws IOException {
+    List<String> args = new ArrayList<>();
+    args.addAll(
+        List.of(
+            "serve",
+            "--port",
+            Integer.toString(port),
+            "--admin-port",
+            "-1",
+            "--json",
+            "--data-dir",
+            data.toString()));
+    args.addAll(List.of(more));
+    return start(args.toArray(String[]::new));
+  }
+
   /** With JVM options, e.g. a heap limit. */
   public static CmwsProcess startWithJvm(List<String> jvmOptions, String... args)
       throws IOException {
