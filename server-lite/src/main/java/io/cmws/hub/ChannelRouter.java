@@ -131,15 +131,19 @@ final class ChannelRouter {
 
   /** Publishes on a valid channel name and returns the event's sequence number. */
   long publish(String channel, JsonNode data) {
-    return publish(channel, data, List.of());
+    return publish(channel, data, null, List.of());
   }
 
-  /** As {@link #publish(String, JsonNode)} for an event that came through federated hubs. */
-  long publish(String channel, JsonNode data, List<String> via) {
+  /**
+   * As {@link #publish(String, JsonNode)}, with {@code data}'s text if known (else null), for an
+   * event that may have come through federated hubs ({@code via}).
+   */
+  long publish(String channel, JsonNode data, String dataJson, List<String> via) {
     ChannelLog log = channels.computeIfAbsent(channel, name -> new ChannelLog(historySize, 0));
     synchronized (log) {
       reserver.reserve(channel, log.lastSeq() + 1); // may throw: then nothing was taken
-      EventMessage event = new EventMessage(channel, data, clock.millis(), log.nextSeq(), via);
+      EventMessage event =
+          new EventMessage(channel, data, dataJson, clock.millis(), log.nextSeq(), via);
       log.append(event);
       listener.published(event);
       List<ConcurrentSubscriptionIndex.Group<Connection>> groups = index.match(channel);

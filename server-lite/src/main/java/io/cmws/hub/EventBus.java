@@ -37,7 +37,7 @@ public interface EventBus extends AutoCloseable {
   String start(Sink sink);
 
   /** Numbers and stores the event and hands it to every hub; never blocks the caller. */
-  void publish(String channel, JsonNode data, long timestamp, Published done);
+  void publish(String channel, JsonNode data, String dataJson, long timestamp, Published done);
 
   /** Null while publishing can work; else why not, in words for clients and {@code /health}. */
   String unavailable();

@@ -13,20 +13,22 @@ import java.util.List;
 @FunctionalInterface
 interface EventPublishing {
   /**
-   * Publishes on a valid channel name; {@code via} names the federated hubs the event came through
-   * (empty for a local one). {@code done} learns the seq or the error, now or later.
+   * Publishes on a valid channel name; {@code dataJson} is {@code data}'s text if known (else
+   * null), {@code via} names the federated hubs the event came through (empty for a local one).
+   * {@code done} learns the seq or the error, now or later.
    */
-  void publish(String channel, JsonNode data, List<String> via, EventBus.Published done);
+  void publish(
+      String channel, JsonNode data, String dataJson, List<String> via, EventBus.Published done);
 
   /**
    * This hub numbers the event under the channel's lock and delivers it at once; {@code done}
    * learns if the store could not reserve its seq.
    */
   static EventPublishing local(ChannelRouter router) {
-    return (channel, data, via, done) -> {
+    return (channel, data, dataJson, via, done) -> {
       long seq;
       try {
-        seq = router.publish(channel, data, via);
+        seq = router.publish(channel, data, dataJson, via);
       } catch (StoreUnavailableException e) {
         done.done(-1, e);
         return;
@@ -40,6 +42,7 @@ interface EventPublishing {
    * keeps no {@code via}: several hubs on one Redis are one hub to a federation.
    */
   static EventPublishing through(EventBus bus, Clock clock) {
-    return (channel, data, via, done) -> bus.publish(channel, data, clock.millis(), done);
+    return (channel, data, dataJson, via, done) ->
+        bus.publish(channel, data, dataJson, clock.millis(), done);
   }
 }

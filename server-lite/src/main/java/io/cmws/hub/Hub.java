@@ -8,6 +8,7 @@ import io.cmws.protocol.ErrorCode;
 import io.cmws.protocol.EventMessage;
 import io.cmws.protocol.FrameDecoder;
 import io.cmws.protocol.Json;
+import io.cmws.protocol.JsonText;
 import io.cmws.protocol.ProtocolException;
 import io.cmws.tasks.TaskDispatcher;
 import java.time.Clock;
@@ -192,6 +193,10 @@ public final class Hub implements AutoCloseable {
     ClientFrame frame = null;
     try {
       frame = FrameDecoder.decode(node);
+      if (frame instanceof ClientFrame.Publish publish) {
+        // the data goes on as the client wrote it: not written again from the tree per event
+        frame = publish.withDataJson(JsonText.memberValue(text, "data"));
+      }
       (connection.endpoint() == Endpoint.FEDERATION ? federationRoutes : routes)
           .dispatch(connection, frame);
     } catch (ProtocolException e) {
@@ -233,6 +238,7 @@ public final class Hub implements AutoCloseable {
     publishing.publish(
         channel,
         data,
+        null,
         via,
         (seq, error) -> {
           if (error != null && unavailable() == null) {

@@ -118,6 +118,7 @@ final class PubSubFrames {
     publishing.publish(
         publish.channel(),
         publish.data(),
+        publish.dataJson(),
         via,
         (seq, error) -> {
           if (error == null) {

@@ -1,5 +1,6 @@
 package io.cmws.protocol;
 
+import com.fasterxml.jackson.annotation.JsonIgnore;
 import com.fasterxml.jackson.annotation.JsonInclude;
 import com.fasterxml.jackson.annotation.JsonSubTypes;
 import com.fasterxml.jackson.annotation.JsonTypeInfo;
@@ -131,15 +132,26 @@ public sealed interface ClientFrame {
   /**
    * cmws extension: publish {@code data} on {@code channel}; {@code id} is echoed in the ack. A
    * federated hub forwarding an event names the hubs it came through in {@code via}, origin first.
+   * {@code dataJson}, never sent, is {@code data} as the client wrote it, when the hub found it.
    */
   record Publish(
       String channel,
       @JsonInclude(JsonInclude.Include.ALWAYS) JsonNode data,
       String id,
-      List<String> via)
+      List<String> via,
+      @JsonIgnore String dataJson)
       implements ClientFrame {
     public Publish(String channel, JsonNode data, String id) {
-      this(channel, data, id, null);
+      this(channel, data, id, null, null);
+    }
+
+    public Publish(String channel, JsonNode data, String id, List<String> via) {
+      this(channel, data, id, via, null);
+    }
+
+    /** The same publish, with {@code data}'s text from the frame the client sent. */
+    public Publish withDataJson(String text) {
+      return new Publish(channel, data, id, via, text);
     }
   }
 

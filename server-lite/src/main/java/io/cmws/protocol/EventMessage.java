@@ -39,8 +39,17 @@ public final class EventMessage {
 
   /** {@code via}: the federated hubs the event came through, its origin first; empty if local. */
   public EventMessage(String channel, JsonNode data, long timestamp, long seq, List<String> via) {
+    this(channel, data, null, timestamp, seq, via);
+  }
+
+  /**
+   * {@code dataJson}: {@code data} as text, if the caller has it (else null: written when needed).
+   */
+  public EventMessage(
+      String channel, JsonNode data, String dataJson, long timestamp, long seq, List<String> via) {
     this.channel = channel;
     this.data = data;
+    this.dataJson = dataJson;
     this.timestamp = timestamp;
     this.seq = seq;
     this.via = via == null ? List.of() : List.copyOf(via);

@@ -127,8 +127,9 @@ public final class RedisEventBus implements EventBus {
   }
 
   @Override
-  public void publish(String channel, JsonNode data, long timestamp, Published done) {
-    publishing.offer(channel, data, timestamp, done);
+  public void publish(
+      String channel, JsonNode data, String dataJson, long timestamp, Published done) {
+    publishing.offer(channel, dataJson != null ? dataJson : Json.write(data), timestamp, done);
   }
 
   @Override
@@ -254,7 +255,9 @@ public final class RedisEventBus implements EventBus {
     if (seq > last + 1) {
       catchUp(channel, last, seq - 1);
     }
-    sink.event(new EventMessage(channel, parse(parts[4]), Long.parseLong(parts[2]), seq));
+    sink.event(
+        new EventMessage(
+            channel, parse(parts[4]), parts[4], Long.parseLong(parts[2]), seq, List.of()));
   }
 
   /**
@@ -306,11 +309,14 @@ public final class RedisEventBus implements EventBus {
   }
 
   private static EventMessage event(String channel, StreamEntry entry) {
+    String data = entry.getFields().get("d");
     return new EventMessage(
         channel,
-        parse(entry.getFields().get("d")),
+        parse(data),
+        data,
         Long.parseLong(entry.getFields().get("t")),
-        entry.getID().getTime());
+        entry.getID().getTime(),
+        List.of());
   }
 
   private static JsonNode parse(String json) {

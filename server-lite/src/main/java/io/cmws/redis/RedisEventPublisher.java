@@ -1,8 +1,6 @@
 package io.cmws.redis;
 
-import com.fasterxml.jackson.databind.JsonNode;
 import io.cmws.hub.EventBus.Published;
-import io.cmws.protocol.Json;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.ArrayBlockingQueue;
@@ -59,12 +57,12 @@ final class RedisEventPublisher {
   }
 
   /** Queues a publish; {@code done} hears at once if it cannot be taken. Never blocks. */
-  void offer(String channel, JsonNode data, long timestamp, Published done) {
+  void offer(String channel, String dataJson, long timestamp, Published done) {
     // no refusal while Redis is down: clients are refused before they get here, and the hub's own
     // events get their chance the moment Redis answers again
     if (!running) {
       done.done(0, new IllegalStateException("the hub is stopping"));
-    } else if (!waiting.offer(new Pending(channel, Json.write(data), timestamp, done))) {
+    } else if (!waiting.offer(new Pending(channel, dataJson, timestamp, done))) {
       done.done(
           0, new IllegalStateException(MAX_WAITING + " publishes are already waiting for Redis"));
     }

@@ -158,8 +158,10 @@ public final class SqliteStore implements TaskJournal, AutoCloseable {
                   new EventMessage(
                       rows.getString(1),
                       Json.parse(rows.getString(4)),
+                      rows.getString(4), // replayed as it was published
                       rows.getLong(3),
-                      rows.getLong(2)));
+                      rows.getLong(2),
+                      List.of()));
         }
       }
     } catch (SQLException | JsonProcessingException e) {

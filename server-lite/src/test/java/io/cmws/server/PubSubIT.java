@@ -2,6 +2,7 @@ package io.cmws.server;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import io.cmws.testing.RawClient;
@@ -74,6 +75,20 @@ class PubSubIT {
       publish(publisher, "a:x", "1", null);
       publish(publisher, "b:x", "2", null);
       assertEquals("b:x", subscriber.expect("event").get("channel").asText());
+    }
+  }
+
+  @Test
+  void subscribersGetTheDataAsThePublisherWroteIt() throws Exception {
+    try (TestHub hub = TestHub.start();
+        RawClient subscriber = hub.subscriber("k:*");
+        RawClient publisher = hub.subscriber()) {
+      String data = "{\"price\":1.10,\"t\":0.1000000000000000055511151231257827,\"s\":\"\\u00e9\"}";
+      publish(publisher, "k:x", data, null);
+      subscriber.expect("event");
+      assertTrue(
+          subscriber.texts().stream().anyMatch(text -> text.contains("\"data\":" + data + ",")),
+          "not rewritten from a tree (which would say 1.1 and 0.1): " + subscriber.texts());
     }
   }
 

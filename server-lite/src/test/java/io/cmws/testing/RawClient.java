@@ -5,6 +5,8 @@ import io.cmws.protocol.Json;
 import java.net.URI;
 import java.nio.ByteBuffer;
 import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.Map;
 import java.util.concurrent.BlockingQueue;
 import java.util.concurrent.LinkedBlockingQueue;
@@ -21,6 +23,10 @@ public final class RawClient implements AutoCloseable {
   public static final Duration WAIT = Duration.ofSeconds(10);
 
   private final BlockingQueue<JsonNode> frames = new LinkedBlockingQueue<>();
+
+  /** Every text frame as it came, for tests of the exact bytes. */
+  private final List<String> texts = java.util.Collections.synchronizedList(new ArrayList<>());
+
   private final BlockingQueue<Close> closes = new LinkedBlockingQueue<>();
   private final Client client;
 
@@ -145,6 +151,13 @@ public final class RawClient implements AutoCloseable {
   }
 
   /** Frames received but not yet taken. */
+  /** The text frames received so far, as they came. */
+  public List<String> texts() {
+    synchronized (texts) {
+      return List.copyOf(texts);
+    }
+  }
+
   public int pending() {
     return frames.size();
   }
@@ -173,6 +186,7 @@ public final class RawClient implements AutoCloseable {
 
     @Override
     public void onMessage(String message) {
+      texts.add(message);
       JsonNode frame = Json.parseOrString(message);
       if (keepAlive && frame.path("type").asText().equals("ping")) {
         send("{\"type\":\"pong\"}");
