@@ -304,7 +304,8 @@ public final class SubscribeCommand extends BaseCommand implements Callable<Inte
 
   /**
    * Events may be missing: told even with --quiet; with --json as one line on stderr, {@code
-   * {"type":"gap","reason":...,"since":ms,"until":ms,"patterns":[...],"message":...}}.
+   * {"type":"gap","reason":...,"since":ms,"until":ms,"patterns":[...],"message":...}}, plus {@code
+   * "lost":[{channel,from,to}]} when the reason is a crash of the hub.
    */
   private void gap(String reason, String message, JsonNode lost) {
     if (format.json) {
