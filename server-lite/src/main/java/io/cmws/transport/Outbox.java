@@ -196,18 +196,18 @@ final class Outbox {
     return rest;
   }
 
-  /** Counts {@code written} bytes as gone, from the head on. */
+  /** Counts {@code written} bytes as gone, from the head on; a finished head leaves. */
   private void consume(long written) {
     bytes -= written;
     long left = written;
-    while (left > 0) {
+    while (!waiting.isEmpty()) {
       ByteBuffer head = waiting.peekFirst();
       int rest = head.remaining() - headWritten;
       if (left < rest) {
         headWritten += (int) left;
         return;
       }
-      left -= rest;
+      left -= rest; // an empty frame leaves here too, so no write loop can spin on it
       waiting.pollFirst();
       headWritten = 0;
     }

@@ -117,6 +117,17 @@ class OutboxTest {
   }
 
   @Test
+  void anEmptyFrameDoesNotStopTheOnesBehindIt() throws Exception {
+    Outbox outbox = new Outbox(LIMITS);
+    outbox.offer(reply(""));
+    outbox.offer(reply("after;"));
+    Socket socket = new Socket(1000);
+    assertTrue(outbox.flushTo(socket));
+    assertEquals("after;", socket.text());
+    assertTrue(outbox.isEmpty());
+  }
+
+  @Test
   void whenFullTheOldestEventNotStartedGoesButNeverAReplyOrAHalfWrittenHead() throws Exception {
     Outbox outbox = new Outbox(new OutboxLimits(16, 16 * 1024, SlowConsumerPolicy.DROP_OLDEST));
     outbox.offer(event("e0-started;"));
