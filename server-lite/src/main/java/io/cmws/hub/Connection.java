@@ -210,7 +210,7 @@ public final class Connection implements TaskPeer {
   @Override
   public boolean send(ServerFrame frame) {
     return sink.sendText(
-        frame instanceof ServerFrame.Published published ? published.json() : Json.write(frame));
+        frame instanceof ServerFrame.HandWritten hot ? hot.json() : Json.write(frame));
   }
 
   boolean deliver(EventMessage event, String pattern) {

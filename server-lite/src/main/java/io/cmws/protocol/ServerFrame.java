@@ -52,12 +52,61 @@ public sealed interface ServerFrame {
    */
   record ConnectionPending(
       String clientId, boolean requiresAuth, String server, String version, Integer protocol)
-      implements ServerFrame {}
+      implements ServerFrame, HandWritten {
+    @Override
+    public String json() {
+      StringBuilder out = new StringBuilder(128);
+      out.append("{\"type\":\"connection:pending\"");
+      member(out, "clientId", clientId);
+      out.append(",\"requiresAuth\":").append(requiresAuth);
+      member(out, "server", server);
+      member(out, "version", version);
+      if (protocol != null) {
+        out.append(",\"protocol\":").append(protocol.intValue());
+      }
+      return out.append('}').toString();
+    }
+  }
 
   /** Browsers, SSE-writers and hubs get both fields; a worker gets neither (reference §2.4). */
-  record AuthSuccess(String clientId, List<String> permissions) implements ServerFrame {
+  record AuthSuccess(String clientId, List<String> permissions)
+      implements ServerFrame, HandWritten {
     public static AuthSuccess forWorker() {
       return new AuthSuccess(null, null);
+    }
+
+    @Override
+    public String json() {
+      StringBuilder out = new StringBuilder(96);
+      out.append("{\"type\":\"auth:success\"");
+      member(out, "clientId", clientId);
+      if (permissions != null) {
+        out.append(",\"permissions\":[");
+        for (int i = 0; i < permissions.size(); i++) {
+          if (i > 0) {
+            out.append(',');
+          }
+          EventMessage.quote(out, permissions.get(i));
+        }
+        out.append(']');
+      }
+      return out.append('}').toString();
+    }
+  }
+
+  /**
+   * A frame sent once per connection or per publish, written without Jackson; each is checked to
+   * equal what Jackson writes.
+   */
+  interface HandWritten {
+    String json();
+  }
+
+  /** {@code ,"name":"value"}, or nothing for null (as {@code NON_NULL} does). */
+  private static void member(StringBuilder out, String name, String value) {
+    if (value != null) {
+      out.append(",\"").append(name).append("\":");
+      EventMessage.quote(out, value);
     }
   }
 
@@ -100,18 +149,12 @@ public sealed interface ServerFrame {
   /**
    * Extension: acknowledges a {@code publish}; {@code seq} is the event's number on its channel.
    */
-  record Published(String id, String channel, long seq) implements ServerFrame {
-    /**
-     * What Jackson writes for it, without Jackson: one is sent per publish, so it is on the hot
-     * path of every publisher.
-     */
+  record Published(String id, String channel, long seq) implements ServerFrame, HandWritten {
+    @Override
     public String json() {
       StringBuilder out = new StringBuilder(48 + channel.length());
       out.append("{\"type\":\"published\"");
-      if (id != null) {
-        out.append(",\"id\":");
-        EventMessage.quote(out, id);
-      }
+      member(out, "id", id);
       out.append(",\"channel\":");
       EventMessage.quote(out, channel);
       return out.append(",\"seq\":").append(seq).append('}').toString();

@@ -57,13 +57,18 @@ class ServerFrameTest {
   }
 
   @Test
-  void aPublishedAckWrittenByHandIsWhatJacksonWrites() {
-    for (ServerFrame.Published ack :
+  void theFramesWrittenByHandAreWhatJacksonWrites() {
+    for (ServerFrame.HandWritten frame :
         List.of(
             new ServerFrame.Published("p-1", "k:x", 42),
             new ServerFrame.Published(null, "a\"b\\c\u0001\u00e9", Long.MAX_VALUE),
-            new ServerFrame.Published("\u2028id", "k", 0))) {
-      assertEquals(Json.write(ack), ack.json());
+            new ServerFrame.Published("\u2028id", "k", 0),
+            new ServerFrame.ConnectionPending("browser-1-x", true, "cmws", "0.1.0", 1),
+            new ServerFrame.ConnectionPending("w\"1", false, null, null, null),
+            ServerFrame.AuthSuccess.forWorker(),
+            new ServerFrame.AuthSuccess("browser-2-x", List.of("subscribe", "task:submit")),
+            new ServerFrame.AuthSuccess("c", List.of()))) {
+      assertEquals(Json.write(frame), frame.json());
     }
   }
 
