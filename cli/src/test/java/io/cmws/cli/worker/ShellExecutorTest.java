@@ -12,6 +12,9 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
+import java.util.Optional;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -73,9 +76,17 @@ class ShellExecutorTest {
     assertTrue(e.retryable());
     assertTrue(e.getMessage().startsWith("timed out after 700 ms"), e.getMessage());
     for (String pid : Files.readAllLines(pids)) {
+      // SIGKILL is sent before execute returns; the process is gone once the kernel has reaped it
+      Optional<ProcessHandle> process = ProcessHandle.of(Long.parseLong(pid.trim()));
+      if (process.isPresent()) {
+        try {
+          process.get().onExit().get(5, TimeUnit.SECONDS);
+        } catch (TimeoutException stillThere) {
+          // asserted below
+        }
+      }
       assertFalse(
-          ProcessHandle.of(Long.parseLong(pid.trim())).map(ProcessHandle::isAlive).orElse(false),
-          "process " + pid + " was killed");
+          process.map(ProcessHandle::isAlive).orElse(false), "process " + pid + " was killed");
     }
   }
 }
