@@ -251,7 +251,6 @@ public final class UpstreamLink implements AutoCloseable {
   }
 
   private void refused(String reason) {
-    tasks.linkLost();
     LOG.error("the parent hub at {} refused this hub: {} (check --upstream-token)", url(), reason);
     link.close();
     backoffMs = MAX_BACKOFF_MS;
@@ -282,7 +281,7 @@ public final class UpstreamLink implements AutoCloseable {
         frame.path("hubId").asText());
     // results first: the health report after them lists what this hub still runs, so the parent
     // can tell an assignment the old link lost from one that finished here
-    for (ObjectNode report : tasks.takePending()) {
+    for (ObjectNode report : tasks.newLink()) {
       report(report);
     }
     lastReported = null;

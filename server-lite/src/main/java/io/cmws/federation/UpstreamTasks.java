@@ -149,11 +149,19 @@ final class UpstreamTasks {
     pending.put(report.path("taskId").asText(), report);
   }
 
-  /** The reports kept while the link was down, oldest first; forgotten once taken. */
-  List<ObjectNode> takePending() {
-    List<ObjectNode> reports = new ArrayList<>(pending.values());
+  /**
+   * A new link is up: the reports to send on it, oldest first. They are those the previous link
+   * never confirmed (it may have dropped them in flight, however it ended) and those kept while
+   * there was no link; a report that did arrive twice is answered {@code not_owner} and ignored.
+   */
+  List<ObjectNode> newLink() {
+    Map<String, ObjectNode> again = new LinkedHashMap<>(unconfirmed);
+    again.putAll(pending); // a newer report on the same task wins
+    unconfirmed.clear();
     pending.clear();
-    return reports;
+    sinceLastHealth.clear();
+    healthMarks.clear();
+    return new ArrayList<>(again.values());
   }
 
   /**
@@ -179,14 +187,6 @@ final class UpstreamTasks {
     if (confirmed != null) {
       confirmed.forEach(unconfirmed::remove);
     }
-  }
-
-  /** The link is gone: what it may not have delivered goes again on the next one. */
-  void linkLost() {
-    unconfirmed.forEach(pending::putIfAbsent);
-    unconfirmed.clear();
-    sinceLastHealth.clear();
-    healthMarks.clear();
   }
 
   /** A local task's progress, as the report for the parent; empty if it is not the parent's. */

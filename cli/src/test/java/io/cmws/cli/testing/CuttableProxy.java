@@ -14,13 +14,16 @@ import java.util.concurrent.CopyOnWriteArrayList;
 
 /**
  * A TCP relay on 127.0.0.1 in front of a hub, whose link can be cut: {@link #cut(Duration)} closes
- * every relayed connection and refuses new ones for a while, as a network outage would.
+ * every relayed connection and refuses new ones for a while, as a network outage would; {@link
+ * #cut(Duration, Duration)} first lets the link go silent, so what is in flight is lost, as it is
+ * when a route goes away before either end notices.
  */
 public final class CuttableProxy implements AutoCloseable {
   private final ServerSocket listener;
   private final InetSocketAddress target;
   private final List<Socket> open = new CopyOnWriteArrayList<>();
   private volatile long refuseUntilNanos;
+  private volatile long dropUntilNanos;
   private volatile boolean running = true;
 
   private CuttableProxy(InetSocketAddress target) throws IOException {
@@ -40,6 +43,28 @@ public final class CuttableProxy implements AutoCloseable {
   public URI via(URI hub) {
     return URI.create(
         hub.getScheme() + "://127.0.0.1:" + listener.getLocalPort() + hub.getRawPath());
+  }
+
+  /**
+   * Discards everything relayed for {@code silence} (both ends believe they sent it), then drops
+   * every relayed connection and refuses new ones for {@code outage}; returns at once.
+   */
+  public void cut(Duration silence, Duration outage) {
+    dropUntilNanos = System.nanoTime() + silence.toNanos();
+    refuseUntilNanos = dropUntilNanos + outage.toNanos();
+    Thread cutter =
+        new Thread(
+            () -> {
+              try {
+                Thread.sleep(silence.toMillis()); // the simulated network's own time
+              } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+              }
+              cut(outage);
+            },
+            "proxy-cut");
+    cutter.setDaemon(true);
+    cutter.start();
   }
 
   /** Drops every relayed connection now, and refuses new ones for {@code outage}. */
@@ -80,7 +105,9 @@ public final class CuttableProxy implements AutoCloseable {
               try (InputStream in = from.getInputStream();
                   OutputStream out = to.getOutputStream()) {
                 for (int n = in.read(buffer); n >= 0; n = in.read(buffer)) {
-                  out.write(buffer, 0, n);
+                  if (System.nanoTime() - dropUntilNanos >= 0) {
+                    out.write(buffer, 0, n);
+                  }
                 }
               } catch (IOException e) {
                 // the other direction or a cut closed it
