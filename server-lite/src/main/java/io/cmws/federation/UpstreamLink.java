@@ -281,7 +281,7 @@ public final class UpstreamLink implements AutoCloseable {
         frame.path("hubId").asText());
     // results first: the health report after them lists what this hub still runs, so the parent
     // can tell an assignment the old link lost from one that finished here
-    for (ObjectNode report : tasks.newLink()) {
+    for (ObjectNode report : tasks.newLink(!claudeMem())) {
       report(report);
     }
     lastReported = null;

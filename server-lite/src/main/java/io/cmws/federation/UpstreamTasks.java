@@ -150,12 +150,16 @@ final class UpstreamTasks {
   }
 
   /**
-   * A new link is up: the reports to send on it, oldest first. They are those the previous link
-   * never confirmed (it may have dropped them in flight, however it ended) and those kept while
-   * there was no link; a report that did arrive twice is answered {@code not_owner} and ignored.
+   * A new link is up: the reports to send on it, oldest first. Those kept while there was no link,
+   * and with {@code resendUnconfirmed} also those the previous link never confirmed (it may have
+   * dropped them in flight, however it ended): a cmws parent answers a report that did arrive twice
+   * with {@code not_owner} and ignores it. A claude-mem parent would run a completion's side
+   * effects again (reference §5.6), so it gets no second copy; a result it missed is retried there
+   * when the task times out.
    */
-  List<ObjectNode> newLink() {
-    Map<String, ObjectNode> again = new LinkedHashMap<>(unconfirmed);
+  List<ObjectNode> newLink(boolean resendUnconfirmed) {
+    Map<String, ObjectNode> again =
+        resendUnconfirmed ? new LinkedHashMap<>(unconfirmed) : new LinkedHashMap<>();
     again.putAll(pending); // a newer report on the same task wins
     unconfirmed.clear();
     pending.clear();

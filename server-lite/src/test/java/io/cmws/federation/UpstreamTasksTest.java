@@ -37,8 +37,18 @@ class UpstreamTasksTest {
     tasks.sent(complete("p1"));
     tasks.healthSent(); // its acknowledgement never came: the link was cut
 
-    assertEquals(List.of("p1"), ids(tasks.newLink()));
-    assertEquals(List.of(), ids(tasks.newLink()), "sent once per new link, then forgotten");
+    assertEquals(List.of("p1"), ids(tasks.newLink(true)));
+    assertEquals(List.of(), ids(tasks.newLink(true)), "sent once per new link, then forgotten");
+  }
+
+  @Test
+  void aClaudeMemParentGetsNoSecondCopyOfAReportItMayHaveHad() {
+    tasks.sent(complete("p1"));
+    tasks.healthSent();
+    tasks.hold(complete("p2"));
+
+    assertEquals(List.of("p2"), ids(tasks.newLink(false)));
+    assertEquals(List.of(), ids(tasks.newLink(true)), "and it is forgotten");
   }
 
   @Test
@@ -48,7 +58,7 @@ class UpstreamTasksTest {
     tasks.sent(complete("p2"));
     tasks.healthAcknowledged(); // confirms p1 only: p2 went after that health report
 
-    assertEquals(List.of("p2"), ids(tasks.newLink()));
+    assertEquals(List.of("p2"), ids(tasks.newLink(true)));
   }
 
   @Test
@@ -56,7 +66,7 @@ class UpstreamTasksTest {
     tasks.sent(complete("p1"));
     tasks.hold(complete("p2"));
 
-    assertEquals(List.of("p1", "p2"), ids(tasks.newLink()));
+    assertEquals(List.of("p1", "p2"), ids(tasks.newLink(true)));
   }
 
   @Test
@@ -64,7 +74,7 @@ class UpstreamTasksTest {
     tasks.sent(complete("p1").put("attempt", 1));
     tasks.hold(complete("p1").put("attempt", 2));
 
-    List<ObjectNode> again = tasks.newLink();
+    List<ObjectNode> again = tasks.newLink(true);
     assertEquals(1, again.size());
     assertEquals(2, again.get(0).path("attempt").asInt());
   }

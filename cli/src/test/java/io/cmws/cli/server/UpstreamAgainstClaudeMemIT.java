@@ -93,6 +93,12 @@ class UpstreamAgainstClaudeMemIT {
 
   /** Answers auth and registration as the backend does; returns the first health report. */
   private static JsonNode join(ScriptedPeer.Peer peer, String token) throws Exception {
+    register(peer, token);
+    return peer.expect("hub:health"); // the backend acknowledges it (acknowledgingHealth)
+  }
+
+  /** Answers auth and registration as the backend does. */
+  private static void register(ScriptedPeer.Peer peer, String token) throws Exception {
     JsonNode auth = peer.expect("auth");
     assertEquals(List.of("type", "token"), fieldNames(auth), "claude-mem's auth frame");
     assertEquals(token, auth.get("token").asText());
@@ -103,15 +109,12 @@ class UpstreamAgainstClaudeMemIT {
     assertEquals(Json.parse("{\"gpu\":\"a100\"}"), register.get("labels"));
     assertTrue(register.get("capabilities").isArray());
     peer.send("{\"type\":\"hub:registered\",\"hubId\":\"6e3afd96-e3c3-4be8-8bc4-fdc0fc4ac6ec\"}");
-    JsonNode health = peer.expect("hub:health");
-    peer.send("{\"type\":\"hub:heartbeat:ack\"}");
-    return health;
   }
 
   @Test
   @Timeout(90)
   void joinsReportsRunsCancelsAndKeepsResultsAcrossALinkDrop() throws Exception {
-    try (ScriptedPeer backend = ScriptedPeer.start(peer -> {});
+    try (ScriptedPeer backend = ScriptedPeer.start(peer -> {}).acknowledgingHealth();
         CmwsProcess child = child(backend, "--upstream-token", "hub-secret");
         CmwsProcess worker = worker(child)) {
       ScriptedPeer.Peer peer = backend.accept();
@@ -161,7 +164,7 @@ class UpstreamAgainstClaudeMemIT {
       skipTo(peer, "hub:health", health -> health.path("activeWorkers").asInt() == 1);
       peer.drop();
       ScriptedPeer.Peer again = backend.accept();
-      join(again, "hub-secret");
+      register(again, "hub-secret"); // T4's result may come before or after the first health
       JsonNode late = again.skipTo("hub:task:complete");
       assertEquals("T4", late.get("taskId").asText(), "T3 was cancelled: nothing about it");
       assertEquals(Json.parse("{\"n\":4}"), late.get("result"));
@@ -176,7 +179,7 @@ class UpstreamAgainstClaudeMemIT {
   @Test
   @Timeout(60)
   void sendsRegisterWithoutAuthWhenItHasNoTokenAndRejoinsAfterBackendShutdown() throws Exception {
-    try (ScriptedPeer backend = ScriptedPeer.start(peer -> {});
+    try (ScriptedPeer backend = ScriptedPeer.start(peer -> {}).acknowledgingHealth();
         CmwsProcess child = child(backend)) {
       ScriptedPeer.Peer peer = backend.accept();
       JsonNode register = peer.expect("hub:register");
@@ -196,7 +199,7 @@ class UpstreamAgainstClaudeMemIT {
   @Test
   @Timeout(60)
   void aRefusedTokenIsReportedAndTheHubStaysUp() throws Exception {
-    try (ScriptedPeer backend = ScriptedPeer.start(peer -> {});
+    try (ScriptedPeer backend = ScriptedPeer.start(peer -> {}).acknowledgingHealth();
         CmwsProcess child = child(backend, "--upstream-token", "wrong")) {
       ScriptedPeer.Peer peer = backend.accept();
       assertEquals("wrong", peer.expect("auth").get("token").asText());
@@ -213,7 +216,7 @@ class UpstreamAgainstClaudeMemIT {
   @Test
   @Timeout(60)
   void aBackendThatWantsATokenGetsAClearMessage() throws Exception {
-    try (ScriptedPeer backend = ScriptedPeer.start(peer -> {});
+    try (ScriptedPeer backend = ScriptedPeer.start(peer -> {}).acknowledgingHealth();
         CmwsProcess child = child(backend)) {
       ScriptedPeer.Peer peer = backend.accept();
       peer.expect("hub:register"); // no token, so no auth: straight to registering, as claude-mem

@@ -25,6 +25,7 @@ public final class ScriptedPeer implements AutoCloseable {
 
   private final BlockingQueue<Peer> accepted = new LinkedBlockingQueue<>();
   private final Server server;
+  private volatile boolean acknowledgesHealth;
 
   private ScriptedPeer(Consumer<Peer> onOpen) throws Exception {
     server = new Server(onOpen);
@@ -44,6 +45,15 @@ public final class ScriptedPeer implements AutoCloseable {
             peer.send(
                 "{\"type\":\"connection:pending\",\"clientId\":\"pending-1-1795655655658\","
                     + "\"requiresAuth\":false}"));
+  }
+
+  /**
+   * Answers every {@code hub:health} with {@code hub:heartbeat:ack} at once, as claude-mem's
+   * backend does (reference §6.2); the frame is still queued for the test.
+   */
+  public ScriptedPeer acknowledgingHealth() {
+    acknowledgesHealth = true;
+    return this;
   }
 
   public URI url() {
@@ -172,7 +182,11 @@ public final class ScriptedPeer implements AutoCloseable {
     @Override
     public void onMessage(WebSocket conn, String message) {
       Peer peer = conn.getAttachment();
-      peer.received.add(Json.parseOrString(message));
+      JsonNode frame = Json.parseOrString(message);
+      if (acknowledgesHealth && frame.path("type").asText().equals("hub:health")) {
+        conn.send("{\"type\":\"hub:heartbeat:ack\"}");
+      }
+      peer.received.add(frame);
     }
 
     @Override
