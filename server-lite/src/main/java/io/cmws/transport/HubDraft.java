@@ -1,5 +1,6 @@
 package io.cmws.transport;
 
+import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;
 import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
@@ -9,9 +10,13 @@ import java.time.format.DateTimeFormatter;
 import java.util.Base64;
 import java.util.List;
 import java.util.Locale;
+import org.java_websocket.WebSocketImpl;
 import org.java_websocket.drafts.Draft;
 import org.java_websocket.drafts.Draft_6455;
+import org.java_websocket.enums.Opcode;
+import org.java_websocket.exceptions.InvalidDataException;
 import org.java_websocket.exceptions.InvalidHandshakeException;
+import org.java_websocket.framing.Framedata;
 import org.java_websocket.handshake.ClientHandshake;
 import org.java_websocket.handshake.HandshakeBuilder;
 import org.java_websocket.handshake.ServerHandshakeBuilder;
@@ -23,6 +28,10 @@ import org.java_websocket.protocols.Protocol;
  * the {@code Date} header and looks up SHA-1 on every handshake: in a profile of 5 000 connects
  * about a fifth of the worker threads' handshake time. Here the date is formatted once a second and
  * each thread keeps its digest. The response is otherwise the library's, header for header.
+ *
+ * <p>Frames from clients are read by {@link ClientFrameReader} and whole text messages decoded by
+ * {@link TextPayload}: the library's own decoder unmasks byte by byte and checks a text frame's
+ * UTF-8 twice, a fifth of the hub's time per publish in a profile at 20 000 publishes/s.
  */
 final class HubDraft extends Draft_6455 {
   private static final String WEBSOCKET_GUID = "258EAFA5-E914-47DA-95CA-C5AB0DC85B11";
@@ -35,8 +44,48 @@ final class HubDraft extends Draft_6455 {
 
   private static volatile FormattedDate date = new FormattedDate(Long.MIN_VALUE, "");
 
+  private final ClientFrameReader reader;
+  private final TextPayload text = new TextPayload();
+
+  /** Whether a fragmented message is under way: its frames go the library's way. */
+  private boolean fragmented;
+
   HubDraft(int maxFrameBytes) {
     super(List.of(), List.of(new Protocol("")), maxFrameBytes);
+    this.reader = new ClientFrameReader(maxFrameBytes);
+  }
+
+  @Override
+  public List<Framedata> translateFrame(ByteBuffer buffer) throws InvalidDataException {
+    return reader.read(buffer);
+  }
+
+  @Override
+  public void processFrame(WebSocketImpl socket, Framedata frame) throws InvalidDataException {
+    Opcode opcode = frame.getOpcode();
+    if (opcode == Opcode.TEXT && frame.isFin() && !fragmented) {
+      String message = text.decode(frame.getPayloadData());
+      try {
+        socket.getWebSocketListener().onWebsocketMessage(socket, message);
+      } catch (
+          RuntimeException e) { // as the library: the listener's failure is reported, not fatal
+        socket.getWebSocketListener().onWebsocketError(socket, e);
+      }
+      return;
+    }
+    if (opcode == Opcode.TEXT || opcode == Opcode.BINARY) {
+      fragmented = !frame.isFin();
+    } else if (opcode == Opcode.CONTINUOUS && frame.isFin()) {
+      fragmented = false;
+    }
+    super.processFrame(socket, frame);
+  }
+
+  @Override
+  public void reset() {
+    super.reset();
+    reader.reset();
+    fragmented = false;
   }
 
   /** One per connection: the negotiated protocol and the frame decoder's state live here. */
