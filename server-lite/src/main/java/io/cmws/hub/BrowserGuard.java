@@ -88,8 +88,17 @@ public record BrowserGuard(
     for (String part : parts) {
       if (part.isEmpty()
           || part.length() > 3
-          || !part.chars().allMatch(Character::isDigit)
+          || !isAsciiDigits(part)
           || Integer.parseInt(part) > 255) {
+        return false;
+      }
+    }
+    return true;
+  }
+
+  private static boolean isAsciiDigits(String text) {
+    for (int i = 0; i < text.length(); i++) {
+      if (text.charAt(i) < '0' || text.charAt(i) > '9') {
         return false;
       }
     }

@@ -1,5 +1,6 @@
 package io.cmws.hub;
 
+import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.Collections;
 import java.util.EnumSet;
@@ -18,6 +19,8 @@ public enum Permission {
   FEDERATE("federate"),
   ADMIN("admin");
 
+  private static final Permission[] VALUES = values();
+
   private final String wireName;
 
   Permission(String wireName) {
@@ -35,7 +38,13 @@ public enum Permission {
 
   /** Wire names in declaration order, as {@code auth:success} lists them. */
   public static List<String> wireNames(Set<Permission> permissions) {
-    return permissions.stream().sorted().map(Permission::wireName).toList();
+    List<String> names = new ArrayList<>(permissions.size());
+    for (Permission permission : VALUES) { // a loop: this runs once per authenticated connection
+      if (permissions.contains(permission)) {
+        names.add(permission.wireName);
+      }
+    }
+    return Collections.unmodifiableList(names);
   }
 
   public static Set<Permission> all() {
