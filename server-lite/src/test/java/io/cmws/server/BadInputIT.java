@@ -8,10 +8,14 @@ import io.cmws.hub.TokenRegistry;
 import io.cmws.hub.TokenSpec;
 import io.cmws.testing.RawClient;
 import io.cmws.testing.TestHub;
+import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.List;
 import org.awaitility.Awaitility;
+import org.java_websocket.client.WebSocketClient;
+import org.java_websocket.enums.Opcode;
+import org.java_websocket.framing.TextFrame;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -139,6 +143,32 @@ class BadInputIT {
               "{\"type\":\"subscribe\",\"channels\":[\"probe:*\"]}"
                   .getBytes(StandardCharsets.UTF_8))
           .expect("subscribed");
+    }
+    assertHubStillServes();
+  }
+
+  @Test
+  void aMessageSentInFragmentsIsReadAsOneAndATextFrameMayFollow() throws Exception {
+    String publish = "{\"type\":\"publish\",\"channel\":\"probe:f\",\"data\":\"ü-fragments\"}";
+    byte[] bytes = publish.getBytes(StandardCharsets.UTF_8);
+    int cut = publish.indexOf('ü') + 1; // inside the two bytes of 'ü'
+    WebSocketClient socket = publisher.socket();
+    socket.sendFragmentedFrame(Opcode.TEXT, ByteBuffer.wrap(bytes, 0, cut), false);
+    socket.sendFragmentedFrame(Opcode.TEXT, ByteBuffer.wrap(bytes, cut, 5), false);
+    socket.sendFragmentedFrame(
+        Opcode.TEXT, ByteBuffer.wrap(bytes, cut + 5, bytes.length - cut - 5), true);
+    publisher.expect("published");
+    assertEquals("ü-fragments", bystander.expect("event").get("data").asText());
+    assertHubStillServes(); // a whole text frame after the fragmented message
+  }
+
+  @Test
+  void invalidUtf8InATextFrameIsClosedWith1007() throws Exception {
+    try (RawClient bad = browser()) {
+      TextFrame frame = new TextFrame();
+      frame.setPayload(ByteBuffer.wrap(new byte[] {'{', '"', (byte) 0xC3, '"', '}'}));
+      bad.socket().sendFrame(frame);
+      assertEquals(1007, bad.awaitClose().code());
     }
     assertHubStillServes();
   }
