@@ -23,7 +23,8 @@ import org.java_websocket.framing.FramedataImpl1;
  * in. One per connection, used by one thread at a time.
  */
 final class ClientFrameReader {
-  private static final VarHandle LONGS =
+  /** Eight bytes of a byte array as one long, for unmasking and for {@link TextPayload}. */
+  static final VarHandle LONGS =
       MethodHandles.byteArrayViewVarHandle(long[].class, ByteOrder.BIG_ENDIAN);
 
   private final int maxPayload;

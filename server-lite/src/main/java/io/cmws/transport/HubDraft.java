@@ -78,8 +78,8 @@ final class HubDraft extends Draft_6455 {
       String message = text.decode(frame.getPayloadData());
       try {
         socket.getWebSocketListener().onWebsocketMessage(socket, message);
-      } catch (
-          RuntimeException e) { // as the library: the listener's failure is reported, not fatal
+      } catch (RuntimeException e) {
+        // as the library does: the listener's failure is reported, not fatal to the connection
         socket.getWebSocketListener().onWebsocketError(socket, e);
       }
       return;

@@ -1,9 +1,6 @@
 package io.cmws.transport;
 
-import java.lang.invoke.MethodHandles;
-import java.lang.invoke.VarHandle;
 import java.nio.ByteBuffer;
-import java.nio.ByteOrder;
 import java.nio.charset.CharacterCodingException;
 import java.nio.charset.CharsetDecoder;
 import java.nio.charset.CodingErrorAction;
@@ -17,8 +14,6 @@ import org.java_websocket.framing.CloseFrame;
  * closes the connection with 1007, as the library does.
  */
 final class TextPayload {
-  private static final VarHandle LONGS =
-      MethodHandles.byteArrayViewVarHandle(long[].class, ByteOrder.BIG_ENDIAN);
   private static final long HIGH_BITS = 0x8080_8080_8080_8080L;
 
   private CharsetDecoder strict;
@@ -51,7 +46,7 @@ final class TextPayload {
     int end = from + length;
     long seen = 0;
     for (; i < end - 7; i += 8) {
-      seen |= (long) LONGS.get(bytes, i);
+      seen |= (long) ClientFrameReader.LONGS.get(bytes, i);
     }
     for (; i < end; i++) {
       seen |= bytes[i];
